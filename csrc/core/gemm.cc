@@ -1,0 +1,196 @@
+#include "core/gemm.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "core/threadpool.h"
+#include "ref/scalar_math.h"
+
+namespace ei8 {
+
+namespace {
+
+constexpr size_t kMaxMr = 16, kMaxNr = 64;
+
+// A in the micro-kernel's representation: kp bytes per row, each group at its packed offset.
+struct PreparedA {
+  const uint8_t* data;
+  size_t stride;
+  std::vector<int32_t> za;        // za' per row
+  std::vector<int32_t> row_sums;  // per (row, group) of a', when the weights need them
+  AlignedBuffer storage;
+};
+
+int32_t load_a(const ei8_activations& a, size_t m, size_t k) {
+  const size_t i = m * a.row_stride + k;
+  return a.dtype == EI8_INT8 ? static_cast<const int8_t*>(a.data)[i]
+                             : static_cast<const uint8_t*>(a.data)[i];
+}
+
+bool prepare_a(const ei8_activations& a, const PackedData& pd, AKind kind, PreparedA& p) {
+  const GroupGeometry& g = pd.geom;
+  const size_t M = a.m, kp = g.packed_k();
+  // Signed input for an unsigned kernel (or the reverse): flip the top bit, shift the zero point.
+  const bool flip = (a.dtype == EI8_INT8) == (kind == AKind::U8);
+  const int32_t za_shift = !flip ? 0 : (kind == AKind::U8 ? 128 : -128);
+  p.za.resize(M);
+  for (size_t m = 0; m < M; ++m) p.za[m] = a.zero_point[a.n_zero_points == 1 ? 0 : m] + za_shift;
+
+  const bool groups_unpadded = g.groups == 1 || g.group_size % g.kr == 0;
+  if (!flip && kp == a.k && groups_unpadded) {
+    p.data = static_cast<const uint8_t*>(a.data);  // already in the kernel's form: no copy
+    p.stride = a.row_stride;
+  } else {
+    if (!p.storage.resize(M * kp)) return false;
+    uint8_t* dst = p.storage.data();
+    const uint8_t mask = flip ? 0x80 : 0;
+    for (size_t m = 0; m < M; ++m) {
+      const uint8_t* src = static_cast<const uint8_t*>(a.data) + m * a.row_stride;
+      for (size_t gi = 0; gi < g.groups; ++gi) {
+        const size_t k0 = gi * g.group_size, len = g.len(gi);
+        uint8_t* d = dst + m * kp + g.packed_offset(gi);
+        for (size_t k = 0; k < len; ++k) d[k] = src[k0 + k] ^ mask;
+      }
+    }
+    p.data = dst;
+    p.stride = kp;
+  }
+  if (pd.needs_row_sums) {
+    p.row_sums.assign(M * g.groups, 0);
+    for (size_t m = 0; m < M; ++m) {
+      for (size_t gi = 0; gi < g.groups; ++gi) {
+        uint32_t s = 0;
+        const size_t k0 = gi * g.group_size;
+        for (size_t k = k0; k < k0 + g.len(gi); ++k)
+          s += static_cast<uint32_t>(load_a(a, m, k) + za_shift);  // a' = a + shift
+        p.row_sums[m * g.groups + gi] = static_cast<int32_t>(s);
+      }
+    }
+  }
+  return true;
+}
+
+// Output rows of one tile: micro-kernel per group, corrections, epilogue.
+struct TileRunner {
+  const KernelPath& path;
+  const GemmRequest& req;
+  const PreparedA& a;
+  GemmUkernel ukernel;
+
+  void run(size_t m0, size_t mr, size_t panel) const {
+    const PackedData& pd = *req.pd;
+    const GroupGeometry& g = pd.geom;
+    const size_t N = req.w->n, nr = pd.key.nr;
+    const size_t n0 = panel * nr, nc = std::min(nr, N - n0);
+    alignas(64) int32_t d[kMaxMr * kMaxNr];
+    alignas(64) int32_t acc[kMaxMr * kMaxNr];
+    alignas(64) float y[kMaxMr * kMaxNr];
+    const Epilogues& e = path.epilogues;
+    const bool last_group_only = g.groups == 1;
+
+    for (size_t gi = 0; gi < g.groups; ++gi) {
+      const size_t off = g.packed_offset(gi);
+      ukernel(mr, g.padded_len(gi), a.data + m0 * a.stride + off, a.stride, pd.panel(panel) + off * nr, d);
+      const int32_t* zb = pd.needs_row_sums ? &pd.zb[gi * N + n0] : nullptr;
+      const int32_t* ck = &pd.ck[gi * N + n0];
+      const int32_t* bias = (req.kind == OutKind::REQUANT && req.rq->bias) ? req.rq->bias + n0 : nullptr;
+      for (size_t i = 0; i < mr; ++i) {
+        const size_t m = m0 + i;
+        const int32_t rs = pd.needs_row_sums ? a.row_sums[m * g.groups + gi] : 0;
+        int32_t* di = d + i * nr;
+        e.correct(di, nc, zb, ck, rs, a.za[m], bias);
+        if (req.kind == OutKind::DEQUANT) {
+          float* yi = y + i * nr;
+          if (gi == 0) std::memset(yi, 0, nc * sizeof(float));
+          const float sa = req.a_scale[req.n_a_scales == 1 ? 0 : m];
+          e.dequant_accumulate(di, nc, sa, &req.w->scale[gi * N + n0], yi);
+        } else if (!last_group_only) {
+          int32_t* ai = acc + i * nr;
+          for (size_t j = 0; j < nc; ++j) ai[j] = gi == 0 ? di[j] : ref::wrap_add(ai[j], di[j]);
+        }
+      }
+    }
+    for (size_t i = 0; i < mr; ++i) {
+      const size_t m = m0 + i;
+      const int32_t* ai = (last_group_only ? d : acc) + i * nr;
+      switch (req.kind) {
+        case OutKind::I32:
+          std::memcpy(static_cast<int32_t*>(req.out) + m * N + n0, ai, nc * sizeof(int32_t));
+          break;
+        case OutKind::REQUANT: {
+          const ei8_requant& rq = *req.rq;
+          const int out_u8 = rq.out_dtype == EI8_UINT8;
+          void* out = static_cast<uint8_t*>(req.out) + m * N + n0;
+          if (rq.rounding == EI8_ROUND_FLOAT)
+            e.requant_float(ai, nc, req.mult_float + n0, rq.out_zero_point, rq.clamp_min, rq.clamp_max, out_u8, out);
+          else
+            e.requant_fixed(ai, nc, req.mult_fixed + n0, req.shift_fixed + n0, rq.out_zero_point,
+                            rq.clamp_min, rq.clamp_max, out_u8, out);
+          break;
+        }
+        case OutKind::DEQUANT: {
+          float* out = static_cast<float*>(req.out) + m * N + n0;
+          const float* yi = y + i * nr;
+          if (req.bias_f32) {
+            for (size_t j = 0; j < nc; ++j) out[j] = yi[j] + req.bias_f32[n0 + j];
+          } else {
+            std::memcpy(out, yi, nc * sizeof(float));
+          }
+          break;
+        }
+      }
+    }
+  }
+};
+
+// Below this many multiply-adds a call runs on the calling thread: waking workers costs more.
+constexpr size_t kMinParallelMacs = size_t(1) << 18;
+
+}  // namespace
+
+ei8_status run_tiled(const KernelPath& path, const GemmRequest& req) {
+  const ei8_activations& a = *req.a;
+  const PackedData& pd = *req.pd;
+  const GemmKernels& gk = path.gemm;
+  if (gk.gemm.mr > kMaxMr || gk.gemv.mr > kMaxMr || gk.nr > kMaxNr || pd.key.nr != gk.nr || pd.key.kr != gk.kr) return EI8_E_ARG;
+
+  PreparedA prepared;
+  if (!prepare_a(a, pd, gk.a_kind, prepared)) return EI8_E_NOMEM;
+
+  const Ukernel& gemv = pd.narrow ? gk.gemv : gk.gemv_any;
+  const Ukernel& gemm = pd.narrow ? gk.gemm : gk.gemm_any;
+  const Ukernel& uk = gemv.run != nullptr && a.m <= gemv.mr ? gemv : gemm;
+  const size_t tile_mr = uk.mr;
+  const TileRunner runner{path, req, prepared, uk.run};
+
+  const size_t M = a.m, panels = pd.panels, m_tiles = div_up(M, tile_mr);
+  const size_t macs = M * req.w->n * a.k;
+  const size_t threads = macs < kMinParallelMacs ? 1 : ThreadPool::instance().threads();
+  // About four tasks per thread for balance; split N first (each task then streams its own
+  // weight panels once), and M only when there are too few panels.
+  const size_t target = threads == 1 ? 1 : threads * 4;
+  const size_t n_chunks = std::min(panels, target);
+  const size_t m_chunks = std::min(m_tiles, div_up(target, n_chunks));
+  const size_t panels_per_chunk = div_up(panels, n_chunks);
+  const size_t tiles_per_chunk = div_up(m_tiles, m_chunks);
+
+  auto task = [&](size_t t) {
+    const size_t nc = t % n_chunks, mc = t / n_chunks;
+    const size_t p0 = nc * panels_per_chunk, p1 = std::min(panels, p0 + panels_per_chunk);
+    const size_t t0 = mc * tiles_per_chunk, t1 = std::min(m_tiles, t0 + tiles_per_chunk);
+    for (size_t p = p0; p < p1; ++p)
+      for (size_t tm = t0; tm < t1; ++tm) {
+        const size_t m0 = tm * tile_mr;
+        runner.run(m0, std::min(tile_mr, M - m0), p);
+      }
+  };
+  if (threads == 1) {
+    for (size_t t = 0; t < n_chunks * m_chunks; ++t) task(t);
+  } else {
+    ThreadPool::instance().parallel_for(n_chunks * m_chunks, task);
+  }
+  return EI8_OK;
+}
+
+}  // namespace ei8

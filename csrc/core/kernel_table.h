@@ -1,0 +1,59 @@
+// What a kernel path (one instruction set) provides to the tiled driver in core/gemm.cc.
+// One table per path, filled at compile time in the path's own source folder.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ei8 {
+
+// How a micro-kernel wants the activations: signed, or shifted by +128 into unsigned
+// (the VNNI / AMX instructions multiply u8 by s8).
+enum class AKind : uint8_t { S8, U8 };
+
+// D[i][j] = sum over k < kc of a[i][k] * w[k][j], for i < mr and every j < nr of one packed panel.
+//   a: row i at a + i * a_stride, kc bytes (kc is a multiple of kr);
+//   w: the panel, positioned at the first k-block to use (layout in pack/weights.h);
+//   d: mr rows of nr int32, row stride nr. Accumulation wraps modulo 2^32 (exact whenever the
+//      true result fits int32, which the API's K bound guarantees).
+using GemmUkernel = void (*)(size_t mr, size_t kc, const uint8_t* a, size_t a_stride,
+                             const int8_t* w, int32_t* d);
+
+struct Ukernel {
+  GemmUkernel run;  // null when the path has no such kernel
+  uint32_t mr;      // rows per call (at most)
+};
+
+struct GemmKernels {
+  const char* name;  // e.g. "qs8_gemm_8x16c4__avx512vnni": operation, tile, ISA
+  uint32_t nr, kr;
+  AKind a_kind;
+  Ukernel gemm;      // exact when no packed weight equals -128 ("narrow" weights)
+  Ukernel gemm_any;  // exact for every weight (may be the same function as gemm)
+  // Optional small-M kernels (LLM decode): stream each panel once for up to mr rows.
+  Ukernel gemv;
+  Ukernel gemv_any;
+};
+
+// Row epilogues over nc (<= nr) columns of one tile row. Wrapping int32 arithmetic.
+struct Epilogues {
+  // acc[j] = d[j] - zb[j] * row_sum + za * ck[j] (+ bias[j]); zb and bias may be null.
+  void (*correct)(int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum,
+                  int32_t za, const int32_t* bias);
+  // 'float' requantization (ref::requantize_float) into int8 (out_u8 = 0) or uint8.
+  void (*requant_float)(const int32_t* acc, size_t nc, const float* mult, int32_t zy, int32_t lo,
+                        int32_t hi, int out_u8, void* out);
+  // 'fixedpoint' requantization (ref::requantize_fixedpoint).
+  void (*requant_fixed)(const int32_t* acc, size_t nc, const int32_t* mult, const int32_t* shift,
+                        int32_t zy, int32_t lo, int32_t hi, int out_u8, void* out);
+  // y[j] += fl32(acc[j]) * fl32(sa * sb[j])  (ref::dequant_term)
+  void (*dequant_accumulate)(const int32_t* acc, size_t nc, float sa, const float* sb, float* y);
+};
+
+struct KernelPath {
+  const char* isa;  // "scalar", "avx2", "avxvnni", "avx512vnni", "amx", "neon", "dotprod", "i8mm"
+  GemmKernels gemm;
+  Epilogues epilogues;
+};
+
+}  // namespace ei8

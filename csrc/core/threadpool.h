@@ -1,0 +1,53 @@
+// The core's thread pool: a fixed set of workers plus the calling thread.
+// One parallel region runs at a time (a second caller waits), so concurrent async calls never put
+// more than threads() compute threads on the machine.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace ei8 {
+
+class ThreadPool {
+ public:
+  static ThreadPool& instance();
+
+  // Number of threads a parallel region uses (>= 1, the caller included).
+  void set_threads(size_t n);
+  size_t threads() const { return threads_.load(); }
+
+  // Runs task(t) for every t in [0, ntasks) on up to min(threads(), ntasks) threads.
+  void parallel_for(size_t ntasks, const std::function<void(size_t)>& task);
+
+  ~ThreadPool();
+
+ private:
+  ThreadPool();
+  void worker_loop(size_t index);
+  void run_tasks();
+  void resize_workers(size_t workers);
+
+  std::atomic<size_t> threads_{1};
+  std::mutex region_mu_;  // serialises parallel regions and resizing
+
+  std::mutex mu_;
+  std::condition_variable wake_, done_;
+  std::vector<std::thread> workers_;
+  size_t active_workers_ = 0;   // workers taking part in the current region
+  size_t generation_ = 0;
+  size_t finished_ = 0;
+  bool stop_ = false;
+
+  const std::function<void(size_t)>* task_ = nullptr;
+  size_t ntasks_ = 0;
+  std::atomic<size_t> next_{0};
+};
+
+size_t default_thread_count();
+
+}  // namespace ei8

@@ -1,0 +1,31 @@
+// The kernel paths built into this binary that this CPU can run, and which one is in use.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/kernel_table.h"
+
+namespace ei8 {
+
+// One usable path. path == nullptr is the reference ("ref").
+struct IsaEntry {
+  const char* name;
+  const KernelPath* path;
+};
+
+// Usable paths, reference first, best last. Filled once.
+const std::vector<IsaEntry>& available_isas();
+
+// The path in use (the best one unless set_isa forced another).
+const IsaEntry& current_isa();
+// "auto" or a name from available_isas(); false if unknown or unusable here.
+bool set_isa(const std::string& name);
+
+// Calls made through each path, for tests that prove a path ran.
+void count_call(const IsaEntry& e);
+uint64_t calls_of(const std::string& name);
+
+}  // namespace ei8

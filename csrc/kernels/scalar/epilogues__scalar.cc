@@ -1,0 +1,42 @@
+// Row epilogues in portable C++: the scalar primitives of ref/scalar_math.h applied per column.
+// SIMD paths use these for their column tails.
+#include "kernels/scalar/scalar_kernels.h"
+#include "ref/scalar_math.h"
+
+namespace ei8 {
+namespace scalar {
+
+void correct(int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum,
+             int32_t za, const int32_t* bias) {
+  for (size_t j = 0; j < nc; ++j) {
+    int32_t v = ref::wrap_add(d[j], ref::wrap_mul(za, ck[j]));
+    if (zb) v = ref::wrap_add(v, -ref::wrap_mul(zb[j], row_sum));
+    if (bias) v = ref::wrap_add(v, bias[j]);
+    d[j] = v;
+  }
+}
+
+static void store(void* out, size_t j, int out_u8, int32_t v) {
+  if (out_u8)
+    static_cast<uint8_t*>(out)[j] = static_cast<uint8_t>(v);
+  else
+    static_cast<int8_t*>(out)[j] = static_cast<int8_t>(v);
+}
+
+void requant_float(const int32_t* acc, size_t nc, const float* mult, int32_t zy, int32_t lo,
+                   int32_t hi, int out_u8, void* out) {
+  for (size_t j = 0; j < nc; ++j) store(out, j, out_u8, ref::requantize_float(acc[j], mult[j], zy, lo, hi));
+}
+
+void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int32_t* shift,
+                   int32_t zy, int32_t lo, int32_t hi, int out_u8, void* out) {
+  for (size_t j = 0; j < nc; ++j)
+    store(out, j, out_u8, ref::requantize_fixedpoint(acc[j], mult[j], shift[j], zy, lo, hi));
+}
+
+void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb, float* y) {
+  for (size_t j = 0; j < nc; ++j) y[j] += ref::dequant_term(acc[j], sa, sb[j]);
+}
+
+}  // namespace scalar
+}  // namespace ei8

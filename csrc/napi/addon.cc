@@ -1,0 +1,72 @@
+// Module entry: registers the native functions that ts/native.ts declares.
+#include <napi.h>
+
+#include "edge_int8.h"
+#include "napi/addon_data.h"
+#include "napi/args.h"
+#include "napi/matmul_napi.h"
+#include "napi/packed_weights.h"
+#include "napi/quantize_napi.h"
+
+namespace ei8napi {
+
+static Napi::Value CpuInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("arch", ei8_cpu_arch());
+  o.Set("features", ei8_cpu_features());
+  o.Set("isa", ei8_isa_current());
+  Napi::Array available = Napi::Array::New(env, ei8_isa_count());
+  for (size_t i = 0; i < ei8_isa_count(); ++i) available.Set(static_cast<uint32_t>(i), ei8_isa_name(i));
+  o.Set("available", available);
+  return o;
+}
+
+static Napi::Value SetIsa(const Napi::CallbackInfo& info) {
+  Args args(info, "setIsa");
+  const std::string name = args.string(0, "isa");
+  if (ei8_set_isa(name.c_str()) != EI8_OK)
+    args.throw_range("isa '" + name + "' is not available on this CPU", kUnknownIsa);
+  return info.Env().Undefined();
+}
+
+static Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  Args args(info, "setThreads");
+  ei8_set_threads(static_cast<size_t>(args.integer(0, "n", 1, 1024)));
+  return info.Env().Undefined();
+}
+
+static Napi::Value GetThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(ei8_get_threads()));
+}
+
+static Napi::Value IsaCalls(const Napi::CallbackInfo& info) {
+  Args args(info, "isaCalls");
+  return Napi::Number::New(info.Env(), static_cast<double>(ei8_isa_calls(args.string(0, "isa").c_str())));
+}
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  auto* data = new AddonData();
+  data->packed_ctor = Napi::Persistent(NativePacked::Init(env));
+  env.SetInstanceData(data);
+  exports.Set("cpuInfo", Napi::Function::New(env, CpuInfo));
+  exports.Set("setIsa", Napi::Function::New(env, SetIsa));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  exports.Set("getThreads", Napi::Function::New(env, GetThreads));
+  exports.Set("isaCalls", Napi::Function::New(env, IsaCalls));
+  exports.Set("chooseQParams", Napi::Function::New(env, ChooseQParams));
+  exports.Set("quantize", Napi::Function::New(env, Quantize));
+  exports.Set("dequantize", Napi::Function::New(env, Dequantize));
+  exports.Set("packWeights", Napi::Function::New(env, PackWeights));
+  exports.Set("matmulInt32", Napi::Function::New(env, MatmulInt32));
+  exports.Set("matmulRequant", Napi::Function::New(env, MatmulRequant));
+  exports.Set("matmulDequant", Napi::Function::New(env, MatmulDequant));
+  exports.Set("matmulF32", Napi::Function::New(env, MatmulF32));
+  return exports;
+}
+
+}  // namespace ei8napi
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return ei8napi::Init(env, exports); }
+
+NODE_API_MODULE(edge_int8, InitModule)

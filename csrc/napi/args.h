@@ -1,0 +1,87 @@
+// Checked access to the arguments of a native call. The TypeScript layer validates first and
+// writes the friendly messages; this layer re-checks cheaply and never trusts a cast: every
+// typed array is checked for its exact kind and length before its memory is touched.
+#pragma once
+
+#include <napi.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "edge_int8.h"
+
+namespace ei8napi {
+
+// Stable codes shared with ts/errors.ts.
+constexpr const char* kInvalidType = "ERR_EDGE_INT8_INVALID_TYPE";
+constexpr const char* kInvalidShape = "ERR_EDGE_INT8_INVALID_SHAPE";
+constexpr const char* kInvalidLength = "ERR_EDGE_INT8_INVALID_LENGTH";
+constexpr const char* kOutOfRange = "ERR_EDGE_INT8_OUT_OF_RANGE";
+constexpr const char* kNonFinite = "ERR_EDGE_INT8_NON_FINITE";
+constexpr const char* kKTooLarge = "ERR_EDGE_INT8_K_TOO_LARGE";
+constexpr const char* kDisposed = "ERR_EDGE_INT8_DISPOSED";
+constexpr const char* kDetached = "ERR_EDGE_INT8_DETACHED";
+constexpr const char* kUnknownIsa = "ERR_EDGE_INT8_UNKNOWN_ISA";
+constexpr const char* kOutOfMemory = "ERR_EDGE_INT8_OUT_OF_MEMORY";
+
+Napi::Error make_type_error(Napi::Env env, const std::string& msg, const char* code = kInvalidType);
+Napi::Error make_range_error(Napi::Env env, const std::string& msg, const char* code);
+// The error for a failed core status, as the JS exception to throw or to reject with.
+Napi::Error status_error(Napi::Env env, const std::string& fn, ei8_status st,
+                         const std::string& detail = "");
+
+class Args {
+ public:
+  Args(const Napi::CallbackInfo& info, const char* fn) : info_(info), fn_(fn) {}
+  Napi::Env env() const { return info_.Env(); }
+  const std::string& fn() const { return fn_; }
+
+  // An integer in [lo, hi].
+  int64_t integer(size_t i, const char* name, int64_t lo, int64_t hi) const;
+  size_t size(size_t i, const char* name, size_t lo = 1) const {
+    return static_cast<size_t>(integer(i, name, static_cast<int64_t>(lo), int64_t(1) << 52));
+  }
+  double number(size_t i, const char* name) const;
+  bool boolean(size_t i, const char* name) const;
+  std::string string(size_t i, const char* name) const;
+  ei8_dtype dtype(size_t i, const char* name) const {
+    return static_cast<ei8_dtype>(integer(i, name, EI8_INT8, EI8_UINT8));
+  }
+  Napi::Value value(size_t i) const { return info_[i]; }
+  bool is_null(size_t i) const { return info_[i].IsNull() || info_[i].IsUndefined(); }
+
+  // A typed array of exactly this kind, not detached, with at least min_length elements.
+  template <class T>
+  Napi::TypedArrayOf<T> array(size_t i, const char* name, napi_typedarray_type kind, size_t min_length) const;
+  // Int8Array for int8, Uint8Array for uint8.
+  Napi::TypedArray bytes(size_t i, const char* name, ei8_dtype dt, size_t min_length) const;
+
+  [[noreturn]] void throw_type(const std::string& msg, const char* code = kInvalidType) const;
+  [[noreturn]] void throw_range(const std::string& msg, const char* code) const;
+
+ private:
+  const Napi::CallbackInfo& info_;
+  std::string fn_;
+};
+
+const char* typed_array_name(napi_typedarray_type t);
+
+template <class T>
+Napi::TypedArrayOf<T> Args::array(size_t i, const char* name, napi_typedarray_type kind, size_t min_length) const {
+  Napi::Value v = info_[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != kind)
+    throw_type(std::string(name) + " must be a " + typed_array_name(kind));
+  Napi::TypedArrayOf<T> a = v.As<Napi::TypedArrayOf<T>>();
+  if (a.ArrayBuffer().IsDetached()) throw_type(std::string(name) + " is detached", kDetached);
+  if (a.ElementLength() < min_length)
+    throw_range(std::string(name) + ".length (" + std::to_string(a.ElementLength()) + ") < " +
+                    std::to_string(min_length), kInvalidLength);
+  return a;
+}
+
+// a * b, or a RangeError if it overflows what a typed array can hold.
+size_t checked_mul(const Args& args, size_t a, size_t b, const char* what);
+
+}  // namespace ei8napi

@@ -1,0 +1,89 @@
+// quantize / dequantize / chooseQParams over a tensor seen as [outer, axisLen, inner].
+#include "napi/quantize_napi.h"
+
+#include "napi/args.h"
+
+namespace ei8napi {
+
+namespace {
+
+void* data_of(const Napi::TypedArray& t) {
+  return static_cast<uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset();
+}
+
+// Arguments (outer, axisLen, inner, granularity, groupSize) starting at `first`.
+ei8_qview read_view(const Args& args, size_t first, size_t& count, size_t& n_params) {
+  ei8_qview v;
+  v.outer = args.size(first, "outer");
+  v.axis_len = args.size(first + 1, "axisLen");
+  v.inner = args.size(first + 2, "inner");
+  v.granularity = static_cast<ei8_granularity>(args.integer(first + 3, "granularity", 0, 2));
+  v.group_size = args.size(first + 4, "groupSize", v.granularity == EI8_PER_GROUP ? 1 : 0);
+  count = checked_mul(args, checked_mul(args, v.outer, v.axis_len, "shape"), v.inner, "shape");
+  n_params = ei8_qview_param_count(&v);
+  if (n_params == 0) args.throw_range("invalid quantization view", kInvalidShape);
+  return v;
+}
+
+std::string nonfinite_detail(const char* name, size_t index) {
+  return std::string(name) + "[" + std::to_string(index) + "] is NaN or infinite";
+}
+
+}  // namespace
+
+// chooseQParams(x, outer, axisLen, inner, granularity, groupSize, dtype, symmetric, narrow,
+//               scaleOut: Float32Array, zeroPointOut: Int32Array)
+Napi::Value ChooseQParams(const Napi::CallbackInfo& info) {
+  Args args(info, "quantize");
+  size_t count, np;
+  const ei8_qview v = read_view(args, 1, count, np);
+  Napi::Float32Array x = args.array<float>(0, "x", napi_float32_array, count);
+  const ei8_dtype dt = args.dtype(6, "dtype");
+  const bool symmetric = args.boolean(7, "symmetric"), narrow = args.boolean(8, "narrow");
+  Napi::Float32Array scale = args.array<float>(9, "scale", napi_float32_array, np);
+  Napi::Int32Array zp = args.array<int32_t>(10, "zeroPoint", napi_int32_array, np);
+  size_t bad = 0;
+  const ei8_status st = ei8_choose_qparams(x.Data(), &v, dt, symmetric, narrow, scale.Data(), zp.Data(), &bad);
+  if (st != EI8_OK)
+    throw status_error(info.Env(), "quantize", st, st == EI8_E_NONFINITE ? nonfinite_detail("x", bad) : "");
+  return info.Env().Undefined();
+}
+
+// quantize(x, outer, axisLen, inner, granularity, groupSize, scale, zeroPoint, dtype, qmin, qmax, out)
+Napi::Value Quantize(const Napi::CallbackInfo& info) {
+  Args args(info, "quantize");
+  size_t count, np;
+  const ei8_qview v = read_view(args, 1, count, np);
+  Napi::Float32Array x = args.array<float>(0, "x", napi_float32_array, count);
+  Napi::Float32Array scale = args.array<float>(6, "scale", napi_float32_array, np);
+  Napi::Int32Array zp = args.array<int32_t>(7, "zeroPoint", napi_int32_array, np);
+  const ei8_dtype dt = args.dtype(8, "dtype");
+  const int32_t qmin = static_cast<int32_t>(args.integer(9, "qmin", -128, 255));
+  const int32_t qmax = static_cast<int32_t>(args.integer(10, "qmax", -128, 255));
+  Napi::TypedArray out = args.bytes(11, "out", dt, count);
+  size_t bad = 0;
+  const ei8_status st = ei8_quantize(x.Data(), &v, scale.Data(), zp.Data(), dt, qmin, qmax, data_of(out), &bad);
+  if (st == EI8_E_NONFINITE) throw status_error(info.Env(), "quantize", st, nonfinite_detail("x", bad));
+  if (st == EI8_E_RANGE)
+    throw status_error(info.Env(), "quantize", st,
+                       "scale[" + std::to_string(bad) + "] or zeroPoint[" + std::to_string(bad) + "] is out of range");
+  if (st != EI8_OK) throw status_error(info.Env(), "quantize", st);
+  return out;
+}
+
+// dequantize(q, dtype, outer, axisLen, inner, granularity, groupSize, scale, zeroPoint, out)
+Napi::Value Dequantize(const Napi::CallbackInfo& info) {
+  Args args(info, "dequantize");
+  const ei8_dtype dt = args.dtype(1, "dtype");
+  size_t count, np;
+  const ei8_qview v = read_view(args, 2, count, np);
+  Napi::TypedArray q = args.bytes(0, "q.data", dt, count);
+  Napi::Float32Array scale = args.array<float>(7, "scale", napi_float32_array, np);
+  Napi::Int32Array zp = args.array<int32_t>(8, "zeroPoint", napi_int32_array, np);
+  Napi::Float32Array out = args.array<float>(9, "out", napi_float32_array, count);
+  const ei8_status st = ei8_dequantize(data_of(q), dt, &v, scale.Data(), zp.Data(), out.Data());
+  if (st != EI8_OK) throw status_error(info.Env(), "dequantize", st);
+  return out;
+}
+
+}  // namespace ei8napi
