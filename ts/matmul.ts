@@ -1,0 +1,251 @@
+/**
+ * Quantized matmul: C = A x B with A [M, K] quantized per tensor (or f32, quantized on the fly) and
+ * B packed by packWeights(). Every function has an ...Async twin that computes on a worker
+ * thread and resolves with the same result.
+ */
+import { ErrorCodes, rangeError, typeError } from './errors';
+import { native } from './native';
+import { checkQTensor } from './qtensor';
+import type { QDType, QTensor, Rounding } from './types';
+import {
+  checkArray, checkBoolean, checkBytes, checkDType, checkInteger, checkNoOverlap, checkOptions, checkScale,
+  checkShape, dtypeRange, nativeDType,
+} from './validate';
+import { checkPacked, type PackedWeights } from './weights';
+
+const INT32_MAX = 2 ** 31 - 1;
+
+/** Largest K for which sum_k (A - za)(B - zb) cannot overflow int32 for these zero points. */
+export function maxExactK(aDtype: QDType, aZeroPoint: number, b: PackedWeights): number {
+  const [lo, hi] = dtypeRange(aDtype);
+  const worst = Math.max(aZeroPoint - lo, hi - aZeroPoint) * b.maxAbsB;
+  return worst === 0 ? Infinity : Math.floor(INT32_MAX / worst);
+}
+
+interface Activations {
+  data: Int8Array | Uint8Array;
+  dtype: QDType;
+  zeroPoint: number;
+  scale: number;
+  m: number;
+  outShape: number[];
+}
+
+/** `reduced`: the length one int32 sum runs over (K, or the group size for grouped f32 output). */
+function checkKBound(fn: string, dtype: QDType, zeroPoint: number, b: PackedWeights, reduced: number): void {
+  const bound = maxExactK(dtype, zeroPoint, b);
+  if (reduced > bound) {
+    throw rangeError(fn, `k (${reduced}) exceeds ${bound}, the largest K for which the int32 accumulator cannot overflow ` +
+      `with a zero point ${zeroPoint} (${dtype}) and b's zero points`, ErrorCodes.K_TOO_LARGE);
+  }
+}
+
+function checkActivations(fn: string, a: unknown, b: PackedWeights, reduced: number): Activations {
+  const t = checkQTensor(fn, 'a', a);
+  if (t.view.granularity !== 0) {
+    throw rangeError(fn, 'a must be quantized per tensor (a.quant.axis must be absent)', ErrorCodes.INVALID_SHAPE);
+  }
+  const k = t.shape[t.shape.length - 1];
+  if (k !== b.k) {
+    throw rangeError(fn, `a.shape[${t.shape.length - 1}] (${k}) != b.k (${b.k})`, ErrorCodes.INVALID_SHAPE);
+  }
+  checkKBound(fn, t.dtype, t.zeroPoint[0], b, reduced);
+  return {
+    data: t.data, dtype: t.dtype, zeroPoint: t.zeroPoint[0], scale: t.scale[0], m: t.count / k,
+    outShape: [...t.shape.slice(0, -1), b.n],
+  };
+}
+
+function outInt32(fn: string, out: unknown, length: number): Int32Array {
+  return out === undefined ? new Int32Array(length) : checkArray(fn, 'out', out, 'Int32Array', length);
+}
+
+function outFloat32(fn: string, out: unknown, length: number): Float32Array {
+  return out === undefined ? new Float32Array(length) : checkArray(fn, 'out', out, 'Float32Array', length);
+}
+
+// ---------------------------------------------------------------------------------- int32 ----
+
+function int32Call(fn: string, a: QTensor, b: PackedWeights, out: Int32Array | undefined, async: boolean) {
+  const w = checkPacked(fn, 'b', b);
+  const act = checkActivations(fn, a, w, w.k);
+  const dst = outInt32(fn, out, act.m * w.n);
+  checkNoOverlap(fn, 'out', dst, [['a.data', act.data]]);
+  return native.matmulInt32(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, w.handle(fn), dst, async);
+}
+
+/**
+ * C[m, n] = sum_k (A[m, k] - za) * (B[k, n] - zb[n]), exact int32 (ONNX MatMulInteger).
+ * A may have any rank; its last dimension is K and the leading ones are flattened into M.
+ */
+export function matmulInt32(a: QTensor, b: PackedWeights, out?: Int32Array): Int32Array {
+  return int32Call('matmulInt32', a, b, out, false) as Int32Array;
+}
+
+/** matmulInt32 computed off the JS thread. */
+export async function matmulInt32Async(a: QTensor, b: PackedWeights, out?: Int32Array): Promise<Int32Array> {
+  return int32Call('matmulInt32Async', a, b, out, true);
+}
+
+// ------------------------------------------------------------------------------ requantize ----
+
+export interface OutputQuant {
+  scale: number;
+  zeroPoint: number;
+  /** Default 'int8'. */
+  dtype?: QDType;
+}
+
+export interface MatmulOptions {
+  /** Output quantization. */
+  output: OutputQuant;
+  /** int32 per output column, added to the accumulator before requantization (scale sa*sb[n]). */
+  bias?: Int32Array;
+  /** Fused activation: clamp [lo, hi] inside the output range (e.g. ReLU = [zeroPoint, 127]). */
+  clamp?: [number, number];
+  /** 'float' (default, onnxruntime QLinearMatMul) or 'fixedpoint' (TFLite). */
+  rounding?: Rounding;
+  out?: Int8Array | Uint8Array;
+}
+
+function requantCall(fn: string, a: QTensor, b: PackedWeights, opts: MatmulOptions, async: boolean) {
+  const w = checkPacked(fn, 'b', b);
+  if (opts === undefined) throw typeError(fn, 'opts { output: { scale, zeroPoint } } is required');
+  const o = checkOptions(fn, opts, ['output', 'bias', 'clamp', 'rounding', 'out']) as unknown as MatmulOptions;
+  if (w.groupSize !== 0) {
+    throw rangeError(fn, 'b has per-group scales: requantized output needs one scale per column (use matmulF32 or matmulDequantize)',
+      ErrorCodes.INVALID_SHAPE);
+  }
+  const act = checkActivations(fn, a, w, w.k);
+  if (o.output === undefined) throw typeError(fn, 'opts.output { scale, zeroPoint } is required');
+  const output = checkOptions(fn, o.output, ['scale', 'zeroPoint', 'dtype']) as Partial<OutputQuant>;
+  const outDtype = output.dtype === undefined ? 'int8' : checkDType(fn, 'output.dtype', output.dtype);
+  const [lo, hi] = dtypeRange(outDtype);
+  const outScale = checkScale(fn, 'output.scale', output.scale);
+  const outZp = checkInteger(fn, 'output.zeroPoint', output.zeroPoint, lo, hi);
+  const rounding = o.rounding ?? 'float';
+  if (rounding !== 'float' && rounding !== 'fixedpoint') {
+    throw rangeError(fn, `rounding must be 'float' or 'fixedpoint', got ${String(rounding)}`, ErrorCodes.OUT_OF_RANGE);
+  }
+  let clampLo = lo;
+  let clampHi = hi;
+  if (o.clamp !== undefined) {
+    if (!Array.isArray(o.clamp) || o.clamp.length !== 2) throw typeError(fn, 'clamp must be [lo, hi]');
+    clampLo = checkInteger(fn, 'clamp[0]', o.clamp[0], lo, hi);
+    clampHi = checkInteger(fn, 'clamp[1]', o.clamp[1], lo, hi);
+    if (clampLo > clampHi) throw rangeError(fn, `clamp [${clampLo}, ${clampHi}] is empty`, ErrorCodes.OUT_OF_RANGE);
+  }
+  const bias = o.bias === undefined ? null : checkArray(fn, 'bias', o.bias, 'Int32Array', w.n);
+  checkFloatMultipliers(fn, act.scale, w, outScale, rounding);
+  const count = act.m * w.n;
+  const dst = o.out === undefined ? (outDtype === 'int8' ? new Int8Array(count) : new Uint8Array(count))
+    : checkBytes(fn, 'out', o.out, outDtype, count);
+  checkNoOverlap(fn, 'out', dst, [['a.data', act.data], ['bias', bias]]);
+  const result = native.matmulRequant(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, w.handle(fn),
+    outScale, outZp, nativeDType(outDtype), rounding === 'float' ? 0 : 1, bias, clampLo, clampHi, dst, async);
+  const quant = { dtype: outDtype, scale: outScale, zeroPoint: outZp };
+  const wrap = (data: Int8Array | Uint8Array): QTensor => ({ data, shape: act.outShape, quant });
+  return result instanceof Promise ? result.then(wrap) : wrap(result);
+}
+
+/** a.scale * b.scale[n] / output.scale must be a finite number for every column. */
+function checkFloatMultipliers(fn: string, aScale: number, w: PackedWeights, outScale: number, rounding: Rounding): void {
+  const f32 = new Float32Array(1);
+  for (let n = 0; n < w.scale.length; n++) {
+    f32[0] = aScale * w.scale[n];
+    f32[0] = f32[0] / outScale;
+    const real = rounding === 'float' ? f32[0] : (aScale * w.scale[n]) / outScale;
+    if (!Number.isFinite(real)) {
+      throw rangeError(fn, `a.scale * b.scale[${n}] / output.scale (${aScale} * ${w.scale[n]} / ${outScale}) is not finite`,
+        ErrorCodes.OUT_OF_RANGE);
+    }
+  }
+}
+
+/**
+ * Requantized matmul: y[m, n] = sat(round(acc * sa * sb[n] / sy) + zy) with acc the int32 result
+ * (plus bias), rounded as onnxruntime's QLinearMatMul ('float') or TFLite ('fixedpoint'), then
+ * clamped to `clamp`. Returns the output QTensor [..., N].
+ */
+export function matmul(a: QTensor, b: PackedWeights, opts: MatmulOptions): QTensor {
+  return requantCall('matmul', a, b, opts, false) as QTensor;
+}
+
+export async function matmulAsync(a: QTensor, b: PackedWeights, opts: MatmulOptions): Promise<QTensor> {
+  return requantCall('matmulAsync', a, b, opts, true);
+}
+
+// ------------------------------------------------------------------------------ float out ----
+
+export interface DequantizeOptions {
+  /** f32 per output column, added last. */
+  bias?: Float32Array;
+  out?: Float32Array;
+}
+
+function dequantCall(fn: string, a: QTensor, b: PackedWeights, opts: DequantizeOptions | undefined, async: boolean) {
+  const w = checkPacked(fn, 'b', b);
+  const o = checkOptions(fn, opts, ['bias', 'out']) as DequantizeOptions;
+  const act = checkActivations(fn, a, w, w.groupSize || w.k);
+  const bias = o.bias === undefined ? null : checkArray(fn, 'bias', o.bias, 'Float32Array', w.n);
+  const dst = outFloat32(fn, o.out, act.m * w.n);
+  checkNoOverlap(fn, 'out', dst, [['a.data', act.data], ['bias', bias]]);
+  return native.matmulDequant(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, w.handle(fn), bias,
+    dst, async);
+}
+
+/**
+ * Float output: y[m, n] = fl32(acc) * fl32(sa * sb[n]) + bias[n]. Grouped weights sum the scaled
+ * int32 group results in f32, in group order.
+ */
+export function matmulDequantize(a: QTensor, b: PackedWeights, opts?: DequantizeOptions): Float32Array {
+  return dequantCall('matmulDequantize', a, b, opts, false) as Float32Array;
+}
+
+export async function matmulDequantizeAsync(a: QTensor, b: PackedWeights, opts?: DequantizeOptions): Promise<Float32Array> {
+  return dequantCall('matmulDequantizeAsync', a, b, opts, true);
+}
+
+export interface MatmulF32Options {
+  bias?: Float32Array;
+  /** Quantize A per row (true, default: per token, better accuracy) or per tensor (onnxruntime). */
+  perToken?: boolean;
+  out?: Float32Array;
+}
+
+function f32Call(fn: string, a: Float32Array, shape: number[], b: PackedWeights, opts: MatmulF32Options | undefined,
+  async: boolean) {
+  const w = checkPacked(fn, 'b', b);
+  const o = checkOptions(fn, opts, ['bias', 'perToken', 'out']) as MatmulF32Options;
+  const count = checkShape(fn, 'shape', shape);
+  checkArray(fn, 'a', a, 'Float32Array', count);
+  const k = shape[shape.length - 1];
+  if (k !== w.k) throw rangeError(fn, `shape[${shape.length - 1}] (${k}) != b.k (${w.k})`, ErrorCodes.INVALID_SHAPE);
+  // A becomes uint8 with a zero point anywhere in [0, 255]: bound for the worst one.
+  const reduced = w.groupSize || w.k;
+  const bound = Math.floor(INT32_MAX / (255 * w.maxAbsB));
+  if (reduced > bound) {
+    throw rangeError(fn, `k (${reduced}) exceeds ${bound}, the largest K for which the int32 accumulator cannot overflow`,
+      ErrorCodes.K_TOO_LARGE);
+  }
+  const perToken = o.perToken === undefined ? true : checkBoolean(fn, 'perToken', o.perToken);
+  const bias = o.bias === undefined ? null : checkArray(fn, 'bias', o.bias, 'Float32Array', w.n);
+  const m = count / k;
+  const dst = outFloat32(fn, o.out, m * w.n);
+  checkNoOverlap(fn, 'out', dst, [['a', a], ['bias', bias]]);
+  return native.matmulF32(a, m, k, perToken, w.handle(fn), bias, dst, async);
+}
+
+/**
+ * Dynamic quantization matmul (f32 in, f32 out): A is quantized to uint8 per row or per tensor
+ * (onnxruntime's DynamicQuantizeLinear rule), multiplied in integers, and dequantized with
+ * y = fl32(acc) * fl32(sa * sb[n]) + bias[n]. NaN or Infinity in A: RangeError with its index.
+ */
+export function matmulF32(a: Float32Array, shape: number[], b: PackedWeights, opts?: MatmulF32Options): Float32Array {
+  return f32Call('matmulF32', a, shape, b, opts, false) as Float32Array;
+}
+
+export async function matmulF32Async(a: Float32Array, shape: number[], b: PackedWeights, opts?: MatmulF32Options):
+  Promise<Float32Array> {
+  return f32Call('matmulF32Async', a, shape, b, opts, true);
+}
