@@ -1,0 +1,76 @@
+// `npm test`: every suite, each printing its own counts, then one line "N passed, N failed".
+//   cpp      C++ tests (reference values, differential tester of every kernel path), no Node
+//   js       uvu tests in TypeScript against the built addon
+//   package  npm pack -> install without a compiler -> Node ESM/CJS, Bun, Deno
+//   + the suites in scripts/suites/*.mjs (emulated CPUs), each deciding itself whether it can run
+// EI8_SUITES=cpp,js limits the run to the named suites.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const only = process.env.EI8_SUITES ? new Set(process.env.EI8_SUITES.split(',')) : null;
+
+const suites = [
+  { name: 'build', steps: () => [['npm', 'run', '-s', 'build'], ['npm', 'run', '-s', 'build:ts']], countsIgnored: true },
+  { name: 'cpp', steps: () => [['npm', 'run', '-s', 'build:ctest'], ['node', 'scripts/run-cpp-tests.mjs']] },
+  { name: 'js', steps: () => [['node', '--import', 'tsx', 'node_modules/uvu/bin.js', 'test', '.*\\.test\\.ts$']] },
+  { name: 'package', steps: () => [['node', 'scripts/test-package.mjs']] },
+];
+const suiteDir = path.join(root, 'scripts', 'suites');
+if (fs.existsSync(suiteDir)) {
+  for (const f of fs.readdirSync(suiteDir).filter((f) => f.endsWith('.mjs')).sort()) {
+    suites.push({ name: path.basename(f, '.mjs'), steps: () => [['node', path.join('scripts', 'suites', f)]] });
+  }
+}
+
+// Counts from one step's output: our "N passed, N failed" lines, or uvu's Total/Passed/Skipped.
+function counts(output) {
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+  const ours = [...plain.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
+  if (ours) return { passed: Number(ours[1]), failed: Number(ours[2]) };
+  const total = /Total:\s+(\d+)/.exec(plain);
+  const pass = /Passed:\s+(\d+)/.exec(plain);
+  const skip = /Skipped:\s+(\d+)/.exec(plain);
+  if (total && pass) {
+    const t = Number(total[1]);
+    const p = Number(pass[1]);
+    return { passed: p, failed: t - p - (skip ? Number(skip[1]) : 0) };
+  }
+  return null;
+}
+
+let passed = 0;
+let failed = 0;
+const summary = [];
+for (const suite of suites) {
+  if (only && !only.has(suite.name) && suite.name !== 'build') continue;
+  const started = Date.now();
+  let sp = 0;
+  let sf = 0;
+  const run = (step) => {
+    console.log(`\n=== ${suite.name}: ${step.join(' ')}`);
+    const r = spawnSync(step[0], step.slice(1), { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+    process.stdout.write(r.stdout ?? '');
+    process.stderr.write(r.stderr ?? '');
+    const c = counts(`${r.stdout}\n${r.stderr}`);
+    if (suite.countsIgnored) {
+      if (r.status !== 0) sf++;
+      return r.status === 0;
+    }
+    if (c) {
+      sp += c.passed;
+      sf += c.failed;
+    }
+    if (r.status !== 0 && (!c || c.failed === 0)) sf++; // crashed or failed without saying so
+    return r.status === 0;
+  };
+  for (const step of suite.steps()) if (!run(step)) break; // a failed step stops its suite
+  passed += sp;
+  failed += sf;
+  summary.push(`${suite.name.padEnd(10)} ${String(sp).padStart(7)} passed ${String(sf).padStart(4)} failed  ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  if (suite.countsIgnored && sf) break; // nothing else can run without a build
+}
+console.log(`\n${summary.join('\n')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,77 @@
+// Acceptance of the shipped package: `npm pack` (with prebuilds/ inside), install the tarball into a
+// fresh folder with no C/C++ compiler on PATH, then load it from Node (ESM and CommonJS), Bun and
+// Deno. Prints one "N passed, N failed" line over all of them.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+
+const prebuild = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'node.napi.node');
+if (!fs.existsSync(prebuild)) run('npm', ['run', 'prebuildify']);
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'edge-int8-pkg-'));
+const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop();
+const tarball = path.join(work, packed);
+const listing = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' });
+let passed = 0;
+let failed = 0;
+const expect = (name, ok) => {
+  if (ok) passed++;
+  else {
+    failed++;
+    console.log(`FAIL ${name}`);
+  }
+};
+for (const entry of ['package/prebuilds/linux-x64/node.napi.node', 'package/dist/index.js', 'package/dist/index.mjs',
+  'package/dist/index.d.ts', 'package/binding.gyp', 'package/sources.gypi', 'package/CMakeLists.txt', 'package/csrc/include/edge_int8.h']) {
+  if (!entry.includes(`${process.platform}-${process.arch}`) && entry.includes('prebuilds/')) continue;
+  expect(`tarball contains ${entry}`, listing.includes(entry));
+}
+
+// A PATH with node, npm and the runtimes only: no cc, c++, g++, make or python.
+const bin = path.join(work, 'bin');
+fs.mkdirSync(bin);
+const link = (name, target) => target && fs.existsSync(target) && fs.symlinkSync(fs.realpathSync(target), path.join(bin, name));
+link('sh', '/bin/sh');
+for (const tool of ['node', 'npm', 'npx']) link(tool, execFileSync('which', [tool], { encoding: 'utf8' }).trim());
+link('bun', path.join(root, 'node_modules', 'bun', 'bin', 'bun.exe'));
+const denoBin = ['deno-linux-x64-glibc', 'deno-linux-arm64-glibc'].map((p) => path.join(root, 'node_modules', '@deno', p.replace('deno-', ''), 'deno'))
+  .find((p) => fs.existsSync(p));
+link('deno', denoBin);
+const env = { ...process.env, PATH: bin, npm_config_nodedir: '', CC: '', CXX: '' };
+for (const compiler of ['cc', 'c++', 'g++', 'gcc', 'make']) {
+  expect(`no ${compiler} on the install PATH`, spawnSync('sh', ['-c', `command -v ${compiler}`], { env }).status !== 0);
+}
+
+const app = path.join(work, 'app');
+fs.mkdirSync(app);
+fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, version: '1.0.0' }));
+const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', tarball], { cwd: app, env, stdio: 'inherit' });
+expect('npm install of the tarball without a compiler', install.status === 0);
+const built = fs.existsSync(path.join(app, 'node_modules', 'edge-int8', 'build'));
+expect('the prebuild was used (nothing compiled)', !built);
+for (const file of ['smoke.mjs', 'smoke.cjs']) fs.copyFileSync(path.join(root, 'test', 'runtimes', file), path.join(app, file));
+
+function smoke(label, cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: app, env, encoding: 'utf8' });
+  process.stdout.write(r.stdout + r.stderr);
+  const m = /(\d+) passed, (\d+) failed/.exec(r.stdout);
+  expect(`${label} ran`, r.status === 0 && m !== null);
+  if (m) {
+    passed += Number(m[1]);
+    failed += Number(m[2]);
+  }
+}
+smoke('node esm', 'node', ['smoke.mjs']);
+smoke('node cjs', 'node', ['smoke.cjs']);
+if (fs.existsSync(path.join(bin, 'bun'))) smoke('bun', 'bun', ['smoke.mjs']);
+else expect('bun is installed (npm devDependency)', false);
+if (fs.existsSync(path.join(bin, 'deno'))) smoke('deno', 'deno', ['run', '-A', 'smoke.mjs']);
+else expect('deno is installed (npm devDependency)', false);
+
+fs.rmSync(work, { recursive: true, force: true });
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,103 @@
+// Every kernel path this CPU can run, against the reference, bit for bit, on a grid of edge
+// shapes (DESIGN.md section 5). Fails if a path this CPU supports never ran.
+#include <set>
+#include <string>
+
+#include "gemm_tester.h"
+
+using tester::Fill;
+using tester::Problem;
+
+static std::vector<std::string> simd_paths() {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < ei8_isa_count(); ++i)
+    if (std::string(ei8_isa_name(i)) != "ref") out.push_back(ei8_isa_name(i));
+  return out;
+}
+
+// One problem with pseudo-random variants (dtypes, zero points, fill, layout), deterministic per seed.
+static Problem variant(size_t m, size_t n, size_t k, uint64_t seed) {
+  tester::Rng r(seed * 7919 + m * 131 + n * 31 + k);
+  Problem p;
+  p.m = m;
+  p.n = n;
+  p.k = k;
+  p.seed = seed;
+  p.a_dtype = r.chance(50) ? EI8_INT8 : EI8_UINT8;
+  p.b_dtype = r.chance(70) ? EI8_INT8 : EI8_UINT8;
+  p.layout = r.chance(50) ? EI8_LAYOUT_KN : EI8_LAYOUT_NK;
+  const int f = r.range(0, 9);
+  p.fill = f < 2 ? Fill::Extremes : (f < 5 ? Fill::NarrowRandom : Fill::Random);
+  p.za_mode = r.range(0, 3);
+  p.zb_mode = r.range(0, 2);
+  p.threads = r.chance(25) ? 2 : 1;
+  return p;
+}
+
+static const size_t kDepths[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 257};
+
+TEST(m_sweep_every_depth) {
+  for (const std::string& isa : simd_paths())
+    for (size_t k : kDepths)
+      for (size_t m = 1; m <= 17; ++m) tester::run_problem(isa.c_str(), variant(m, 17, k, 1));
+}
+
+TEST(n_sweep_tails_and_primes) {
+  const size_t ns[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 23, 31, 32, 33, 47, 61, 64, 65, 67, 97, 131};
+  for (const std::string& isa : simd_paths())
+    for (size_t k : {1, 4, 17, 64, 100})
+      for (size_t m : {1, 2, 4, 9})
+        for (size_t n : ns) tester::run_problem(isa.c_str(), variant(m, n, k, 2));
+}
+
+TEST(deep_k_and_large_shapes) {
+  for (const std::string& isa : simd_paths()) {
+    tester::run_problem(isa.c_str(), variant(1, 257, 11008, 3));
+    tester::run_problem(isa.c_str(), variant(3, 67, 4099, 3));
+    tester::run_problem(isa.c_str(), variant(64, 67, 4097, 3));
+    tester::run_problem(isa.c_str(), variant(33, 131, 1031, 3));
+    tester::run_problem(isa.c_str(), variant(100, 48, 256, 3));
+  }
+}
+
+TEST(extremes_every_dtype_pair_and_zero_point) {
+  // -128 (or 0/255) in both operands with every zero-point extreme: the AVX2 int16 trap.
+  for (const std::string& isa : simd_paths())
+    for (ei8_dtype ad : {EI8_INT8, EI8_UINT8})
+      for (ei8_dtype bd : {EI8_INT8, EI8_UINT8})
+        for (int za = 0; za < 3; ++za)
+          for (int zb = 0; zb < 3; ++zb)
+            for (size_t k : {64, 1000, 4100}) {
+              Problem p = variant(5, 33, k, 4);
+              p.a_dtype = ad;
+              p.b_dtype = bd;
+              p.za_mode = za;
+              p.zb_mode = zb;
+              p.fill = Fill::Extremes;
+              tester::run_problem(isa.c_str(), p);
+            }
+}
+
+TEST(grouped_weights) {
+  for (const std::string& isa : simd_paths())
+    for (size_t g : {1, 3, 4, 16, 32, 33, 64, 128})
+      for (size_t k : {31, 64, 130, 256}) {
+        Problem p = variant(3, 19, k, 5);
+        p.group_size = g;
+        tester::run_problem(isa.c_str(), p);
+        p.m = 17;
+        tester::run_problem(isa.c_str(), p);
+      }
+}
+
+TEST(every_available_path_ran) {
+  // The gate: a path usable on this CPU that the grid never exercised fails the run.
+  for (const std::string& isa : simd_paths()) {
+    const bool ran = ei8_isa_calls(isa.c_str()) > 0;
+    check::record(ran, __FILE__, __LINE__, "path " + isa + " never ran");
+    std::printf("path %-12s calls %llu\n", isa.c_str(), static_cast<unsigned long long>(ei8_isa_calls(isa.c_str())));
+  }
+  std::printf("cpu %s: %s\n", ei8_cpu_arch(), ei8_cpu_features());
+}
+
+TEST_MAIN()

@@ -1,0 +1,86 @@
+/**
+ * No input may crash the process. The native layer is called directly here, bypassing the
+ * TypeScript validation, with wrong kinds, short buffers, zero/negative/huge dimensions, NaN
+ * numbers and foreign objects: every call must return or throw a coded TypeError / RangeError.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { native } from '../ts/native';
+import { ei8, rng } from './helpers';
+
+const junk: unknown[] = [
+  undefined, null, 0, -1, 1, 2 ** 53, -(2 ** 40), NaN, Infinity, 0.5, '3', true, {}, [], [1, 2],
+  new Int8Array(0), new Int8Array(3), new Uint8Array(64), new Int32Array(4), new Float32Array(16), new Float64Array(4),
+  new ArrayBuffer(8), Symbol('x'), () => 1,
+];
+
+function expectSafe(call: () => unknown): void {
+  try {
+    call();
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    assert.ok(err instanceof TypeError || err instanceof RangeError, `${err?.name}: ${err?.message}`);
+    assert.match(String(err.code), /^ERR_EDGE_INT8_/, err.message);
+  }
+}
+
+const validPacked = () => native.packWeights(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 0);
+
+type NativeFn = (...args: unknown[]) => unknown;
+const fns = native as unknown as Record<string, NativeFn>;
+
+test('every native function survives random junk arguments', () => {
+  const rand = rng(1234);
+  const names = ['chooseQParams', 'quantize', 'dequantize', 'packWeights', 'matmulInt32', 'matmulRequant', 'matmulDequant', 'matmulF32', 'setIsa', 'setThreads', 'isaCalls'];
+  const packed = validPacked();
+  const pool = [...junk, packed];
+  for (const name of names) {
+    for (let trial = 0; trial < 400; trial++) {
+      const args = Array.from({ length: 17 }, () => pool[Math.floor(rand() * pool.length)]);
+      expectSafe(() => fns[name](...args));
+    }
+  }
+  native.setThreads(ei8.getThreads());
+  native.setIsa('auto');
+});
+
+test('plausible native calls with one argument corrupted at a time', () => {
+  const packed = validPacked();
+  const good: Record<string, unknown[]> = {
+    matmulInt32: [new Int8Array(8), 0, 0, 2, 4, packed, new Int32Array(8), false],
+    matmulRequant: [new Int8Array(8), 0, 0, 2, 4, 1, packed, 1, 0, 0, 0, null, -128, 127, new Int8Array(8), false],
+    matmulDequant: [new Int8Array(8), 0, 0, 2, 4, 1, packed, null, new Float32Array(8), false],
+    matmulF32: [new Float32Array(8), 2, 4, true, packed, null, new Float32Array(8), false],
+    quantize: [new Float32Array(8), 1, 1, 8, 0, 0, new Float32Array(1).fill(1), new Int32Array(1), 0, -128, 127, new Int8Array(8)],
+    dequantize: [new Int8Array(8), 0, 1, 1, 8, 0, 0, new Float32Array(1).fill(1), new Int32Array(1), new Float32Array(8)],
+    chooseQParams: [new Float32Array(8), 1, 1, 8, 0, 0, 0, false, false, new Float32Array(1), new Int32Array(1)],
+    packWeights: [new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 0],
+  };
+  for (const [name, args] of Object.entries(good)) {
+    fns[name](...args); // the uncorrupted call works
+    for (let i = 0; i < args.length; i++) {
+      for (const j of junk) {
+        const bad = args.slice();
+        bad[i] = j;
+        expectSafe(() => fns[name](...bad));
+      }
+    }
+  }
+});
+
+test('huge and overflowing dimensions are rejected before any memory is touched', () => {
+  const packed = validPacked();
+  expectSafe(() => native.matmulInt32(new Int8Array(8), 0, 0, 2 ** 31, 2 ** 31, packed, new Int32Array(8), false));
+  expectSafe(() => native.matmulInt32(new Int8Array(8), 0, 0, 2 ** 52, 4, packed, new Int32Array(8), false));
+  expectSafe(() => native.packWeights(new Int8Array(16), 0, false, 2 ** 32, 2 ** 32, new Int32Array(1), null, 0));
+  expectSafe(() => native.quantize(new Float32Array(8), 2 ** 26, 2 ** 26, 2 ** 26, 0, 0, new Float32Array(1), new Int32Array(1), 0, -128, 127, new Int8Array(8)));
+  expectSafe(() => native.dequantize(new Int8Array(8), 0, 1, 1, 8, 2, 2 ** 40, new Float32Array(1), new Int32Array(1), new Float32Array(8)));
+});
+
+test('a foreign object where PackedWeights belongs is refused', () => {
+  class Fake { dispose() {} bytes() { return 0; } layout() { return ''; } }
+  expectSafe(() => native.matmulInt32(new Int8Array(8), 0, 0, 2, 4, new Fake() as never, new Int32Array(8), false));
+  expectSafe(() => (native.packWeights as unknown as { call: NativeFn }).call(null, new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 0));
+});
+
+test.run();
