@@ -1,12 +1,13 @@
 {
   "variables": {
-    "ei8_core_sources": [
+    "core_sources": [
       "csrc/core/api.cc",
       "csrc/core/gemm.cc",
       "csrc/core/threadpool.cc",
       "csrc/dispatch/cpu_features.cc",
       "csrc/dispatch/registry.cc",
       "csrc/kernels/paths.cc",
+      "csrc/kernels/paths_x86.cc",
       "csrc/kernels/scalar/epilogues__scalar.cc",
       "csrc/kernels/scalar/gemm_4x16c4__scalar.cc",
       "csrc/kernels/scalar/path__scalar.cc",
@@ -14,20 +15,54 @@
       "csrc/ref/matmul_ref.cc",
       "csrc/ref/quantize_ref.cc"
     ],
-    "ei8_napi_sources": [
+    "core_napi_sources": [
       "csrc/napi/addon.cc",
       "csrc/napi/args.cc",
       "csrc/napi/matmul_napi.cc",
       "csrc/napi/packed_weights.cc",
       "csrc/napi/quantize_napi.cc"
     ],
-    "ei8_common_cflags": [
+    "core_avx2_sources": [],
+    "core_avxvnni_sources": [],
+    "core_avx512vnni_sources": [],
+    "core_amx_sources": [],
+    "core_neon_sources": [],
+    "core_dotprod_sources": [],
+    "core_i8mm_sources": [],
+    "common_cflags": [
       "-O3",
       "-ffp-contract=off",
       "-fno-math-errno",
       "-fvisibility=hidden",
       "-Wall",
       "-Wextra"
+    ],
+    "isa_avx2_cflags": [
+      "-mavx2",
+      "-mfma"
+    ],
+    "isa_avxvnni_cflags": [
+      "-mavx2",
+      "-mfma",
+      "-mavxvnni"
+    ],
+    "isa_avx512vnni_cflags": [
+      "-mavx512f",
+      "-mavx512bw",
+      "-mavx512vl",
+      "-mavx512dq",
+      "-mavx512vnni",
+      "-mfma"
+    ],
+    "isa_amx_cflags": [
+      "-mavx512f",
+      "-mavx512bw",
+      "-mavx512vl",
+      "-mavx512dq",
+      "-mavx512vnni",
+      "-mfma",
+      "-mamx-tile",
+      "-mamx-int8"
     ]
   }
 }

@@ -19,4 +19,8 @@ struct BuiltPath {
 // SIMD paths built for this architecture, worst first.
 const std::vector<BuiltPath>& built_paths();
 
+// Per-architecture lists (kernels/paths_x86.cc, kernels/paths_arm.cc); only the host's is called.
+const std::vector<BuiltPath>& x86_paths();
+const std::vector<BuiltPath>& arm_paths();
+
 }  // namespace ei8

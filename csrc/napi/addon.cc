@@ -1,12 +1,11 @@
-// Module entry: registers the native functions that ts/native.ts declares.
+// Module entry: the runtime-control functions, then every function registered with EI8_NAPI_EXPORT.
 #include <napi.h>
 
 #include "edge_int8.h"
 #include "napi/addon_data.h"
 #include "napi/args.h"
-#include "napi/matmul_napi.h"
+#include "napi/exports.h"
 #include "napi/packed_weights.h"
-#include "napi/quantize_napi.h"
 
 namespace ei8napi {
 
@@ -21,6 +20,7 @@ static Napi::Value CpuInfo(const Napi::CallbackInfo& info) {
   o.Set("available", available);
   return o;
 }
+EI8_NAPI_EXPORT("cpuInfo", CpuInfo);
 
 static Napi::Value SetIsa(const Napi::CallbackInfo& info) {
   Args args(info, "setIsa");
@@ -29,39 +29,31 @@ static Napi::Value SetIsa(const Napi::CallbackInfo& info) {
     args.throw_range("isa '" + name + "' is not available on this CPU", kUnknownIsa);
   return info.Env().Undefined();
 }
+EI8_NAPI_EXPORT("setIsa", SetIsa);
 
 static Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   Args args(info, "setThreads");
   ei8_set_threads(static_cast<size_t>(args.integer(0, "n", 1, 1024)));
   return info.Env().Undefined();
 }
+EI8_NAPI_EXPORT("setThreads", SetThreads);
 
 static Napi::Value GetThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(ei8_get_threads()));
 }
+EI8_NAPI_EXPORT("getThreads", GetThreads);
 
 static Napi::Value IsaCalls(const Napi::CallbackInfo& info) {
   Args args(info, "isaCalls");
   return Napi::Number::New(info.Env(), static_cast<double>(ei8_isa_calls(args.string(0, "isa").c_str())));
 }
+EI8_NAPI_EXPORT("isaCalls", IsaCalls);
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   data->packed_ctor = Napi::Persistent(NativePacked::Init(env));
   env.SetInstanceData(data);
-  exports.Set("cpuInfo", Napi::Function::New(env, CpuInfo));
-  exports.Set("setIsa", Napi::Function::New(env, SetIsa));
-  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
-  exports.Set("getThreads", Napi::Function::New(env, GetThreads));
-  exports.Set("isaCalls", Napi::Function::New(env, IsaCalls));
-  exports.Set("chooseQParams", Napi::Function::New(env, ChooseQParams));
-  exports.Set("quantize", Napi::Function::New(env, Quantize));
-  exports.Set("dequantize", Napi::Function::New(env, Dequantize));
-  exports.Set("packWeights", Napi::Function::New(env, PackWeights));
-  exports.Set("matmulInt32", Napi::Function::New(env, MatmulInt32));
-  exports.Set("matmulRequant", Napi::Function::New(env, MatmulRequant));
-  exports.Set("matmulDequant", Napi::Function::New(env, MatmulDequant));
-  exports.Set("matmulF32", Napi::Function::New(env, MatmulF32));
+  for (const ExportEntry& e : export_registry()) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   return exports;
 }
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "napi/args.h"
-#include "napi/matmul_napi.h"
+#include "napi/exports.h"
 #include "napi/packed_weights.h"
 
 namespace ei8napi {
@@ -152,7 +152,7 @@ Napi::Value finish(const Args& args, std::unique_ptr<MatmulOp> op, Napi::TypedAr
 }  // namespace
 
 // matmulInt32(aData, aDtype, aZp, m, k, packed, out: Int32Array, async)
-Napi::Value MatmulInt32(const Napi::CallbackInfo& info) {
+static Napi::Value MatmulInt32(const Napi::CallbackInfo& info) {
   Args args(info, "matmulInt32");
   auto op = std::make_unique<MatmulOp>();
   op->kind = Kind::I32;
@@ -168,7 +168,7 @@ Napi::Value MatmulInt32(const Napi::CallbackInfo& info) {
 
 // matmulRequant(aData, aDtype, aZp, m, k, aScale, packed, outScale, outZp, outDtype, rounding,
 //               bias: Int32Array | null, clampMin, clampMax, out, async)
-Napi::Value MatmulRequant(const Napi::CallbackInfo& info) {
+static Napi::Value MatmulRequant(const Napi::CallbackInfo& info) {
   Args args(info, "matmul");
   auto op = std::make_unique<MatmulOp>();
   op->kind = Kind::REQUANT;
@@ -197,7 +197,7 @@ Napi::Value MatmulRequant(const Napi::CallbackInfo& info) {
 }
 
 // matmulDequant(aData, aDtype, aZp, m, k, aScale, packed, bias: Float32Array | null, out, async)
-Napi::Value MatmulDequant(const Napi::CallbackInfo& info) {
+static Napi::Value MatmulDequant(const Napi::CallbackInfo& info) {
   Args args(info, "matmulDequantize");
   auto op = std::make_unique<MatmulOp>();
   op->kind = Kind::DEQUANT;
@@ -218,7 +218,7 @@ Napi::Value MatmulDequant(const Napi::CallbackInfo& info) {
 }
 
 // matmulF32(a: Float32Array, m, k, perToken, packed, bias: Float32Array | null, out, async)
-Napi::Value MatmulF32(const Napi::CallbackInfo& info) {
+static Napi::Value MatmulF32(const Napi::CallbackInfo& info) {
   Args args(info, "matmulF32");
   auto op = std::make_unique<MatmulOp>();
   op->kind = Kind::F32;
@@ -239,5 +239,10 @@ Napi::Value MatmulF32(const Napi::CallbackInfo& info) {
   Napi::Float32Array out = args.array<float>(6, "out", napi_float32_array, op->out_bytes / 4);
   return finish(args, std::move(op), out, args.boolean(7, "async"), count * 4, bias_bytes);
 }
+
+EI8_NAPI_EXPORT("matmulInt32", MatmulInt32);
+EI8_NAPI_EXPORT("matmulRequant", MatmulRequant);
+EI8_NAPI_EXPORT("matmulDequant", MatmulDequant);
+EI8_NAPI_EXPORT("matmulF32", MatmulF32);
 
 }  // namespace ei8napi

@@ -1,6 +1,7 @@
 #include "napi/packed_weights.h"
 
 #include "napi/addon_data.h"
+#include "napi/exports.h"
 
 namespace ei8napi {
 
@@ -60,7 +61,7 @@ ei8_packed* NativePacked::Take(const Args& args, size_t i, const char* name) {
   return self->packed_;
 }
 
-Napi::Value PackWeights(const Napi::CallbackInfo& info) {
+static Napi::Value PackWeights(const Napi::CallbackInfo& info) {
   Args args(info, "packWeights");
   const ei8_dtype dt = args.dtype(1, "dtype");
   const bool nk = args.boolean(2, "layoutNk");
@@ -87,5 +88,7 @@ Napi::Value PackWeights(const Napi::CallbackInfo& info) {
   Napi::External<ei8_packed> ext = Napi::External<ei8_packed>::New(info.Env(), packed);
   return AddonData::Get(info.Env()).packed_ctor.New({ext});
 }
+
+EI8_NAPI_EXPORT("packWeights", PackWeights);
 
 }  // namespace ei8napi

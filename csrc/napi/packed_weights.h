@@ -28,10 +28,6 @@ class NativePacked : public Napi::ObjectWrap<NativePacked> {
   int64_t reported_bytes_ = 0;
 };
 
-// packWeights(data, dtype, layoutNk, k, n, zeroPoint: Int32Array, scale: Float32Array | null,
-//             groupSize) -> NativePacked
-Napi::Value PackWeights(const Napi::CallbackInfo& info);
-
 // RAII holder for a reference taken with NativePacked::Take.
 struct PackedRef {
   ei8_packed* p = nullptr;

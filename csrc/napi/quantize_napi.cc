@@ -1,7 +1,6 @@
 // quantize / dequantize / chooseQParams over a tensor seen as [outer, axisLen, inner].
-#include "napi/quantize_napi.h"
-
 #include "napi/args.h"
+#include "napi/exports.h"
 
 namespace ei8napi {
 
@@ -33,7 +32,7 @@ std::string nonfinite_detail(const char* name, size_t index) {
 
 // chooseQParams(x, outer, axisLen, inner, granularity, groupSize, dtype, symmetric, narrow,
 //               scaleOut: Float32Array, zeroPointOut: Int32Array)
-Napi::Value ChooseQParams(const Napi::CallbackInfo& info) {
+static Napi::Value ChooseQParams(const Napi::CallbackInfo& info) {
   Args args(info, "quantize");
   size_t count, np;
   const ei8_qview v = read_view(args, 1, count, np);
@@ -50,7 +49,7 @@ Napi::Value ChooseQParams(const Napi::CallbackInfo& info) {
 }
 
 // quantize(x, outer, axisLen, inner, granularity, groupSize, scale, zeroPoint, dtype, qmin, qmax, out)
-Napi::Value Quantize(const Napi::CallbackInfo& info) {
+static Napi::Value Quantize(const Napi::CallbackInfo& info) {
   Args args(info, "quantize");
   size_t count, np;
   const ei8_qview v = read_view(args, 1, count, np);
@@ -72,7 +71,7 @@ Napi::Value Quantize(const Napi::CallbackInfo& info) {
 }
 
 // dequantize(q, dtype, outer, axisLen, inner, granularity, groupSize, scale, zeroPoint, out)
-Napi::Value Dequantize(const Napi::CallbackInfo& info) {
+static Napi::Value Dequantize(const Napi::CallbackInfo& info) {
   Args args(info, "dequantize");
   const ei8_dtype dt = args.dtype(1, "dtype");
   size_t count, np;
@@ -85,5 +84,9 @@ Napi::Value Dequantize(const Napi::CallbackInfo& info) {
   if (st != EI8_OK) throw status_error(info.Env(), "dequantize", st);
   return out;
 }
+
+EI8_NAPI_EXPORT("chooseQParams", ChooseQParams);
+EI8_NAPI_EXPORT("quantize", Quantize);
+EI8_NAPI_EXPORT("dequantize", Dequantize);
 
 }  // namespace ei8napi

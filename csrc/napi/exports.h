@@ -1,0 +1,30 @@
+// Native functions register themselves here (one line beside their definition), so that adding a
+// module never means editing a central list. addon.cc exports everything registered.
+#pragma once
+
+#include <napi.h>
+
+#include <vector>
+
+namespace ei8napi {
+
+using ExportFn = Napi::Value (*)(const Napi::CallbackInfo&);
+
+struct ExportEntry {
+  const char* name;
+  ExportFn fn;
+};
+
+inline std::vector<ExportEntry>& export_registry() {
+  static std::vector<ExportEntry> entries;
+  return entries;
+}
+
+struct RegisterExport {
+  RegisterExport(const char* name, ExportFn fn) { export_registry().push_back({name, fn}); }
+};
+
+}  // namespace ei8napi
+
+// EI8_NAPI_EXPORT("matmulInt32", MatmulInt32);
+#define EI8_NAPI_EXPORT(js_name, fn) static ::ei8napi::RegisterExport ei8_export_##fn(js_name, fn)
