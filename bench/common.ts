@@ -1,0 +1,103 @@
+/**
+ * Shared pieces of every benchmark: the environment line printed beside each figure, timing with
+ * benchmark.js, medians of repeated runs, and the JSON results file (bench/results/<suite>.json)
+ * that lets runs on real edge boards be compared.
+ */
+import Benchmark from 'benchmark';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as ei8 from '../ts/index';
+
+export interface BenchEnv {
+  date: string;
+  cpu: string;
+  arch: string;
+  features: string[];
+  isa: string;
+  threads: number;
+  node: string;
+  edgeInt8: string;
+  onnxruntime: string | null;
+}
+
+function packageVersion(name: string): string | null {
+  try {
+    const file = require.resolve(`${name}/package.json`);
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+export function cpuModel(): string {
+  try {
+    const text = fs.readFileSync('/proc/cpuinfo', 'utf8');
+    const model = /^model name\s*:\s*(.+)$/m.exec(text)?.[1] ?? /^Hardware\s*:\s*(.+)$/m.exec(text)?.[1];
+    const part = /^CPU part\s*:\s*(.+)$/m.exec(text)?.[1];
+    if (model) return model.trim();
+    if (part) return `ARM part ${part.trim()}`;
+  } catch {
+    // not Linux
+  }
+  return os.cpus()[0]?.model ?? 'unknown';
+}
+
+export function benchEnv(): BenchEnv {
+  const info = ei8.cpuInfo();
+  return {
+    date: new Date().toISOString(),
+    cpu: `${cpuModel()} (${os.cpus().length} logical cores)`,
+    arch: info.arch,
+    features: info.features,
+    isa: info.isa,
+    threads: ei8.getThreads(),
+    node: process.version,
+    edgeInt8: (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version,
+    onnxruntime: packageVersion('onnxruntime-node'),
+  };
+}
+
+export function envLine(env: BenchEnv = benchEnv()): string {
+  return `${env.cpu} | ${env.arch} [${env.features.join(' ')}] | isa ${ei8.cpuInfo().isa} | threads ${ei8.getThreads()} | ` +
+    `node ${env.node} | edge-int8 ${env.edgeInt8} | onnxruntime-node ${env.onnxruntime ?? 'absent'}`;
+}
+
+/** Seconds per call of a synchronous function, measured by benchmark.js (its mean after outlier-robust sampling). */
+export function timeSync(name: string, fn: () => void, minTime = 0.25): number {
+  const b = new Benchmark(name, fn, { minTime, maxTime: Math.max(1, minTime * 4), minSamples: 5 });
+  b.run();
+  if (b.error) throw b.error;
+  return b.stats.mean;
+}
+
+/** Seconds per call of an async function (benchmark.js deferred mode). */
+export function timeAsync(name: string, fn: () => Promise<unknown>, minTime = 0.25): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const b = new Benchmark(name, {
+      defer: true,
+      minTime,
+      maxTime: Math.max(1, minTime * 4),
+      minSamples: 5,
+      fn: (deferred: { resolve(): void }) => { fn().then(() => deferred.resolve(), reject); },
+      onComplete: () => (b.error ? reject(b.error) : resolve(b.stats.mean)),
+    });
+    b.run({ async: true });
+  });
+}
+
+/** Median of `repeats` measurements (the machines are shared and noisy). */
+export function median(values: number[]): number {
+  const s = values.slice().sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Writes bench/results/<suite>.json with the environment and the rows. */
+export function writeResults(suite: string, rows: unknown[], env: BenchEnv = benchEnv()): string {
+  const dir = path.join(__dirname, 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${suite}.json`);
+  fs.writeFileSync(file, `${JSON.stringify({ suite, env, rows }, null, 2)}\n`);
+  return file;
+}
