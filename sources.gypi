@@ -22,9 +22,22 @@
       "csrc/napi/packed_weights.cc",
       "csrc/napi/quantize_napi.cc"
     ],
-    "core_avx2_sources": [],
-    "core_avxvnni_sources": [],
-    "core_avx512vnni_sources": [],
+    "core_avx2_sources": [
+      "csrc/kernels/avx2/epilogues__avx2.cc",
+      "csrc/kernels/avx2/gemm_2x16c4__avx2_widen.cc",
+      "csrc/kernels/avx2/gemm_4x16c4__avx2.cc",
+      "csrc/kernels/avx2/path__avx2.cc"
+    ],
+    "core_avxvnni_sources": [
+      "csrc/kernels/avxvnni/gemm_6x16c4__avxvnni.cc",
+      "csrc/kernels/avxvnni/path__avxvnni.cc"
+    ],
+    "core_avx512vnni_sources": [
+      "csrc/kernels/avx512vnni/epilogues__avx512.cc",
+      "csrc/kernels/avx512vnni/gemm_6x64c4__avx512vnni.cc",
+      "csrc/kernels/avx512vnni/gemv_2x64c4__avx512vnni.cc",
+      "csrc/kernels/avx512vnni/path__avx512vnni.cc"
+    ],
     "core_amx_sources": [],
     "core_neon_sources": [],
     "core_dotprod_sources": [],
@@ -52,7 +65,8 @@
       "-mavx512vl",
       "-mavx512dq",
       "-mavx512vnni",
-      "-mfma"
+      "-mfma",
+      "-Wno-maybe-uninitialized"
     ],
     "isa_amx_cflags": [
       "-mavx512f",
@@ -62,7 +76,8 @@
       "-mavx512vnni",
       "-mfma",
       "-mamx-tile",
-      "-mamx-int8"
+      "-mamx-int8",
+      "-Wno-maybe-uninitialized"
     ]
   }
 }

@@ -1,12 +1,23 @@
-// The x86-64 kernel paths and the CPU features each one needs.
+// The x86-64 kernel paths and the CPU features (and OS state) each one needs, worst first.
 #include "kernels/paths.h"
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include "kernels/avx2/avx2_kernels.h"
+#include "kernels/avx512vnni/avx512vnni_kernels.h"
+#include "kernels/avxvnni/avxvnni_kernels.h"
+#endif
 
 namespace ei8 {
 
 #if defined(__x86_64__) || defined(_M_X64)
 
 const std::vector<BuiltPath>& x86_paths() {
-  static const std::vector<BuiltPath> paths = {};
+  static const std::vector<BuiltPath> paths = {
+      {&avx2::kPath, [](const CpuFeatures& f) { return f.avx2; }},
+      {&avxvnni::kPath, [](const CpuFeatures& f) { return f.avx2 && f.avxvnni; }},
+      {&avx512vnni::kPath,
+       [](const CpuFeatures& f) { return f.avx512f && f.avx512bw && f.avx512vl && f.avx512dq && f.avx512vnni; }},
+  };
   return paths;
 }
 

@@ -1,0 +1,30 @@
+// AVX2 path (Haswell and later, Zen): layout n16c4 (nr = 16, kr = 4), A as int8.
+// vpmaddubsw saturates int16 for some u8 x s8 pairs, so two kernels share the layout:
+//  - gemm_4x16c4: the sign trick (|a| x sign(b, a)), exact when no weight is -128 ("narrow");
+//  - gemm_2x16c4__widen: int8 -> int16 then vpmaddwd, exact for every weight.
+// Declarations only: the definitions are compiled with -mavx2 in their own files.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "core/kernel_table.h"
+
+namespace ei8 {
+namespace avx2 {
+
+void gemm_4x16c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
+void gemm_2x16c4_widen(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
+
+void correct(int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum, int32_t za,
+             const int32_t* bias);
+void requant_float(const int32_t* acc, size_t nc, const float* mult, int32_t zy, int32_t lo, int32_t hi,
+                   int out_u8, void* out);
+void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int32_t* shift, int32_t zy,
+                   int32_t lo, int32_t hi, int out_u8, void* out);
+void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb, float* y);
+
+extern const KernelPath kPath;
+
+}  // namespace avx2
+}  // namespace ei8

@@ -1,0 +1,14 @@
+#include "kernels/avx2/avx2_kernels.h"
+
+namespace ei8 {
+namespace avx2 {
+
+const KernelPath kPath = {
+    "avx2",
+    {"qs8_gemm_4x16c4__avx2", 16, 4, AKind::S8, {gemm_4x16c4, 4}, {gemm_2x16c4_widen, 2}, {nullptr, 0},
+     {nullptr, 0}},
+    {correct, requant_float, requant_fixed, dequant_accumulate},
+};
+
+}  // namespace avx2
+}  // namespace ei8

@@ -1,0 +1,29 @@
+// AVX-512 VNNI path: vpdpbusd on zmm (u8 x s8 -> s32, 64 MACs per instruction).
+// Layout n64c4 (nr = 64, kr = 4): one k-block of a panel is 4 zmm of weights.
+// Declarations only: this header is included by baseline code, the definitions live in files
+// compiled with -mavx512* flags.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "core/kernel_table.h"
+
+namespace ei8 {
+namespace avx512vnni {
+
+void gemm_6x64c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
+void gemv_2x64c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
+
+void correct(int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum, int32_t za,
+             const int32_t* bias);
+void requant_float(const int32_t* acc, size_t nc, const float* mult, int32_t zy, int32_t lo, int32_t hi,
+                   int out_u8, void* out);
+void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int32_t* shift, int32_t zy,
+                   int32_t lo, int32_t hi, int out_u8, void* out);
+void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb, float* y);
+
+extern const KernelPath kPath;
+
+}  // namespace avx512vnni
+}  // namespace ei8

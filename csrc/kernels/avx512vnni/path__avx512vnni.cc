@@ -1,0 +1,15 @@
+#include "kernels/avx512vnni/avx512vnni_kernels.h"
+
+namespace ei8 {
+namespace avx512vnni {
+
+// vpdpbusd multiplies u8 by s8 with exact int32 sums: one kernel serves every weight value.
+const KernelPath kPath = {
+    "avx512vnni",
+    {"qu8_gemm_6x64c4__avx512vnni", 64, 4, AKind::U8, {gemm_6x64c4, 6}, {gemm_6x64c4, 6}, {gemv_2x64c4, 2},
+     {gemv_2x64c4, 2}},
+    {correct, requant_float, requant_fixed, dequant_accumulate},
+};
+
+}  // namespace avx512vnni
+}  // namespace ei8

@@ -1,0 +1,18 @@
+// AVX-VNNI path (Alder Lake, Zen 5 and later; the VEX encoding of vpdpbusd on ymm, 16 registers):
+// layout n16c4 shared with AVX2; epilogues are the AVX2 ones.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "core/kernel_table.h"
+
+namespace ei8 {
+namespace avxvnni {
+
+void gemm_6x16c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
+
+extern const KernelPath kPath;
+
+}  // namespace avxvnni
+}  // namespace ei8
