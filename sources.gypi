@@ -3,6 +3,7 @@
     "core_sources": [
       "csrc/core/api.cc",
       "csrc/core/gemm.cc",
+      "csrc/core/probe.cc",
       "csrc/core/threadpool.cc",
       "csrc/dispatch/cpu_features.cc",
       "csrc/dispatch/registry.cc",
@@ -26,17 +27,20 @@
       "csrc/kernels/avx2/epilogues__avx2.cc",
       "csrc/kernels/avx2/gemm_2x16c4__avx2_widen.cc",
       "csrc/kernels/avx2/gemm_4x16c4__avx2.cc",
-      "csrc/kernels/avx2/path__avx2.cc"
+      "csrc/kernels/avx2/path__avx2.cc",
+      "csrc/kernels/avx2/peak__avx2.cc"
     ],
     "core_avxvnni_sources": [
       "csrc/kernels/avxvnni/gemm_6x16c4__avxvnni.cc",
-      "csrc/kernels/avxvnni/path__avxvnni.cc"
+      "csrc/kernels/avxvnni/path__avxvnni.cc",
+      "csrc/kernels/avxvnni/peak__avxvnni.cc"
     ],
     "core_avx512vnni_sources": [
       "csrc/kernels/avx512vnni/epilogues__avx512.cc",
       "csrc/kernels/avx512vnni/gemm_6x64c4__avx512vnni.cc",
       "csrc/kernels/avx512vnni/gemv_2x64c4__avx512vnni.cc",
-      "csrc/kernels/avx512vnni/path__avx512vnni.cc"
+      "csrc/kernels/avx512vnni/path__avx512vnni.cc",
+      "csrc/kernels/avx512vnni/peak__avx512vnni.cc"
     ],
     "core_amx_sources": [],
     "core_neon_sources": [],

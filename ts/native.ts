@@ -33,6 +33,8 @@ export interface NativeAddon {
   setThreads(n: number): void;
   getThreads(): number;
   isaCalls(isa: string): number;
+  probeDotPeak(isa: string, threads: number): number;
+  probeReadBandwidth(bytes: number, threads: number): number;
   chooseQParams(x: Float32Array, outer: number, axisLen: number, inner: number, granularity: NativeGranularity,
     groupSize: number, dtype: NativeDType, symmetric: boolean, narrow: boolean, scale: Float32Array, zeroPoint: Int32Array): void;
   quantize(x: Float32Array, outer: number, axisLen: number, inner: number, granularity: NativeGranularity,

@@ -54,6 +54,10 @@ struct KernelPath {
   const char* isa;  // "scalar", "avx2", "avxvnni", "avx512vnni", "amx", "neon", "dotprod", "i8mm"
   GemmKernels gemm;
   Epilogues epilogues;
+  // Roofline probe (bench/): a register-only loop of this ISA's dot-product instruction with
+  // enough independent accumulators to reach its throughput; returns the MACs it performed.
+  // Null when the path has no dot-product instruction of its own.
+  uint64_t (*dot_peak)(uint64_t iterations) = nullptr;
 };
 
 }  // namespace ei8

@@ -173,6 +173,14 @@ size_t ei8_get_threads(void);
 /* Counts calls per kernel path since load (for tests that must prove a path ran). */
 uint64_t ei8_isa_calls(const char* name);
 
+/* ------------------------------------------------------------------------ roofline probes ---- */
+
+/* For bench/: multiply-accumulates per second of `isa`'s dot-product instruction in a register-only
+   loop on `threads` threads (0 when the path has none or is unknown). */
+double ei8_probe_dot_peak(const char* isa, size_t threads);
+/* For bench/: bytes per second of a streaming read of a `bytes`-byte buffer, split over `threads`. */
+double ei8_probe_read_bandwidth(size_t bytes, size_t threads);
+
 #ifdef __cplusplus
 }
 #endif

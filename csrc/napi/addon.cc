@@ -49,6 +49,23 @@ static Napi::Value IsaCalls(const Napi::CallbackInfo& info) {
 }
 EI8_NAPI_EXPORT("isaCalls", IsaCalls);
 
+// probeDotPeak(isa, threads) -> MACs per second; probeReadBandwidth(bytes, threads) -> bytes per second
+static Napi::Value ProbeDotPeak(const Napi::CallbackInfo& info) {
+  Args args(info, "probeDotPeak");
+  const std::string isa = args.string(0, "isa");
+  const size_t threads = static_cast<size_t>(args.integer(1, "threads", 1, 1024));
+  return Napi::Number::New(info.Env(), ei8_probe_dot_peak(isa.c_str(), threads));
+}
+EI8_NAPI_EXPORT("probeDotPeak", ProbeDotPeak);
+
+static Napi::Value ProbeReadBandwidth(const Napi::CallbackInfo& info) {
+  Args args(info, "probeReadBandwidth");
+  const size_t bytes = static_cast<size_t>(args.integer(0, "bytes", 4096, int64_t(1) << 36));
+  const size_t threads = static_cast<size_t>(args.integer(1, "threads", 1, 1024));
+  return Napi::Number::New(info.Env(), ei8_probe_read_bandwidth(bytes, threads));
+}
+EI8_NAPI_EXPORT("probeReadBandwidth", ProbeReadBandwidth);
+
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   data->packed_ctor = Napi::Persistent(NativePacked::Init(env));

@@ -8,6 +8,7 @@ const KernelPath kPath = {
     {"qs8_gemm_4x16c4__avx2", 16, 4, AKind::S8, {gemm_4x16c4, 4}, {gemm_2x16c4_widen, 2}, {nullptr, 0},
      {nullptr, 0}},
     {correct, requant_float, requant_fixed, dequant_accumulate},
+    dot_peak,
 };
 
 }  // namespace avx2

@@ -23,6 +23,8 @@ void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int
                    int32_t lo, int32_t hi, int out_u8, void* out);
 void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb, float* y);
 
+uint64_t dot_peak(uint64_t iterations);
+
 extern const KernelPath kPath;
 
 }  // namespace avx512vnni

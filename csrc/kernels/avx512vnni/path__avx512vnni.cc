@@ -9,6 +9,7 @@ const KernelPath kPath = {
     {"qu8_gemm_6x64c4__avx512vnni", 64, 4, AKind::U8, {gemm_6x64c4, 6}, {gemm_6x64c4, 6}, {gemv_2x64c4, 2},
      {gemv_2x64c4, 2}},
     {correct, requant_float, requant_fixed, dequant_accumulate},
+    dot_peak,
 };
 
 }  // namespace avx512vnni

@@ -1,0 +1,125 @@
+/**
+ * matmulInt32 at LLM shapes (DESIGN.md section 6): GOPS and, measured in the same run, the ratio
+ * to onnxruntime-node MatMulInteger (B an initializer, same threads), to a plain-JS loop, and to
+ * this CPU's roofline (peak of the ISA's dot-product instruction; read bandwidth for the weights).
+ * Usage: node --import tsx bench/matmul.bench.ts [--quick] [--threads 1,2] [--shapes MxKxN,...]
+ */
+import * as ort from 'onnxruntime-node';
+import * as ei8 from '../ts/index';
+import { native } from '../ts/native';
+import { benchEnv, envLine, median, timeAsync, timeSync, writeResults } from './common';
+import { matMulIntegerModel } from './onnx-model';
+
+interface Shape { m: number; k: number; n: number }
+
+const argv = process.argv.slice(2);
+const arg = (name: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const quick = argv.includes('--quick');
+const threadList = (arg('threads') ?? '1,2').split(',').map(Number);
+const repeats = Number(arg('repeats') ?? (quick ? 1 : 3));
+const minTime = quick ? 0.1 : 0.25;
+
+function defaultShapes(): Shape[] {
+  const kn: [number, number][] = [[1024, 1024], [4096, 4096], [4096, 11008], [11008, 4096]];
+  const shapes: Shape[] = [{ m: 16, k: 16, n: 16 }];
+  for (const m of [1, 16, 64, 256]) for (const [k, n] of kn) shapes.push({ m, k, n });
+  return shapes;
+}
+const shapes: Shape[] = arg('shapes')
+  ? arg('shapes')!.split(',').map((s) => { const [m, k, n] = s.split('x').map(Number); return { m, k, n }; })
+  : defaultShapes();
+
+function randomInt8(n: number, seed: number): Int8Array {
+  const out = new Int8Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s >>> 24) - 128;
+  }
+  return out;
+}
+
+/** The plain-JS loop a user would otherwise write (B in [K, N] as Int8Array). */
+function jsMatmulInt32(a: Uint8Array, za: number, b: Int8Array, m: number, k: number, n: number, out: Int32Array): void {
+  for (let i = 0; i < m; i++) {
+    out.fill(0, i * n, (i + 1) * n);
+    for (let kk = 0; kk < k; kk++) {
+      const av = a[i * k + kk] - za;
+      const row = kk * n;
+      for (let j = 0; j < n; j++) out[i * n + j] += av * b[row + j];
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const env = benchEnv();
+  const isa = ei8.cpuInfo().isa;
+  console.log(envLine(env));
+  const rows: Record<string, unknown>[] = [];
+  const peakByThreads = new Map<number, number>();
+  for (const t of threadList) peakByThreads.set(t, native.probeDotPeak(isa, t));
+  const jsGops = new Map<string, number>();
+
+  console.log('\nshape (MxKxN)      thr   edge-int8 GOPS   ort GOPS   x ort   x js   %peak   weights GB/s  %read-bw');
+  for (const { m, k, n } of shapes) {
+    const bData = randomInt8(k * n, k * 31 + n);
+    const a: ei8.QTensor = { data: new Uint8Array(randomInt8(m * k, m + k).buffer), shape: [m, k], quant: { dtype: 'uint8', scale: 0.02, zeroPoint: 128 } };
+    const b = ei8.packWeights({ data: bData, shape: [k, n], quant: { dtype: 'int8', scale: 0.01, zeroPoint: 0 } });
+    const out = new Int32Array(m * n);
+    const ops = 2 * m * n * k;
+    const weightBytes = k * n;
+
+    // Plain JS: single-threaded by nature; measured once per (k, n) on at most 4 rows (its GOPS
+    // does not depend on M).
+    const jsKey = `${k}x${n}`;
+    if (!jsGops.has(jsKey)) {
+      const jm = Math.min(m, 4);
+      const jsOut = new Int32Array(jm * n);
+      const t = timeSync('js', () => jsMatmulInt32(a.data as Uint8Array, 128, bData, jm, k, n, jsOut), quick ? 0.05 : 0.2);
+      jsGops.set(jsKey, (2 * jm * n * k) / t / 1e9);
+    }
+    const readBw = new Map<number, number>();
+    for (const threads of threadList) {
+      ei8.setThreads(threads);
+      const session = await ort.InferenceSession.create(
+        matMulIntegerModel(m, k, n, 'uint8', 128, bData, 'int8', Int8Array.of(0)),
+        { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+      const feeds = { A: new ort.Tensor('uint8', a.data as Uint8Array, [m, k]) };
+      const ours: number[] = [];
+      const theirs: number[] = [];
+      for (let r = 0; r < repeats; r++) {
+        ours.push(timeSync('edge-int8', () => ei8.matmulInt32(a, b, out), minTime));
+        theirs.push(await timeAsync('onnxruntime', () => session.run(feeds), minTime));
+      }
+      await session.release();
+      const tOurs = median(ours);
+      const tOrt = median(theirs);
+      const gops = ops / tOurs / 1e9;
+      const ortGops = ops / tOrt / 1e9;
+      const peak = peakByThreads.get(threads)!;
+      if (!readBw.has(threads)) readBw.set(threads, native.probeReadBandwidth(Math.max(weightBytes, 1 << 16), threads));
+      const gbps = weightBytes / tOurs / 1e9;
+      const row = {
+        m, k, n, threads, isa, gops, ortGops, vsOrt: tOrt / tOurs, vsJs: gops / jsGops.get(jsKey)!,
+        peakGmacs: peak / 1e9, pctPeak: peak ? (100 * gops) / (2 * peak / 1e9) : null,
+        weightsGBps: gbps, readBwGBps: readBw.get(threads)! / 1e9, pctReadBw: (100 * gbps * 1e9) / readBw.get(threads)!,
+        secondsOurs: tOurs, secondsOrt: tOrt,
+      };
+      rows.push(row);
+      console.log(`${`${m}x${k}x${n}`.padEnd(18)} ${String(threads).padStart(3)}   ${gops.toFixed(1).padStart(14)}   ${ortGops.toFixed(1).padStart(8)}   ` +
+        `${row.vsOrt.toFixed(2).padStart(5)}  ${row.vsJs.toFixed(0).padStart(5)}   ${row.pctPeak?.toFixed(0).padStart(5)}   ` +
+        `${gbps.toFixed(1).padStart(12)}  ${row.pctReadBw.toFixed(0).padStart(8)}`);
+    }
+    b.dispose();
+  }
+  const file = writeResults('matmul', rows, env);
+  console.log(`\n${envLine(env)}\nresults: ${file}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
