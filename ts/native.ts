@@ -25,6 +25,7 @@ export interface NativeCpuInfo {
   features: string;
   isa: string;
   available: string[];
+  built: string[];
 }
 
 export interface NativeAddon {

@@ -12,11 +12,16 @@ export interface CpuInfo {
   isa: string;
   /** Paths usable on this CPU with this binary, reference first, best last. */
   available: string[];
+  /** Paths compiled into this binary (some may need CPU features this machine lacks). */
+  built: string[];
 }
 
 export function cpuInfo(): CpuInfo {
   const info = native.cpuInfo();
-  return { arch: info.arch, features: info.features ? info.features.split(' ') : [], isa: info.isa, available: info.available };
+  return {
+    arch: info.arch, features: info.features ? info.features.split(' ') : [], isa: info.isa, available: info.available,
+    built: info.built,
+  };
 }
 
 /**

@@ -10,6 +10,7 @@
 #include "core/threadpool.h"
 #include "dispatch/cpu_features.h"
 #include "dispatch/registry.h"
+#include "kernels/paths.h"
 #include "edge_int8.h"
 #include "ref/matmul_ref.h"
 #include "ref/quantize_ref.h"
@@ -298,6 +299,12 @@ const char* ei8_cpu_arch(void) { return cpu_features().arch.c_str(); }
 size_t ei8_isa_count(void) { return available_isas().size(); }
 const char* ei8_isa_name(size_t i) { return i < available_isas().size() ? available_isas()[i].name : nullptr; }
 const char* ei8_isa_current(void) { return current_isa().name; }
+size_t ei8_built_count(void) { return 2 + built_paths().size(); }
+const char* ei8_built_name(size_t i) {
+  if (i == 0) return "ref";
+  if (i == 1) return "scalar";
+  return i - 2 < built_paths().size() ? built_paths()[i - 2].path->isa : nullptr;
+}
 ei8_status ei8_set_isa(const char* name) { return name && set_isa(name) ? EI8_OK : EI8_E_ISA; }
 void ei8_set_threads(size_t n) { ThreadPool::instance().set_threads(n); }
 size_t ei8_get_threads(void) { return ThreadPool::instance().threads(); }

@@ -163,6 +163,9 @@ const char* ei8_cpu_arch(void);
 /* Kernel paths usable on this CPU and built into this binary, best last; always has "ref". */
 size_t ei8_isa_count(void);
 const char* ei8_isa_name(size_t i);
+/* Kernel paths compiled into this binary, whether or not this CPU can run them. */
+size_t ei8_built_count(void);
+const char* ei8_built_name(size_t i);
 /* The path in use. */
 const char* ei8_isa_current(void);
 /* "auto" picks the best; otherwise one of the names above. */

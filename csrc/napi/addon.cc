@@ -18,6 +18,9 @@ static Napi::Value CpuInfo(const Napi::CallbackInfo& info) {
   Napi::Array available = Napi::Array::New(env, ei8_isa_count());
   for (size_t i = 0; i < ei8_isa_count(); ++i) available.Set(static_cast<uint32_t>(i), ei8_isa_name(i));
   o.Set("available", available);
+  Napi::Array built = Napi::Array::New(env, ei8_built_count());
+  for (size_t i = 0; i < ei8_built_count(); ++i) built.Set(static_cast<uint32_t>(i), ei8_built_name(i));
+  o.Set("built", built);
   return o;
 }
 EI8_NAPI_EXPORT("cpuInfo", CpuInfo);
