@@ -10,7 +10,8 @@ const root = path.resolve(import.meta.dirname, '..');
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
 
 const prebuild = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'node.napi.node');
-if (!fs.existsSync(prebuild)) run('npm', ['run', 'prebuildify']);
+run('npm', ['run', 'prebuildify']); // always fresh: a stale prebuild would test old code
+if (!fs.existsSync(prebuild)) throw new Error(`prebuildify did not write ${prebuild}`);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'edge-int8-pkg-'));
 const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop();

@@ -5,7 +5,7 @@
  */
 import { ErrorCodes, rangeError, typeError } from './errors';
 import { native } from './native';
-import { checkQTensor } from './qtensor';
+import { checkQTensorHeader, checkTensorParams } from './qtensor';
 import type { QDType, QTensor, Rounding } from './types';
 import {
   checkArray, checkBoolean, checkBytes, checkDType, checkInteger, checkNoOverlap, checkOptions, checkScale,
@@ -28,7 +28,14 @@ interface Activations {
   zeroPoint: number;
   scale: number;
   m: number;
-  outShape: number[];
+  shape: number[];
+}
+
+/** The output shape [...a.shape[:-1], n]. */
+function outShape(a: Activations, n: number): number[] {
+  const s = a.shape.slice();
+  s[s.length - 1] = n;
+  return s;
 }
 
 /** `reduced`: the length one int32 sum runs over (K, or the group size for grouped f32 output). */
@@ -40,20 +47,19 @@ function checkKBound(fn: string, dtype: QDType, zeroPoint: number, b: PackedWeig
   }
 }
 
+// Kept free of allocations: it runs on every call, and small shapes are dominated by call cost.
 function checkActivations(fn: string, a: unknown, b: PackedWeights, reduced: number): Activations {
-  const t = checkQTensor(fn, 'a', a);
-  if (t.view.granularity !== 0) {
+  const t = checkQTensorHeader(fn, 'a', a);
+  if (t.quant.axis !== undefined || t.quant.groupSize !== undefined) {
     throw rangeError(fn, 'a must be quantized per tensor (a.quant.axis must be absent)', ErrorCodes.INVALID_SHAPE);
   }
+  const p = checkTensorParams(fn, 'a.quant', t.quant.scale, t.quant.zeroPoint, t.dtype);
   const k = t.shape[t.shape.length - 1];
   if (k !== b.k) {
     throw rangeError(fn, `a.shape[${t.shape.length - 1}] (${k}) != b.k (${b.k})`, ErrorCodes.INVALID_SHAPE);
   }
-  checkKBound(fn, t.dtype, t.zeroPoint[0], b, reduced);
-  return {
-    data: t.data, dtype: t.dtype, zeroPoint: t.zeroPoint[0], scale: t.scale[0], m: t.count / k,
-    outShape: [...t.shape.slice(0, -1), b.n],
-  };
+  checkKBound(fn, t.dtype, p.zeroPoint, b, reduced);
+  return { data: t.data, dtype: t.dtype, zeroPoint: p.zeroPoint, scale: p.scale, m: t.count / k, shape: t.shape };
 }
 
 function outInt32(fn: string, out: unknown, length: number): Int32Array {
@@ -70,7 +76,7 @@ function int32Call(fn: string, a: QTensor, b: PackedWeights, out: Int32Array | u
   const w = checkPacked(fn, 'b', b);
   const act = checkActivations(fn, a, w, w.k);
   const dst = outInt32(fn, out, act.m * w.n);
-  checkNoOverlap(fn, 'out', dst, [['a.data', act.data]]);
+  checkNoOverlap(fn, dst, 'a.data', act.data);
   return native.matmulInt32(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, w.handle(fn), dst, async);
 }
 
@@ -140,11 +146,12 @@ function requantCall(fn: string, a: QTensor, b: PackedWeights, opts: MatmulOptio
   const count = act.m * w.n;
   const dst = o.out === undefined ? (outDtype === 'int8' ? new Int8Array(count) : new Uint8Array(count))
     : checkBytes(fn, 'out', o.out, outDtype, count);
-  checkNoOverlap(fn, 'out', dst, [['a.data', act.data], ['bias', bias]]);
+  checkNoOverlap(fn, dst, 'a.data', act.data);
+  checkNoOverlap(fn, dst, 'bias', bias);
   const result = native.matmulRequant(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, w.handle(fn),
     outScale, outZp, nativeDType(outDtype), rounding === 'float' ? 0 : 1, bias, clampLo, clampHi, dst, async);
   const quant = { dtype: outDtype, scale: outScale, zeroPoint: outZp };
-  const wrap = (data: Int8Array | Uint8Array): QTensor => ({ data, shape: act.outShape, quant });
+  const wrap = (data: Int8Array | Uint8Array): QTensor => ({ data, shape: outShape(act, w.n), quant });
   return result instanceof Promise ? result.then(wrap) : wrap(result);
 }
 
@@ -189,7 +196,8 @@ function dequantCall(fn: string, a: QTensor, b: PackedWeights, opts: DequantizeO
   const act = checkActivations(fn, a, w, w.groupSize || w.k);
   const bias = o.bias === undefined ? null : checkArray(fn, 'bias', o.bias, 'Float32Array', w.n);
   const dst = outFloat32(fn, o.out, act.m * w.n);
-  checkNoOverlap(fn, 'out', dst, [['a.data', act.data], ['bias', bias]]);
+  checkNoOverlap(fn, dst, 'a.data', act.data);
+  checkNoOverlap(fn, dst, 'bias', bias);
   return native.matmulDequant(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, w.handle(fn), bias,
     dst, async);
 }
@@ -232,7 +240,8 @@ function f32Call(fn: string, a: Float32Array, shape: number[], b: PackedWeights,
   const bias = o.bias === undefined ? null : checkArray(fn, 'bias', o.bias, 'Float32Array', w.n);
   const m = count / k;
   const dst = outFloat32(fn, o.out, m * w.n);
-  checkNoOverlap(fn, 'out', dst, [['a', a], ['bias', bias]]);
+  checkNoOverlap(fn, dst, 'a', a);
+  checkNoOverlap(fn, dst, 'bias', bias);
   return native.matmulF32(a, m, k, perToken, w.handle(fn), bias, dst, async);
 }
 

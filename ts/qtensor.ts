@@ -37,27 +37,49 @@ export function paramCount(v: QView): number {
   return v.outer * Math.ceil(v.axisLen / v.groupSize) * v.inner;
 }
 
-/** Scales and zero points as arrays of paramCount(view) entries, checked. */
-export function checkParams(fn: string, name: string, scale: unknown, zeroPoint: unknown, dtype: QDType, view: QView):
-  { scale: Float32Array; zeroPoint: Int32Array } {
-  const n = paramCount(view);
-  let scales: Float32Array;
-  let zps: Int32Array;
-  if (view.granularity === 0) {
-    if (typeof scale !== 'number') throw typeError(fn, `${name}.scale must be a number for per-tensor quantization`);
-    if (typeof zeroPoint !== 'number') throw typeError(fn, `${name}.zeroPoint must be a number for per-tensor quantization`);
-    scales = Float32Array.of(checkScale(fn, `${name}.scale`, scale));
-    const [lo, hi] = dtypeRange(dtype);
-    zps = Int32Array.of(checkInteger(fn, `${name}.zeroPoint`, zeroPoint, lo, hi));
-    if (!(scales[0] > 0) || !Number.isFinite(scales[0])) {
-      throw rangeError(fn, `${name}.scale (${scale}) is not a positive float32`, ErrorCodes.OUT_OF_RANGE);
-    }
-    return { scale: scales, zeroPoint: zps };
+/** `owner.field` argument names, built once per owner (calls are hot; messages are rare). */
+const nameCache = new Map<string, Record<string, string>>();
+function fieldNames(owner: string): Record<string, string> {
+  let f = nameCache.get(owner);
+  if (f === undefined) {
+    f = {};
+    for (const field of ['data', 'shape', 'quant', 'dtype', 'scale', 'zeroPoint']) f[field] = `${owner}.${field}`;
+    nameCache.set(owner, f);
   }
-  scales = checkArray(fn, `${name}.scale`, scale, 'Float32Array', n);
-  zps = checkArray(fn, `${name}.zeroPoint`, zeroPoint, 'Int32Array', n);
-  checkScales(fn, `${name}.scale`, scales);
-  checkZeroPoints(fn, `${name}.zeroPoint`, zps, dtype);
+  return f;
+}
+
+/**
+ * Per-tensor parameters held by `owner` (e.g. 'a.quant', or 'opts' for given options): a positive
+ * finite float32 scale and an in-range zero point.
+ */
+export function checkTensorParams(fn: string, owner: string, scale: unknown, zeroPoint: unknown, dtype: QDType):
+  { scale: number; zeroPoint: number } {
+  const f = fieldNames(owner);
+  if (typeof scale !== 'number') throw typeError(fn, `${f.scale} must be a number for per-tensor quantization`);
+  if (typeof zeroPoint !== 'number') throw typeError(fn, `${f.zeroPoint} must be a number for per-tensor quantization`);
+  const s = checkScale(fn, f.scale, scale);
+  const f32 = Math.fround(s);
+  if (!(f32 > 0) || !Number.isFinite(f32)) {
+    throw rangeError(fn, `${f.scale} (${scale}) is not a positive float32`, ErrorCodes.OUT_OF_RANGE);
+  }
+  const range = dtypeRange(dtype);
+  return { scale: s, zeroPoint: checkInteger(fn, f.zeroPoint, zeroPoint, range[0], range[1]) };
+}
+
+/** Scales and zero points held by `owner` as arrays of paramCount(view) entries, checked. */
+export function checkParams(fn: string, owner: string, scale: unknown, zeroPoint: unknown, dtype: QDType, view: QView):
+  { scale: Float32Array; zeroPoint: Int32Array } {
+  if (view.granularity === 0) {
+    const p = checkTensorParams(fn, owner, scale, zeroPoint, dtype);
+    return { scale: Float32Array.of(p.scale), zeroPoint: Int32Array.of(p.zeroPoint) };
+  }
+  const f = fieldNames(owner);
+  const n = paramCount(view);
+  const scales = checkArray(fn, f.scale, scale, 'Float32Array', n);
+  const zps = checkArray(fn, f.zeroPoint, zeroPoint, 'Int32Array', n);
+  checkScales(fn, f.scale, scales);
+  checkZeroPoints(fn, f.zeroPoint, zps, dtype);
   return { scale: scales, zeroPoint: zps };
 }
 
@@ -72,15 +94,30 @@ export interface CheckedQTensor {
   zeroPoint: Int32Array;
 }
 
-export function checkQTensor(fn: string, name: string, t: unknown): CheckedQTensor {
+/** The parts of a QTensor every function checks first: data of its dtype, matching its shape. */
+export interface QTensorHeader {
+  data: Int8Array | Uint8Array;
+  shape: number[];
+  dtype: QDType;
+  count: number;
+  quant: Partial<QuantParams>;
+}
+
+export function checkQTensorHeader(fn: string, name: string, t: unknown): QTensorHeader {
   if (t === null || typeof t !== 'object') throw typeError(fn, `${name} must be a QTensor { data, shape, quant }`);
   const { data, shape, quant } = t as Partial<QTensor>;
-  if (quant === null || typeof quant !== 'object') throw typeError(fn, `${name}.quant must be an object`);
+  const f = fieldNames(name);
+  if (quant === null || typeof quant !== 'object') throw typeError(fn, `${f.quant} must be an object`);
   const q = quant as Partial<QuantParams>;
-  const dtype = checkDType(fn, `${name}.quant.dtype`, q.dtype);
-  const count = checkShape(fn, `${name}.shape`, shape);
-  const bytes = checkBytes(fn, `${name}.data`, data, dtype, count);
-  const view = makeView(fn, shape as number[], q.axis, q.groupSize);
-  const params = checkParams(fn, `${name}.quant`, q.scale, q.zeroPoint, dtype, view);
-  return { data: bytes, shape: shape as number[], dtype, count, view, ...params };
+  const dtype = checkDType(fn, fieldNames(f.quant).dtype, q.dtype);
+  const count = checkShape(fn, f.shape, shape);
+  const bytes = checkBytes(fn, f.data, data, dtype, count);
+  return { data: bytes, shape: shape as number[], dtype, count, quant: q };
+}
+
+export function checkQTensor(fn: string, name: string, t: unknown): CheckedQTensor {
+  const h = checkQTensorHeader(fn, name, t);
+  const view = makeView(fn, h.shape, h.quant.axis, h.quant.groupSize);
+  const params = checkParams(fn, `${name}.quant`, h.quant.scale, h.quant.zeroPoint, h.dtype, view);
+  return { data: h.data, shape: h.shape, dtype: h.dtype, count: h.count, view, ...params };
 }

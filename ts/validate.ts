@@ -29,11 +29,26 @@ function isDetached(view: ArrayBufferView): boolean {
   return view.byteLength === 0 && buffer.byteLength === 0;
 }
 
+function isKind(value: unknown, kind: ArrayKind): boolean {
+  switch (kind) {
+    case 'Int8Array': return value instanceof Int8Array;
+    case 'Uint8Array': return value instanceof Uint8Array;
+    case 'Int32Array': return value instanceof Int32Array;
+    case 'Float32Array': return value instanceof Float32Array;
+  }
+}
+
 /** `value` must be a typed array of exactly this kind, not detached, of `length` elements if given. */
 export function checkArray<K extends ArrayKind>(fn: string, name: string, value: unknown, kind: K, length?: number): ArrayOf<K> {
-  if (arrayKind(value) !== kind) throw typeError(fn, `${name} must be a ${kind}, got ${describe(value)}`);
+  // instanceof is the fast test; the tag also accepts arrays from another realm (vm, iframe).
+  if (!isKind(value, kind) && arrayKind(value) !== kind) {
+    throw typeError(fn, `${name} must be a ${kind}, got ${describe(value)}`);
+  }
   const view = value as ArrayOf<K>;
-  if (isDetached(view)) throw typeError(fn, `${name} is detached`, ErrorCodes.DETACHED);
+  // A detached view has length 0: look closer only when the length is not the expected one.
+  if ((length === undefined ? view.length === 0 : view.length !== length) && isDetached(view)) {
+    throw typeError(fn, `${name} is detached`, ErrorCodes.DETACHED);
+  }
   if (length !== undefined && view.length !== length) {
     throw rangeError(fn, `${name}.length (${view.length}) != ${length}`, ErrorCodes.INVALID_LENGTH);
   }
@@ -52,8 +67,11 @@ export function nativeDType(dtype: QDType): NativeDType {
   return dtype === 'int8' ? 0 : 1;
 }
 
-export function dtypeRange(dtype: QDType): [number, number] {
-  return dtype === 'int8' ? [-128, 127] : [0, 255];
+const INT8_RANGE: readonly [number, number] = [-128, 127];
+const UINT8_RANGE: readonly [number, number] = [0, 255];
+
+export function dtypeRange(dtype: QDType): readonly [number, number] {
+  return dtype === 'int8' ? INT8_RANGE : UINT8_RANGE;
 }
 
 /** Int8Array for 'int8', Uint8Array for 'uint8'. */
@@ -130,13 +148,11 @@ export function checkAxis(fn: string, name: string, axis: unknown, rank: number)
   return a < 0 ? a + rank : a;
 }
 
-/** The output view must not share memory with any input view (a sync call would read its own output). */
-export function checkNoOverlap(fn: string, outName: string, out: ArrayBufferView, inputs: [string, ArrayBufferView | null | undefined][]): void {
-  for (const [name, input] of inputs) {
-    if (!input || input.buffer !== out.buffer) continue;
-    const disjoint = input.byteOffset + input.byteLength <= out.byteOffset || out.byteOffset + out.byteLength <= input.byteOffset;
-    if (!disjoint) throw rangeError(fn, `${outName} overlaps ${name}`, ErrorCodes.ALIASED);
-  }
+/** The output view must not share memory with an input view (a sync call would read its own output). */
+export function checkNoOverlap(fn: string, out: ArrayBufferView, name: string, input: ArrayBufferView | null | undefined): void {
+  if (!input || input.buffer !== out.buffer) return;
+  const disjoint = input.byteOffset + input.byteLength <= out.byteOffset || out.byteOffset + out.byteLength <= input.byteOffset;
+  if (!disjoint) throw rangeError(fn, `out overlaps ${name}`, ErrorCodes.ALIASED);
 }
 
 /** Rejects unknown option names (a misspelt option must not be ignored silently). */

@@ -17,9 +17,12 @@ constexpr size_t kMaxMr = 16, kMaxNr = 64;
 struct PreparedA {
   const uint8_t* data;
   size_t stride;
-  std::vector<int32_t> za;        // za' per row
+  int32_t za_shift;               // za' = za + za_shift
+  const ei8_activations* a;
   std::vector<int32_t> row_sums;  // per (row, group) of a', when the weights need them
   AlignedBuffer storage;
+
+  int32_t za(size_t m) const { return a->zero_point[a->n_zero_points == 1 ? 0 : m] + za_shift; }
 };
 
 int32_t load_a(const ei8_activations& a, size_t m, size_t k) {
@@ -34,8 +37,8 @@ bool prepare_a(const ei8_activations& a, const PackedData& pd, AKind kind, Prepa
   // Signed input for an unsigned kernel (or the reverse): flip the top bit, shift the zero point.
   const bool flip = (a.dtype == EI8_INT8) == (kind == AKind::U8);
   const int32_t za_shift = !flip ? 0 : (kind == AKind::U8 ? 128 : -128);
-  p.za.resize(M);
-  for (size_t m = 0; m < M; ++m) p.za[m] = a.zero_point[a.n_zero_points == 1 ? 0 : m] + za_shift;
+  p.za_shift = za_shift;
+  p.a = &a;
 
   const bool groups_unpadded = g.groups == 1 || g.group_size % g.kr == 0;
   if (!flip && kp == a.k && groups_unpadded) {
@@ -99,7 +102,7 @@ struct TileRunner {
         const size_t m = m0 + i;
         const int32_t rs = pd.needs_row_sums ? a.row_sums[m * g.groups + gi] : 0;
         int32_t* di = d + i * nr;
-        e.correct(di, nc, zb, ck, rs, a.za[m], bias);
+        e.correct(di, nc, zb, ck, rs, a.za(m), bias);
         if (req.kind == OutKind::DEQUANT) {
           float* yi = y + i * nr;
           if (gi == 0) std::memset(yi, 0, nc * sizeof(float));

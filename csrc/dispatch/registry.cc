@@ -1,8 +1,6 @@
 #include "dispatch/registry.h"
 
 #include <atomic>
-#include <map>
-#include <mutex>
 
 #include "dispatch/cpu_features.h"
 #include "kernels/paths.h"
@@ -46,24 +44,22 @@ bool set_isa(const std::string& name) {
   return false;
 }
 
-static std::mutex& counts_mu() {
-  static std::mutex mu;
-  return mu;
-}
-static std::map<std::string, uint64_t>& counts() {
-  static std::map<std::string, uint64_t> m;
-  return m;
+// One counter per usable path (indexed like available_isas()), bumped on every call.
+static std::vector<std::atomic<uint64_t>>& counters() {
+  static std::vector<std::atomic<uint64_t>> c(available_isas().size());
+  return c;
 }
 
 void count_call(const IsaEntry& e) {
-  std::lock_guard<std::mutex> lock(counts_mu());
-  ++counts()[e.name];
+  const size_t i = static_cast<size_t>(&e - available_isas().data());
+  counters()[i].fetch_add(1, std::memory_order_relaxed);
 }
 
 uint64_t calls_of(const std::string& name) {
-  std::lock_guard<std::mutex> lock(counts_mu());
-  auto it = counts().find(name);
-  return it == counts().end() ? 0 : it->second;
+  const auto& list = available_isas();
+  for (size_t i = 0; i < list.size(); ++i)
+    if (name == list[i].name) return counters()[i].load(std::memory_order_relaxed);
+  return 0;
 }
 
 }  // namespace ei8

@@ -24,7 +24,7 @@ const IsaEntry& current_isa();
 // "auto" or a name from available_isas(); false if unknown or unusable here.
 bool set_isa(const std::string& name);
 
-// Calls made through each path, for tests that prove a path ran.
+// Calls made through each path, for tests that prove a path ran. `e` must come from available_isas().
 void count_call(const IsaEntry& e);
 uint64_t calls_of(const std::string& name);
 

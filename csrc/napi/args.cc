@@ -28,11 +28,11 @@ Napi::Error status_error(Napi::Env env, const std::string& fn, ei8_status st, co
 }
 
 void Args::throw_type(const std::string& msg, const char* code) const {
-  throw make_type_error(env(), fn_ + ": " + msg, code);
+  throw make_type_error(env(), std::string(fn_) + ": " + msg, code);
 }
 
 void Args::throw_range(const std::string& msg, const char* code) const {
-  throw make_range_error(env(), fn_ + ": " + msg, code);
+  throw make_range_error(env(), std::string(fn_) + ": " + msg, code);
 }
 
 int64_t Args::integer(size_t i, const char* name, int64_t lo, int64_t hi) const {
@@ -45,8 +45,8 @@ int64_t Args::integer(size_t i, const char* name, int64_t lo, int64_t hi) const 
 }
 
 double Args::number(size_t i, const char* name) const {
-  if (!info_[i].IsNumber()) throw_type(std::string(name) + " must be a number");
-  const double v = info_[i].As<Napi::Number>().DoubleValue();
+  double v = 0;
+  if (napi_get_value_double(info_.Env(), info_[i], &v) != napi_ok) throw_type(std::string(name) + " must be a number");
   if (!std::isfinite(v)) throw_range(std::string(name) + " must be finite", kNonFinite);
   return v;
 }
@@ -61,9 +61,39 @@ std::string Args::string(size_t i, const char* name) const {
   return info_[i].As<Napi::String>().Utf8Value();
 }
 
-Napi::TypedArray Args::bytes(size_t i, const char* name, ei8_dtype dt, size_t min_length) const {
-  if (dt == EI8_INT8) return array<int8_t>(i, name, napi_int8_array, min_length);
-  return array<uint8_t>(i, name, napi_uint8_array, min_length);
+View Args::array(size_t i, const char* name, napi_typedarray_type kind, size_t min_length) const {
+  napi_env env = info_.Env();
+  napi_value v = info_[i];
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  napi_value buffer;
+  size_t offset;
+  bool is_typed = false;
+  napi_is_typedarray(env, v, &is_typed);
+  if (!is_typed || napi_get_typedarray_info(env, v, &type, &length, &data, &buffer, &offset) != napi_ok || type != kind)
+    throw_type(std::string(name) + " must be a " + typed_array_name(kind));
+  if (length < min_length) {
+    bool detached = false;
+    napi_is_detached_arraybuffer(env, buffer, &detached);
+    if (detached) throw_type(std::string(name) + " is detached", kDetached);
+    throw_range(std::string(name) + ".length (" + std::to_string(length) + ") < " + std::to_string(min_length),
+                kInvalidLength);
+  }
+  return View{data, length, v};
+}
+
+bool typed_array_bytes(napi_env env, napi_value v, void** data, size_t* bytes) {
+  napi_typedarray_type type;
+  size_t length = 0, offset = 0;
+  napi_value buffer;
+  bool detached = false;
+  if (napi_get_typedarray_info(env, v, &type, &length, data, &buffer, &offset) != napi_ok) return false;
+  if (napi_is_detached_arraybuffer(env, buffer, &detached) != napi_ok || detached) return false;
+  size_t element = 1;
+  if (type == napi_int32_array || type == napi_float32_array) element = 4;
+  *bytes = length * element;
+  return true;
 }
 
 const char* typed_array_name(napi_typedarray_type t) {

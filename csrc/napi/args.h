@@ -1,6 +1,7 @@
 // Checked access to the arguments of a native call. The TypeScript layer validates first and
 // writes the friendly messages; this layer re-checks cheaply and never trusts a cast: every
 // typed array is checked for its exact kind and length before its memory is touched.
+// Each check costs one or two Node-API calls (the per-call overhead matters for small shapes).
 #pragma once
 
 #include <napi.h>
@@ -29,14 +30,22 @@ constexpr const char* kOutOfMemory = "ERR_EDGE_INT8_OUT_OF_MEMORY";
 Napi::Error make_type_error(Napi::Env env, const std::string& msg, const char* code = kInvalidType);
 Napi::Error make_range_error(Napi::Env env, const std::string& msg, const char* code);
 // The error for a failed core status, as the JS exception to throw or to reject with.
-Napi::Error status_error(Napi::Env env, const std::string& fn, ei8_status st,
-                         const std::string& detail = "");
+Napi::Error status_error(Napi::Env env, const std::string& fn, ei8_status st, const std::string& detail = "");
+
+// A typed array argument after its checks: its element data and count.
+struct View {
+  void* data = nullptr;
+  size_t length = 0;
+  napi_value value = nullptr;
+  template <class T>
+  T* as() const { return static_cast<T*>(data); }
+};
 
 class Args {
  public:
   Args(const Napi::CallbackInfo& info, const char* fn) : info_(info), fn_(fn) {}
   Napi::Env env() const { return info_.Env(); }
-  const std::string& fn() const { return fn_; }
+  const char* fn() const { return fn_; }
 
   // An integer in [lo, hi].
   int64_t integer(size_t i, const char* name, int64_t lo, int64_t hi) const;
@@ -53,35 +62,26 @@ class Args {
   bool is_null(size_t i) const { return info_[i].IsNull() || info_[i].IsUndefined(); }
 
   // A typed array of exactly this kind, not detached, with at least min_length elements.
-  template <class T>
-  Napi::TypedArrayOf<T> array(size_t i, const char* name, napi_typedarray_type kind, size_t min_length) const;
+  View array(size_t i, const char* name, napi_typedarray_type kind, size_t min_length) const;
   // Int8Array for int8, Uint8Array for uint8.
-  Napi::TypedArray bytes(size_t i, const char* name, ei8_dtype dt, size_t min_length) const;
+  View bytes(size_t i, const char* name, ei8_dtype dt, size_t min_length) const {
+    return array(i, name, dt == EI8_INT8 ? napi_int8_array : napi_uint8_array, min_length);
+  }
 
   [[noreturn]] void throw_type(const std::string& msg, const char* code = kInvalidType) const;
   [[noreturn]] void throw_range(const std::string& msg, const char* code) const;
 
  private:
   const Napi::CallbackInfo& info_;
-  std::string fn_;
+  const char* fn_;
 };
 
 const char* typed_array_name(napi_typedarray_type t);
 
-template <class T>
-Napi::TypedArrayOf<T> Args::array(size_t i, const char* name, napi_typedarray_type kind, size_t min_length) const {
-  Napi::Value v = info_[i];
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != kind)
-    throw_type(std::string(name) + " must be a " + typed_array_name(kind));
-  Napi::TypedArrayOf<T> a = v.As<Napi::TypedArrayOf<T>>();
-  if (a.ArrayBuffer().IsDetached()) throw_type(std::string(name) + " is detached", kDetached);
-  if (a.ElementLength() < min_length)
-    throw_range(std::string(name) + ".length (" + std::to_string(a.ElementLength()) + ") < " +
-                    std::to_string(min_length), kInvalidLength);
-  return a;
-}
-
 // a * b, or a RangeError if it overflows what a typed array can hold.
 size_t checked_mul(const Args& args, size_t a, size_t b, const char* what);
+
+// Reads a typed array now (after async work): data and byte length, or false if detached.
+bool typed_array_bytes(napi_env env, napi_value v, void** data, size_t* bytes);
 
 }  // namespace ei8napi

@@ -17,7 +17,7 @@ enum class Kind { I32, REQUANT, DEQUANT, F32 };
 
 struct MatmulOp {
   Kind kind;
-  std::string fn;
+  const char* fn;
   PackedRef w;
   // activations
   ei8_activations a{};
@@ -26,9 +26,11 @@ struct MatmulOp {
   const float* a_f32 = nullptr;
   bool per_token = false;
   size_t m = 0, k = 0;
+  size_t a_bytes = 0;
   // epilogue
   ei8_requant rq{};
   const void* bias = nullptr;  // int32 (REQUANT) or float (DEQUANT / F32)
+  size_t bias_bytes = 0;
   // output
   void* out = nullptr;
   size_t out_bytes = 0;
@@ -38,6 +40,8 @@ struct MatmulOp {
 
   // Owned copies for async calls.
   std::vector<uint8_t> a_copy, bias_copy, out_copy;
+
+  MatmulOp(Kind k_, const char* fn_) : kind(k_), fn(fn_) {}
 
   void run() {
     switch (kind) {
@@ -62,7 +66,7 @@ struct MatmulOp {
   }
 
   // Moves every input the worker thread reads into memory this object owns.
-  void own_inputs(size_t a_bytes, size_t bias_bytes) {
+  void own_inputs() {
     const void* a_src = kind == Kind::F32 ? static_cast<const void*>(a_f32) : a.data;
     a_copy.assign(static_cast<const uint8_t*>(a_src), static_cast<const uint8_t*>(a_src) + a_bytes);
     if (kind == Kind::F32)
@@ -82,9 +86,9 @@ struct MatmulOp {
 
 class MatmulWorker : public Napi::AsyncWorker {
  public:
-  MatmulWorker(Napi::Env env, std::unique_ptr<MatmulOp> op, Napi::TypedArray out)
+  MatmulWorker(Napi::Env env, std::unique_ptr<MatmulOp> op, napi_value out)
       : Napi::AsyncWorker(env, "edge-int8:matmul"), op_(std::move(op)), deferred_(Napi::Promise::Deferred::New(env)) {
-    out_ref_ = Napi::Persistent(out);
+    out_ref_ = Napi::Persistent(Napi::Value(env, out));
   }
   Napi::Promise promise() const { return deferred_.Promise(); }
 
@@ -96,12 +100,14 @@ class MatmulWorker : public Napi::AsyncWorker {
       deferred_.Reject(op_->error(env).Value());
       return;
     }
-    Napi::TypedArray out = out_ref_.Value();
-    if (out.ArrayBuffer().IsDetached() || out.ByteLength() < op_->out_bytes) {
-      deferred_.Reject(make_type_error(env, op_->fn + ": out was detached before the result was ready", kDetached).Value());
+    Napi::Value out = out_ref_.Value();
+    void* data = nullptr;
+    size_t bytes = 0;
+    if (!typed_array_bytes(env, out, &data, &bytes) || bytes < op_->out_bytes) {
+      deferred_.Reject(make_type_error(env, std::string(op_->fn) + ": out was detached before the result was ready", kDetached).Value());
       return;
     }
-    std::memcpy(static_cast<uint8_t*>(out.ArrayBuffer().Data()) + out.ByteOffset(), op_->out_copy.data(), op_->out_bytes);
+    std::memcpy(data, op_->out_copy.data(), op_->out_bytes);
     deferred_.Resolve(out);
   }
 
@@ -110,22 +116,17 @@ class MatmulWorker : public Napi::AsyncWorker {
  private:
   std::unique_ptr<MatmulOp> op_;
   Napi::Promise::Deferred deferred_;
-  Napi::Reference<Napi::TypedArray> out_ref_;
+  Napi::Reference<Napi::Value> out_ref_;
 };
 
-void* data_of(const Napi::TypedArray& t) {
-  return static_cast<uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset();
-}
-
 // Reads the activation arguments (data, dtype, zeroPoint, m, k) starting at index 0.
-void read_activations(const Args& args, MatmulOp& op, size_t& a_bytes) {
+void read_activations(const Args& args, MatmulOp& op) {
   op.a.dtype = args.dtype(1, "a.dtype");
   op.za = static_cast<int32_t>(args.integer(2, "a.zeroPoint", -128, 255));
   op.m = args.size(3, "m");
   op.k = args.size(4, "k");
-  a_bytes = checked_mul(args, op.m, op.k, "m x k");
-  Napi::TypedArray data = args.bytes(0, "a.data", op.a.dtype, a_bytes);
-  op.a.data = data_of(data);
+  op.a_bytes = checked_mul(args, op.m, op.k, "m x k");
+  op.a.data = args.bytes(0, "a.data", op.a.dtype, op.a_bytes).data;
   op.a.m = op.m;
   op.a.k = op.k;
   op.a.row_stride = op.k;
@@ -134,47 +135,38 @@ void read_activations(const Args& args, MatmulOp& op, size_t& a_bytes) {
 }
 
 // Runs now, or hands the operation to a worker and returns its promise.
-Napi::Value finish(const Args& args, std::unique_ptr<MatmulOp> op, Napi::TypedArray out, bool async,
-                   size_t a_bytes, size_t bias_bytes) {
-  op->out = data_of(out);
+Napi::Value finish(const Args& args, std::unique_ptr<MatmulOp> op, const View& out, bool async) {
+  op->out = out.data;
   if (!async) {
     op->run();
     if (op->status != EI8_OK) throw op->error(args.env());
-    return out;
+    return Napi::Value(args.env(), out.value);
   }
-  op->own_inputs(a_bytes, bias_bytes);
-  auto* worker = new MatmulWorker(args.env(), std::move(op), out);
+  op->own_inputs();
+  auto* worker = new MatmulWorker(args.env(), std::move(op), out.value);
   Napi::Promise p = worker->promise();
   worker->Queue();
   return p;
 }
 
-}  // namespace
-
 // matmulInt32(aData, aDtype, aZp, m, k, packed, out: Int32Array, async)
-static Napi::Value MatmulInt32(const Napi::CallbackInfo& info) {
+Napi::Value MatmulInt32(const Napi::CallbackInfo& info) {
   Args args(info, "matmulInt32");
-  auto op = std::make_unique<MatmulOp>();
-  op->kind = Kind::I32;
-  op->fn = args.fn();
-  size_t a_bytes;
-  read_activations(args, *op, a_bytes);
+  auto op = std::make_unique<MatmulOp>(Kind::I32, args.fn());
+  read_activations(args, *op);
   op->w.p = NativePacked::Take(args, 5, "b");
   const size_t n = ei8_packed_n(op->w.p);
   op->out_bytes = checked_mul(args, op->m, n, "m x n") * 4;
-  Napi::Int32Array out = args.array<int32_t>(6, "out", napi_int32_array, op->out_bytes / 4);
-  return finish(args, std::move(op), out, args.boolean(7, "async"), a_bytes, 0);
+  const View out = args.array(6, "out", napi_int32_array, op->out_bytes / 4);
+  return finish(args, std::move(op), out, args.boolean(7, "async"));
 }
 
 // matmulRequant(aData, aDtype, aZp, m, k, aScale, packed, outScale, outZp, outDtype, rounding,
 //               bias: Int32Array | null, clampMin, clampMax, out, async)
-static Napi::Value MatmulRequant(const Napi::CallbackInfo& info) {
+Napi::Value MatmulRequant(const Napi::CallbackInfo& info) {
   Args args(info, "matmul");
-  auto op = std::make_unique<MatmulOp>();
-  op->kind = Kind::REQUANT;
-  op->fn = args.fn();
-  size_t a_bytes;
-  read_activations(args, *op, a_bytes);
+  auto op = std::make_unique<MatmulOp>(Kind::REQUANT, args.fn());
+  read_activations(args, *op);
   op->rq.a_scale = static_cast<float>(args.number(5, "a.scale"));
   op->w.p = NativePacked::Take(args, 6, "b");
   const size_t n = ei8_packed_n(op->w.p);
@@ -182,63 +174,57 @@ static Napi::Value MatmulRequant(const Napi::CallbackInfo& info) {
   op->rq.out_zero_point = static_cast<int32_t>(args.integer(8, "output.zeroPoint", -128, 255));
   op->rq.out_dtype = args.dtype(9, "output.dtype");
   op->rq.rounding = static_cast<ei8_rounding>(args.integer(10, "rounding", 0, 1));
-  size_t bias_bytes = 0;
   if (!args.is_null(11)) {
-    Napi::Int32Array bias = args.array<int32_t>(11, "bias", napi_int32_array, n);
-    op->bias = bias.Data();
-    op->rq.bias = bias.Data();
-    bias_bytes = n * 4;
+    op->bias = args.array(11, "bias", napi_int32_array, n).data;
+    op->rq.bias = static_cast<const int32_t*>(op->bias);
+    op->bias_bytes = n * 4;
   }
   op->rq.clamp_min = static_cast<int32_t>(args.integer(12, "clamp[0]", -128, 255));
   op->rq.clamp_max = static_cast<int32_t>(args.integer(13, "clamp[1]", -128, 255));
   op->out_bytes = checked_mul(args, op->m, n, "m x n");
-  Napi::TypedArray out = args.bytes(14, "out", op->rq.out_dtype, op->out_bytes);
-  return finish(args, std::move(op), out, args.boolean(15, "async"), a_bytes, bias_bytes);
+  const View out = args.bytes(14, "out", op->rq.out_dtype, op->out_bytes);
+  return finish(args, std::move(op), out, args.boolean(15, "async"));
 }
 
 // matmulDequant(aData, aDtype, aZp, m, k, aScale, packed, bias: Float32Array | null, out, async)
-static Napi::Value MatmulDequant(const Napi::CallbackInfo& info) {
+Napi::Value MatmulDequant(const Napi::CallbackInfo& info) {
   Args args(info, "matmulDequantize");
-  auto op = std::make_unique<MatmulOp>();
-  op->kind = Kind::DEQUANT;
-  op->fn = args.fn();
-  size_t a_bytes;
-  read_activations(args, *op, a_bytes);
+  auto op = std::make_unique<MatmulOp>(Kind::DEQUANT, args.fn());
+  read_activations(args, *op);
   op->a_scale = static_cast<float>(args.number(5, "a.scale"));
   op->w.p = NativePacked::Take(args, 6, "b");
   const size_t n = ei8_packed_n(op->w.p);
-  size_t bias_bytes = 0;
   if (!args.is_null(7)) {
-    op->bias = args.array<float>(7, "bias", napi_float32_array, n).Data();
-    bias_bytes = n * 4;
+    op->bias = args.array(7, "bias", napi_float32_array, n).data;
+    op->bias_bytes = n * 4;
   }
   op->out_bytes = checked_mul(args, op->m, n, "m x n") * 4;
-  Napi::Float32Array out = args.array<float>(8, "out", napi_float32_array, op->out_bytes / 4);
-  return finish(args, std::move(op), out, args.boolean(9, "async"), a_bytes, bias_bytes);
+  const View out = args.array(8, "out", napi_float32_array, op->out_bytes / 4);
+  return finish(args, std::move(op), out, args.boolean(9, "async"));
 }
 
 // matmulF32(a: Float32Array, m, k, perToken, packed, bias: Float32Array | null, out, async)
-static Napi::Value MatmulF32(const Napi::CallbackInfo& info) {
+Napi::Value MatmulF32(const Napi::CallbackInfo& info) {
   Args args(info, "matmulF32");
-  auto op = std::make_unique<MatmulOp>();
-  op->kind = Kind::F32;
-  op->fn = args.fn();
+  auto op = std::make_unique<MatmulOp>(Kind::F32, args.fn());
   op->m = args.size(1, "m");
   op->k = args.size(2, "k");
   const size_t count = checked_mul(args, op->m, op->k, "m x k");
-  op->a_f32 = args.array<float>(0, "a", napi_float32_array, count).Data();
+  op->a_f32 = args.array(0, "a", napi_float32_array, count).as<const float>();
+  op->a_bytes = count * 4;
   op->per_token = args.boolean(3, "perToken");
   op->w.p = NativePacked::Take(args, 4, "b");
   const size_t n = ei8_packed_n(op->w.p);
-  size_t bias_bytes = 0;
   if (!args.is_null(5)) {
-    op->bias = args.array<float>(5, "bias", napi_float32_array, n).Data();
-    bias_bytes = n * 4;
+    op->bias = args.array(5, "bias", napi_float32_array, n).data;
+    op->bias_bytes = n * 4;
   }
   op->out_bytes = checked_mul(args, op->m, n, "m x n") * 4;
-  Napi::Float32Array out = args.array<float>(6, "out", napi_float32_array, op->out_bytes / 4);
-  return finish(args, std::move(op), out, args.boolean(7, "async"), count * 4, bias_bytes);
+  const View out = args.array(6, "out", napi_float32_array, op->out_bytes / 4);
+  return finish(args, std::move(op), out, args.boolean(7, "async"));
 }
+
+}  // namespace
 
 EI8_NAPI_EXPORT("matmulInt32", MatmulInt32);
 EI8_NAPI_EXPORT("matmulRequant", MatmulRequant);

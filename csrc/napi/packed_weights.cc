@@ -5,6 +5,10 @@
 
 namespace ei8napi {
 
+// Marks the JS objects that wrap an ei8_packed: checked before any unwrap, so that an object of
+// another class (or another addon) can never be mistaken for packed weights.
+static const napi_type_tag kPackedTag = {0x6564676569386e31ULL, 0x7061636b65643031ULL};
+
 Napi::Function NativePacked::Init(Napi::Env env) {
   return DefineClass(env, "NativePacked",
                      {InstanceMethod("dispose", &NativePacked::Dispose),
@@ -17,6 +21,7 @@ NativePacked::NativePacked(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Na
   if (info.Length() != 1 || !info[0].IsExternal())
     throw make_type_error(info.Env(), "NativePacked cannot be constructed directly");
   packed_ = info[0].As<Napi::External<ei8_packed>>().Data();
+  napi_type_tag_object(info.Env(), info.This(), &kPackedTag);
   reported_bytes_ = static_cast<int64_t>(ei8_packed_bytes(packed_));
   Napi::MemoryManagement::AdjustExternalMemory(info.Env(), reported_bytes_);
 }
@@ -50,10 +55,9 @@ Napi::Value NativePacked::Layout(const Napi::CallbackInfo& info) {
 }
 
 ei8_packed* NativePacked::Take(const Args& args, size_t i, const char* name) {
-  Napi::Env env = args.env();
   Napi::Value v = args.value(i);
-  const Napi::FunctionReference& ctor = AddonData::Get(env).packed_ctor;
-  if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(ctor.Value()))
+  bool tagged = false;
+  if (!v.IsObject() || napi_check_object_type_tag(args.env(), v, &kPackedTag, &tagged) != napi_ok || !tagged)
     args.throw_type(std::string(name) + " must be PackedWeights from packWeights()");
   NativePacked* self = Unwrap(v.As<Napi::Object>());
   if (!self || !self->packed_) args.throw_type(std::string(name) + " was disposed", kDisposed);
@@ -68,21 +72,20 @@ static Napi::Value PackWeights(const Napi::CallbackInfo& info) {
   const size_t k = args.size(3, "k"), n = args.size(4, "n");
   const size_t group_size = args.size(7, "groupSize", 0);
   const size_t count = checked_mul(args, k, n, "k x n");
-  Napi::TypedArray data = args.bytes(0, "data", dt, count);
+  const View data = args.bytes(0, "data", dt, count);
   const size_t groups = group_size ? (k + group_size - 1) / group_size : 1;
-  Napi::Int32Array zp = args.array<int32_t>(5, "zeroPoint", napi_int32_array, 1);
-  const size_t n_params = zp.ElementLength();
+  const View zp = args.array(5, "zeroPoint", napi_int32_array, 1);
+  const size_t n_params = zp.length;
   const bool params_ok = group_size ? n_params == groups * n : (n_params == 1 || n_params == n);
   if (!params_ok) args.throw_range("zeroPoint.length (" + std::to_string(n_params) + ") does not match the weights", kInvalidLength);
   const float* scale = nullptr;
   if (!args.is_null(6)) {
-    Napi::Float32Array s = args.array<float>(6, "scale", napi_float32_array, n_params);
-    if (s.ElementLength() != n_params) args.throw_range("scale.length != zeroPoint.length", kInvalidLength);
-    scale = s.Data();
+    const View s = args.array(6, "scale", napi_float32_array, n_params);
+    if (s.length != n_params) args.throw_range("scale.length != zeroPoint.length", kInvalidLength);
+    scale = s.as<float>();
   }
   ei8_packed* packed = nullptr;
-  const ei8_status st = ei8_pack_weights(static_cast<const uint8_t*>(data.ArrayBuffer().Data()) + data.ByteOffset(),
-                                         dt, nk ? EI8_LAYOUT_NK : EI8_LAYOUT_KN, k, n, zp.Data(),
+  const ei8_status st = ei8_pack_weights(data.data, dt, nk ? EI8_LAYOUT_NK : EI8_LAYOUT_KN, k, n, zp.as<int32_t>(),
                                          scale, n_params, group_size, &packed);
   if (st != EI8_OK) throw status_error(info.Env(), "packWeights", st);
   Napi::External<ei8_packed> ext = Napi::External<ei8_packed>::New(info.Env(), packed);

@@ -6,10 +6,6 @@ namespace ei8napi {
 
 namespace {
 
-void* data_of(const Napi::TypedArray& t) {
-  return static_cast<uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset();
-}
-
 // Arguments (outer, axisLen, inner, granularity, groupSize) starting at `first`.
 ei8_qview read_view(const Args& args, size_t first, size_t& count, size_t& n_params) {
   ei8_qview v;
@@ -36,13 +32,13 @@ static Napi::Value ChooseQParams(const Napi::CallbackInfo& info) {
   Args args(info, "quantize");
   size_t count, np;
   const ei8_qview v = read_view(args, 1, count, np);
-  Napi::Float32Array x = args.array<float>(0, "x", napi_float32_array, count);
+  const View x = args.array(0, "x", napi_float32_array, count);
   const ei8_dtype dt = args.dtype(6, "dtype");
   const bool symmetric = args.boolean(7, "symmetric"), narrow = args.boolean(8, "narrow");
-  Napi::Float32Array scale = args.array<float>(9, "scale", napi_float32_array, np);
-  Napi::Int32Array zp = args.array<int32_t>(10, "zeroPoint", napi_int32_array, np);
+  const View scale = args.array(9, "scale", napi_float32_array, np);
+  const View zp = args.array(10, "zeroPoint", napi_int32_array, np);
   size_t bad = 0;
-  const ei8_status st = ei8_choose_qparams(x.Data(), &v, dt, symmetric, narrow, scale.Data(), zp.Data(), &bad);
+  const ei8_status st = ei8_choose_qparams(x.as<float>(), &v, dt, symmetric, narrow, scale.as<float>(), zp.as<int32_t>(), &bad);
   if (st != EI8_OK)
     throw status_error(info.Env(), "quantize", st, st == EI8_E_NONFINITE ? nonfinite_detail("x", bad) : "");
   return info.Env().Undefined();
@@ -53,21 +49,21 @@ static Napi::Value Quantize(const Napi::CallbackInfo& info) {
   Args args(info, "quantize");
   size_t count, np;
   const ei8_qview v = read_view(args, 1, count, np);
-  Napi::Float32Array x = args.array<float>(0, "x", napi_float32_array, count);
-  Napi::Float32Array scale = args.array<float>(6, "scale", napi_float32_array, np);
-  Napi::Int32Array zp = args.array<int32_t>(7, "zeroPoint", napi_int32_array, np);
+  const View x = args.array(0, "x", napi_float32_array, count);
+  const View scale = args.array(6, "scale", napi_float32_array, np);
+  const View zp = args.array(7, "zeroPoint", napi_int32_array, np);
   const ei8_dtype dt = args.dtype(8, "dtype");
   const int32_t qmin = static_cast<int32_t>(args.integer(9, "qmin", -128, 255));
   const int32_t qmax = static_cast<int32_t>(args.integer(10, "qmax", -128, 255));
-  Napi::TypedArray out = args.bytes(11, "out", dt, count);
+  const View out = args.bytes(11, "out", dt, count);
   size_t bad = 0;
-  const ei8_status st = ei8_quantize(x.Data(), &v, scale.Data(), zp.Data(), dt, qmin, qmax, data_of(out), &bad);
+  const ei8_status st = ei8_quantize(x.as<float>(), &v, scale.as<float>(), zp.as<int32_t>(), dt, qmin, qmax, out.data, &bad);
   if (st == EI8_E_NONFINITE) throw status_error(info.Env(), "quantize", st, nonfinite_detail("x", bad));
   if (st == EI8_E_RANGE)
     throw status_error(info.Env(), "quantize", st,
                        "scale[" + std::to_string(bad) + "] or zeroPoint[" + std::to_string(bad) + "] is out of range");
   if (st != EI8_OK) throw status_error(info.Env(), "quantize", st);
-  return out;
+  return Napi::Value(info.Env(), out.value);
 }
 
 // dequantize(q, dtype, outer, axisLen, inner, granularity, groupSize, scale, zeroPoint, out)
@@ -76,13 +72,13 @@ static Napi::Value Dequantize(const Napi::CallbackInfo& info) {
   const ei8_dtype dt = args.dtype(1, "dtype");
   size_t count, np;
   const ei8_qview v = read_view(args, 2, count, np);
-  Napi::TypedArray q = args.bytes(0, "q.data", dt, count);
-  Napi::Float32Array scale = args.array<float>(7, "scale", napi_float32_array, np);
-  Napi::Int32Array zp = args.array<int32_t>(8, "zeroPoint", napi_int32_array, np);
-  Napi::Float32Array out = args.array<float>(9, "out", napi_float32_array, count);
-  const ei8_status st = ei8_dequantize(data_of(q), dt, &v, scale.Data(), zp.Data(), out.Data());
+  const View q = args.bytes(0, "q.data", dt, count);
+  const View scale = args.array(7, "scale", napi_float32_array, np);
+  const View zp = args.array(8, "zeroPoint", napi_int32_array, np);
+  const View out = args.array(9, "out", napi_float32_array, count);
+  const ei8_status st = ei8_dequantize(q.data, dt, &v, scale.as<float>(), zp.as<int32_t>(), out.as<float>());
   if (st != EI8_OK) throw status_error(info.Env(), "dequantize", st);
-  return out;
+  return Napi::Value(info.Env(), out.value);
 }
 
 EI8_NAPI_EXPORT("chooseQParams", ChooseQParams);
