@@ -42,6 +42,7 @@ struct MatmulOp {
   std::vector<uint8_t> a_copy, bias_copy, out_copy;
 
   MatmulOp(Kind k_, const char* fn_) : kind(k_), fn(fn_) {}
+  MatmulOp(MatmulOp&&) = default;
 
   void run() {
     switch (kind) {
@@ -134,16 +135,18 @@ void read_activations(const Args& args, MatmulOp& op) {
   op.a.n_zero_points = 1;
 }
 
-// Runs now, or hands the operation to a worker and returns its promise.
-Napi::Value finish(const Args& args, std::unique_ptr<MatmulOp> op, const View& out, bool async) {
-  op->out = out.data;
+// Runs now (the operation lives on the caller's stack), or moves it to a worker and returns its
+// promise.
+Napi::Value finish(const Args& args, MatmulOp& op, const View& out, bool async) {
+  op.out = out.data;
   if (!async) {
-    op->run();
-    if (op->status != EI8_OK) throw op->error(args.env());
+    op.run();
+    if (op.status != EI8_OK) throw op.error(args.env());
     return Napi::Value(args.env(), out.value);
   }
-  op->own_inputs();
-  auto* worker = new MatmulWorker(args.env(), std::move(op), out.value);
+  auto owned = std::make_unique<MatmulOp>(std::move(op));
+  owned->own_inputs();
+  auto* worker = new MatmulWorker(args.env(), std::move(owned), out.value);
   Napi::Promise p = worker->promise();
   worker->Queue();
   return p;
@@ -152,76 +155,76 @@ Napi::Value finish(const Args& args, std::unique_ptr<MatmulOp> op, const View& o
 // matmulInt32(aData, aDtype, aZp, m, k, packed, out: Int32Array, async)
 Napi::Value MatmulInt32(const Napi::CallbackInfo& info) {
   Args args(info, "matmulInt32");
-  auto op = std::make_unique<MatmulOp>(Kind::I32, args.fn());
-  read_activations(args, *op);
-  op->w.p = NativePacked::Take(args, 5, "b");
-  const size_t n = ei8_packed_n(op->w.p);
-  op->out_bytes = checked_mul(args, op->m, n, "m x n") * 4;
-  const View out = args.array(6, "out", napi_int32_array, op->out_bytes / 4);
-  return finish(args, std::move(op), out, args.boolean(7, "async"));
+  MatmulOp op(Kind::I32, args.fn());
+  read_activations(args, op);
+  op.w.p = NativePacked::Take(args, 5, "b");
+  const size_t n = ei8_packed_n(op.w.p);
+  op.out_bytes = checked_mul(args, op.m, n, "m x n") * 4;
+  const View out = args.array(6, "out", napi_int32_array, op.out_bytes / 4);
+  return finish(args, op, out, args.boolean(7, "async"));
 }
 
 // matmulRequant(aData, aDtype, aZp, m, k, aScale, packed, outScale, outZp, outDtype, rounding,
 //               bias: Int32Array | null, clampMin, clampMax, out, async)
 Napi::Value MatmulRequant(const Napi::CallbackInfo& info) {
   Args args(info, "matmul");
-  auto op = std::make_unique<MatmulOp>(Kind::REQUANT, args.fn());
-  read_activations(args, *op);
-  op->rq.a_scale = static_cast<float>(args.number(5, "a.scale"));
-  op->w.p = NativePacked::Take(args, 6, "b");
-  const size_t n = ei8_packed_n(op->w.p);
-  op->rq.out_scale = static_cast<float>(args.number(7, "output.scale"));
-  op->rq.out_zero_point = static_cast<int32_t>(args.integer(8, "output.zeroPoint", -128, 255));
-  op->rq.out_dtype = args.dtype(9, "output.dtype");
-  op->rq.rounding = static_cast<ei8_rounding>(args.integer(10, "rounding", 0, 1));
+  MatmulOp op(Kind::REQUANT, args.fn());
+  read_activations(args, op);
+  op.rq.a_scale = static_cast<float>(args.number(5, "a.scale"));
+  op.w.p = NativePacked::Take(args, 6, "b");
+  const size_t n = ei8_packed_n(op.w.p);
+  op.rq.out_scale = static_cast<float>(args.number(7, "output.scale"));
+  op.rq.out_zero_point = static_cast<int32_t>(args.integer(8, "output.zeroPoint", -128, 255));
+  op.rq.out_dtype = args.dtype(9, "output.dtype");
+  op.rq.rounding = static_cast<ei8_rounding>(args.integer(10, "rounding", 0, 1));
   if (!args.is_null(11)) {
-    op->bias = args.array(11, "bias", napi_int32_array, n).data;
-    op->rq.bias = static_cast<const int32_t*>(op->bias);
-    op->bias_bytes = n * 4;
+    op.bias = args.array(11, "bias", napi_int32_array, n).data;
+    op.rq.bias = static_cast<const int32_t*>(op.bias);
+    op.bias_bytes = n * 4;
   }
-  op->rq.clamp_min = static_cast<int32_t>(args.integer(12, "clamp[0]", -128, 255));
-  op->rq.clamp_max = static_cast<int32_t>(args.integer(13, "clamp[1]", -128, 255));
-  op->out_bytes = checked_mul(args, op->m, n, "m x n");
-  const View out = args.bytes(14, "out", op->rq.out_dtype, op->out_bytes);
-  return finish(args, std::move(op), out, args.boolean(15, "async"));
+  op.rq.clamp_min = static_cast<int32_t>(args.integer(12, "clamp[0]", -128, 255));
+  op.rq.clamp_max = static_cast<int32_t>(args.integer(13, "clamp[1]", -128, 255));
+  op.out_bytes = checked_mul(args, op.m, n, "m x n");
+  const View out = args.bytes(14, "out", op.rq.out_dtype, op.out_bytes);
+  return finish(args, op, out, args.boolean(15, "async"));
 }
 
 // matmulDequant(aData, aDtype, aZp, m, k, aScale, packed, bias: Float32Array | null, out, async)
 Napi::Value MatmulDequant(const Napi::CallbackInfo& info) {
   Args args(info, "matmulDequantize");
-  auto op = std::make_unique<MatmulOp>(Kind::DEQUANT, args.fn());
-  read_activations(args, *op);
-  op->a_scale = static_cast<float>(args.number(5, "a.scale"));
-  op->w.p = NativePacked::Take(args, 6, "b");
-  const size_t n = ei8_packed_n(op->w.p);
+  MatmulOp op(Kind::DEQUANT, args.fn());
+  read_activations(args, op);
+  op.a_scale = static_cast<float>(args.number(5, "a.scale"));
+  op.w.p = NativePacked::Take(args, 6, "b");
+  const size_t n = ei8_packed_n(op.w.p);
   if (!args.is_null(7)) {
-    op->bias = args.array(7, "bias", napi_float32_array, n).data;
-    op->bias_bytes = n * 4;
+    op.bias = args.array(7, "bias", napi_float32_array, n).data;
+    op.bias_bytes = n * 4;
   }
-  op->out_bytes = checked_mul(args, op->m, n, "m x n") * 4;
-  const View out = args.array(8, "out", napi_float32_array, op->out_bytes / 4);
-  return finish(args, std::move(op), out, args.boolean(9, "async"));
+  op.out_bytes = checked_mul(args, op.m, n, "m x n") * 4;
+  const View out = args.array(8, "out", napi_float32_array, op.out_bytes / 4);
+  return finish(args, op, out, args.boolean(9, "async"));
 }
 
 // matmulF32(a: Float32Array, m, k, perToken, packed, bias: Float32Array | null, out, async)
 Napi::Value MatmulF32(const Napi::CallbackInfo& info) {
   Args args(info, "matmulF32");
-  auto op = std::make_unique<MatmulOp>(Kind::F32, args.fn());
-  op->m = args.size(1, "m");
-  op->k = args.size(2, "k");
-  const size_t count = checked_mul(args, op->m, op->k, "m x k");
-  op->a_f32 = args.array(0, "a", napi_float32_array, count).as<const float>();
-  op->a_bytes = count * 4;
-  op->per_token = args.boolean(3, "perToken");
-  op->w.p = NativePacked::Take(args, 4, "b");
-  const size_t n = ei8_packed_n(op->w.p);
+  MatmulOp op(Kind::F32, args.fn());
+  op.m = args.size(1, "m");
+  op.k = args.size(2, "k");
+  const size_t count = checked_mul(args, op.m, op.k, "m x k");
+  op.a_f32 = args.array(0, "a", napi_float32_array, count).as<const float>();
+  op.a_bytes = count * 4;
+  op.per_token = args.boolean(3, "perToken");
+  op.w.p = NativePacked::Take(args, 4, "b");
+  const size_t n = ei8_packed_n(op.w.p);
   if (!args.is_null(5)) {
-    op->bias = args.array(5, "bias", napi_float32_array, n).data;
-    op->bias_bytes = n * 4;
+    op.bias = args.array(5, "bias", napi_float32_array, n).data;
+    op.bias_bytes = n * 4;
   }
-  op->out_bytes = checked_mul(args, op->m, n, "m x n") * 4;
-  const View out = args.array(6, "out", napi_float32_array, op->out_bytes / 4);
-  return finish(args, std::move(op), out, args.boolean(7, "async"));
+  op.out_bytes = checked_mul(args, op.m, n, "m x n") * 4;
+  const View out = args.array(6, "out", napi_float32_array, op.out_bytes / 4);
+  return finish(args, op, out, args.boolean(7, "async"));
 }
 
 }  // namespace

@@ -35,6 +35,7 @@ struct PackedRef {
   explicit PackedRef(ei8_packed* q) : p(q) {}
   PackedRef(const PackedRef&) = delete;
   PackedRef& operator=(const PackedRef&) = delete;
+  PackedRef(PackedRef&& o) noexcept : p(o.p) { o.p = nullptr; }
   ~PackedRef() { ei8_packed_release(p); }
 };
 
