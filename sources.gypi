@@ -2,6 +2,7 @@
   "variables": {
     "core_sources": [
       "csrc/core/api.cc",
+      "csrc/core/dynamic_quant.cc",
       "csrc/core/gemm.cc",
       "csrc/core/probe.cc",
       "csrc/core/threadpool.cc",
@@ -12,6 +13,7 @@
       "csrc/kernels/scalar/epilogues__scalar.cc",
       "csrc/kernels/scalar/gemm_4x16c4__scalar.cc",
       "csrc/kernels/scalar/path__scalar.cc",
+      "csrc/kernels/scalar/quantize__scalar.cc",
       "csrc/pack/pack_layout.cc",
       "csrc/ref/matmul_ref.cc",
       "csrc/ref/quantize_ref.cc"
@@ -28,7 +30,8 @@
       "csrc/kernels/avx2/gemm_2x16c4__avx2_widen.cc",
       "csrc/kernels/avx2/gemm_4x16c4__avx2.cc",
       "csrc/kernels/avx2/path__avx2.cc",
-      "csrc/kernels/avx2/peak__avx2.cc"
+      "csrc/kernels/avx2/peak__avx2.cc",
+      "csrc/kernels/avx2/quantize__avx2.cc"
     ],
     "core_avxvnni_sources": [
       "csrc/kernels/avxvnni/gemm_6x16c4__avxvnni.cc",
@@ -40,7 +43,8 @@
       "csrc/kernels/avx512vnni/gemm_6x64c4__avx512vnni.cc",
       "csrc/kernels/avx512vnni/gemv_2x64c4__avx512vnni.cc",
       "csrc/kernels/avx512vnni/path__avx512vnni.cc",
-      "csrc/kernels/avx512vnni/peak__avx512vnni.cc"
+      "csrc/kernels/avx512vnni/peak__avx512vnni.cc",
+      "csrc/kernels/avx512vnni/quantize__avx512.cc"
     ],
     "core_amx_sources": [],
     "core_neon_sources": [],

@@ -50,6 +50,15 @@ struct Epilogues {
   void (*dequant_accumulate)(const int32_t* acc, size_t nc, float sa, const float* sb, float* y);
 };
 
+// Dynamic quantization of f32 activations (matmulF32). Both must equal the reference rule lane for
+// lane: min/max are exact, and q = sat(RNE(x / s) + z) uses an IEEE division.
+struct DynamicQuantKernels {
+  // Smallest and largest of x[0..n); false (results unspecified) if any value is NaN or infinite.
+  bool (*minmax)(const float* x, size_t n, float* lo, float* hi);
+  // q[i] = sat(RNE(x[i] / scale) + zero_point, 0, 255), all x finite.
+  void (*quantize_u8)(const float* x, size_t n, float scale, int32_t zero_point, uint8_t* q);
+};
+
 struct KernelPath {
   const char* isa;  // "scalar", "avx2", "avxvnni", "avx512vnni", "amx", "neon", "dotprod", "i8mm"
   GemmKernels gemm;
@@ -58,6 +67,8 @@ struct KernelPath {
   // enough independent accumulators to reach its throughput; returns the MACs it performed.
   // Null when the path has no dot-product instruction of its own.
   uint64_t (*dot_peak)(uint64_t iterations) = nullptr;
+  // Null: the portable versions (kernels/scalar) are used.
+  DynamicQuantKernels dynamic_quant = {nullptr, nullptr};
 };
 
 }  // namespace ei8

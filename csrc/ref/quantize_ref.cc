@@ -55,7 +55,7 @@ static void store_q(void* q, ei8_dtype dt, size_t i, int32_t v) {
 }
 
 // Scale and zero point for one slice whose values span [xmin, xmax].
-static void params_from_range(float xmin, float xmax, int symmetric, ei8_dtype dt, int32_t qmin,
+void params_from_range(float xmin, float xmax, int symmetric, ei8_dtype dt, int32_t qmin,
                               int32_t qmax, float* scale, int32_t* zero_point) {
   // The range always contains 0 so that real 0.0 is exactly representable.
   float rmin = std::min(xmin, 0.0f);

@@ -9,6 +9,7 @@ const KernelPath kPath = {
      {nullptr, 0}},
     {correct, requant_float, requant_fixed, dequant_accumulate},
     dot_peak,
+    {minmax, quantize_u8},
 };
 
 }  // namespace avx2

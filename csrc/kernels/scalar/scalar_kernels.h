@@ -20,6 +20,9 @@ void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int
                    int32_t zy, int32_t lo, int32_t hi, int out_u8, void* out);
 void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb, float* y);
 
+bool minmax(const float* x, size_t n, float* lo, float* hi);
+void quantize_u8(const float* x, size_t n, float scale, int32_t zero_point, uint8_t* q);
+
 extern const KernelPath kPath;
 
 }  // namespace scalar
