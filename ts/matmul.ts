@@ -155,8 +155,13 @@ function requantCall(fn: string, a: QTensor, b: PackedWeights, opts: MatmulOptio
   return result instanceof Promise ? result.then(wrap) : wrap(result);
 }
 
+/** The last (a.scale, output.scale, rounding) found valid for each PackedWeights: the check is O(N). */
+const validMultipliers = new WeakMap<PackedWeights, string>();
+
 /** a.scale * b.scale[n] / output.scale must be a finite number for every column. */
 function checkFloatMultipliers(fn: string, aScale: number, w: PackedWeights, outScale: number, rounding: Rounding): void {
+  const key = `${aScale} ${outScale} ${rounding}`;
+  if (validMultipliers.get(w) === key) return;
   const f32 = new Float32Array(1);
   for (let n = 0; n < w.scale.length; n++) {
     f32[0] = aScale * w.scale[n];
@@ -167,6 +172,7 @@ function checkFloatMultipliers(fn: string, aScale: number, w: PackedWeights, out
         ErrorCodes.OUT_OF_RANGE);
     }
   }
+  validMultipliers.set(w, key);
 }
 
 /**

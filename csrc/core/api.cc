@@ -217,6 +217,37 @@ ei8_status ei8_matmul_i32(const ei8_activations* a, const ei8_packed* b, int32_t
   return dispatch(b, req, [&](const ref::RefWeights& w) { ref::matmul_i32(*a, w, out); });
 }
 
+std::shared_ptr<const RequantMultipliers> ei8_packed::requant_multipliers(float a_scale, float out_scale,
+                                                                          ei8_rounding rounding) const {
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    const auto& last = last_multipliers;
+    if (last && last->a_scale == a_scale && last->out_scale == out_scale && last->rounding == rounding) return last;
+  }
+  auto m = std::make_shared<RequantMultipliers>();
+  m->a_scale = a_scale;
+  m->out_scale = out_scale;
+  m->rounding = rounding;
+  if (rounding == EI8_ROUND_FLOAT) {
+    m->mult_float.resize(n);
+    for (size_t j = 0; j < n; ++j) {
+      m->mult_float[j] = ref::float_multiplier(a_scale, scale[j], out_scale);
+      if (!std::isfinite(m->mult_float[j])) return nullptr;
+    }
+  } else {
+    m->mult_fixed.resize(n);
+    m->shift_fixed.resize(n);
+    for (size_t j = 0; j < n; ++j) {
+      const double real = static_cast<double>(a_scale) * scale[j] / out_scale;
+      if (!std::isfinite(real)) return nullptr;
+      ref::quantize_multiplier(real, &m->mult_fixed[j], &m->shift_fixed[j]);
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  last_multipliers = m;
+  return m;
+}
+
 ei8_status ei8_matmul_requant(const ei8_activations* a, const ei8_packed* b, const ei8_requant* rq,
                               void* out) {
   ei8_status st = check_activations(a, b, false);
@@ -229,29 +260,18 @@ ei8_status ei8_matmul_requant(const ei8_activations* a, const ei8_packed* b, con
   if (!scales_ok || rq->out_zero_point < qmin || rq->out_zero_point > qmax) return EI8_E_RANGE;
   if (rq->clamp_min < qmin || rq->clamp_max > qmax || rq->clamp_min > rq->clamp_max) return EI8_E_RANGE;
 
-  const size_t N = b->n;
-  std::vector<float> mult_float;
-  std::vector<int32_t> mult_fixed, shift_fixed;
-  if (rq->rounding == EI8_ROUND_FLOAT) {
-    mult_float.resize(N);
-    for (size_t n = 0; n < N; ++n) {
-      mult_float[n] = ref::float_multiplier(rq->a_scale, b->scale[n], rq->out_scale);
-      if (!std::isfinite(mult_float[n])) return EI8_E_RANGE;
-    }
-  } else {
-    mult_fixed.resize(N);
-    shift_fixed.resize(N);
-    for (size_t n = 0; n < N; ++n) {
-      const double real = static_cast<double>(rq->a_scale) * b->scale[n] / rq->out_scale;
-      if (!std::isfinite(real)) return EI8_E_RANGE;
-      ref::quantize_multiplier(real, &mult_fixed[n], &shift_fixed[n]);
-    }
+  std::shared_ptr<const RequantMultipliers> mult;
+  try {
+    mult = b->requant_multipliers(rq->a_scale, rq->out_scale, rq->rounding);
+  } catch (const std::bad_alloc&) {
+    return EI8_E_NOMEM;
   }
+  if (!mult) return EI8_E_RANGE;  // a multiplier is not finite
   GemmRequest req{a, b, nullptr, OutKind::REQUANT, out};
   req.rq = rq;
-  req.mult_float = mult_float.data();
-  req.mult_fixed = mult_fixed.data();
-  req.shift_fixed = shift_fixed.data();
+  req.mult_float = mult->mult_float.data();
+  req.mult_fixed = mult->mult_fixed.data();
+  req.shift_fixed = mult->shift_fixed.data();
   return dispatch(b, req, [&](const ref::RefWeights& w) { ref::matmul_requant(*a, w, *rq, out); });
 }
 

@@ -13,6 +13,15 @@
 
 namespace ei8 {
 
+// Per-column requantization multipliers for one (a_scale, out_scale, rounding): derived from the
+// weights' scales, so computed once and reused while the caller keeps the same output quantization.
+struct RequantMultipliers {
+  float a_scale = 0, out_scale = 0;
+  ei8_rounding rounding = EI8_ROUND_FLOAT;
+  std::vector<float> mult_float;                 // 'float'
+  std::vector<int32_t> mult_fixed, shift_fixed;  // 'fixedpoint'
+};
+
 inline size_t round_up(size_t x, size_t m) { return (x + m - 1) / m * m; }
 inline size_t div_up(size_t x, size_t m) { return (x + m - 1) / m; }
 
@@ -73,8 +82,13 @@ struct ei8_packed {
   // stays alive until the calls that use it have finished.
   std::shared_ptr<const ei8::PackedData> acquire(ei8::LayoutKey key) const;
 
+  // The multipliers of the last requantized call (null until one); guarded by mu.
+  std::shared_ptr<const ei8::RequantMultipliers> requant_multipliers(float a_scale, float out_scale,
+                                                                     ei8_rounding rounding) const;
+
   mutable std::mutex mu;
   mutable std::shared_ptr<const ei8::PackedData> data;
+  mutable std::shared_ptr<const ei8::RequantMultipliers> last_multipliers;
 };
 
 namespace ei8 {
