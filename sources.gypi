@@ -29,12 +29,14 @@
       "csrc/kernels/avx2/epilogues__avx2.cc",
       "csrc/kernels/avx2/gemm_2x16c4__avx2_widen.cc",
       "csrc/kernels/avx2/gemm_4x16c4__avx2.cc",
+      "csrc/kernels/avx2/gemv_1x16c4__avx2.cc",
       "csrc/kernels/avx2/path__avx2.cc",
       "csrc/kernels/avx2/peak__avx2.cc",
       "csrc/kernels/avx2/quantize__avx2.cc"
     ],
     "core_avxvnni_sources": [
       "csrc/kernels/avxvnni/gemm_6x16c4__avxvnni.cc",
+      "csrc/kernels/avxvnni/gemv_2x16c4__avxvnni.cc",
       "csrc/kernels/avxvnni/path__avxvnni.cc",
       "csrc/kernels/avxvnni/peak__avxvnni.cc"
     ],

@@ -10,6 +10,7 @@
 namespace ei8 {
 namespace avxvnni {
 
+void gemv_2x16c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
 void gemm_6x16c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
 
 uint64_t dot_peak(uint64_t iterations);

@@ -1,0 +1,47 @@
+// qs8 x qs8 GEMV micro-kernel (M = 1, LLM decode), tile 1x16c4, AVX2, narrow weights (no -128),
+// sign trick as gemm_4x16c4. Bandwidth-bound: two k-blocks per iteration on independent
+// accumulators, weights prefetched ahead. Must equal ref::matmul_i32 after the corrections.
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/avx2/avx2_kernels.h"
+
+namespace ei8 {
+namespace avx2 {
+
+static inline __m256i broadcast_a(const uint8_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, 4);
+  return _mm256_set1_epi32(v);
+}
+
+static inline __m256i dot8(__m256i acc, __m256i abs_a, __m256i a, __m256i b, __m256i ones) {
+  return _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(abs_a, _mm256_sign_epi8(b, a)), ones));
+}
+
+void gemv_1x16c4(size_t /*mr*/, size_t kc, const uint8_t* a, size_t /*a_stride*/, const int8_t* w, int32_t* d) {
+  const __m256i ones = _mm256_set1_epi16(1);
+  __m256i c0 = _mm256_setzero_si256(), c1 = c0, e0 = c0, e1 = c0;
+  size_t k = 0;
+  for (; k + 8 <= kc; k += 8, w += 128) {
+    _mm_prefetch(reinterpret_cast<const char*>(w) + 1024, _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(w) + 1088, _MM_HINT_T0);
+    const __m256i x = broadcast_a(a + k), y = broadcast_a(a + k + 4);
+    const __m256i ux = _mm256_abs_epi8(x), uy = _mm256_abs_epi8(y);
+    c0 = dot8(c0, ux, x, _mm256_load_si256(reinterpret_cast<const __m256i*>(w)), ones);
+    c1 = dot8(c1, ux, x, _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 32)), ones);
+    e0 = dot8(e0, uy, y, _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 64)), ones);
+    e1 = dot8(e1, uy, y, _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 96)), ones);
+  }
+  if (k < kc) {
+    const __m256i x = broadcast_a(a + k), ux = _mm256_abs_epi8(x);
+    c0 = dot8(c0, ux, x, _mm256_load_si256(reinterpret_cast<const __m256i*>(w)), ones);
+    c1 = dot8(c1, ux, x, _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 32)), ones);
+  }
+  _mm256_store_si256(reinterpret_cast<__m256i*>(d), _mm256_add_epi32(c0, e0));
+  _mm256_store_si256(reinterpret_cast<__m256i*>(d + 8), _mm256_add_epi32(c1, e1));
+}
+
+}  // namespace avx2
+}  // namespace ei8
