@@ -50,7 +50,9 @@ for (const suite of suites) {
   let sf = 0;
   const run = (step) => {
     console.log(`\n=== ${suite.name}: ${step.join(' ')}`);
-    const r = spawnSync(step[0], step.slice(1), { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+    // A hung step (a deadlock, an emulator stuck) fails its suite instead of stalling CI.
+    const r = spawnSync(step[0], step.slice(1), { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, timeout: 20 * 60 * 1000 });
+    if (r.error) console.log(`${suite.name}: ${r.error.message}`);
     process.stdout.write(r.stdout ?? '');
     process.stderr.write(r.stderr ?? '');
     const c = counts(`${r.stdout}\n${r.stderr}`);

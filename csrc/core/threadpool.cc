@@ -1,10 +1,30 @@
 #include "core/threadpool.h"
 
+#include <chrono>
+
 #if defined(__linux__)
 #include <sched.h>
 #endif
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 namespace ei8 {
+
+namespace {
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+  __asm__ volatile("yield");
+#endif
+}
+
+// How long a worker keeps polling for the next region before it sleeps.
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+}  // namespace
 
 size_t default_thread_count() {
 #if defined(__linux__)
@@ -27,11 +47,6 @@ ThreadPool& ThreadPool::instance() {
 
 ThreadPool::ThreadPool() { set_threads(default_thread_count()); }
 
-ThreadPool::~ThreadPool() {
-  std::lock_guard<std::mutex> region(region_mu_);
-  resize_workers(0);
-}
-
 void ThreadPool::set_threads(size_t n) {
   if (n < 1) n = 1;
   std::lock_guard<std::mutex> region(region_mu_);
@@ -43,35 +58,36 @@ void ThreadPool::set_threads(size_t n) {
 void ThreadPool::resize_workers(size_t workers) {
   if (workers == workers_.size()) return;
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
+    std::lock_guard<std::mutex> lock(sleep_mu_);
+    stop_.store(true);
   }
   wake_.notify_all();
   for (auto& t : workers_) t.join();
   workers_.clear();
-  stop_ = false;
-  for (size_t i = 0; i < workers; ++i) workers_.emplace_back([this, i] { worker_loop(i); });
+  stop_.store(false);
+  // The generation is read here, not by the new thread: a region may start before it runs.
+  const size_t generation = generation_.load();
+  for (size_t i = 0; i < workers; ++i) workers_.emplace_back([this, i, generation] { worker_loop(i, generation); });
 }
 
 void ThreadPool::run_tasks() {
   for (size_t t = next_.fetch_add(1); t < ntasks_; t = next_.fetch_add(1)) (*task_)(t);
 }
 
-void ThreadPool::worker_loop(size_t index) {
-  size_t seen = 0;
+void ThreadPool::worker_loop(size_t index, size_t seen) {
   for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait(lock, [&] { return stop_ || (generation_ != seen && index < active_workers_); });
-      if (stop_) return;
-      seen = generation_;
+    // A new region for this worker: generation moved and this worker is among the active ones.
+    auto ready = [&] { return generation_.load() != seen && index < active_workers_.load(); };
+    const auto spin_until = std::chrono::steady_clock::now() + kSpin;
+    while (!ready() && !stop_.load() && std::chrono::steady_clock::now() < spin_until) cpu_relax();
+    if (!ready()) {
+      std::unique_lock<std::mutex> lock(sleep_mu_);
+      wake_.wait(lock, [&] { return stop_.load() || ready(); });
     }
+    if (stop_.load()) return;
+    seen = generation_.load();
     run_tasks();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      ++finished_;
-    }
-    done_.notify_one();
+    finished_.fetch_add(1);
   }
 }
 
@@ -83,19 +99,25 @@ void ThreadPool::parallel_for(size_t ntasks, const std::function<void(size_t)>& 
     for (size_t t = 0; t < ntasks; ++t) task(t);
     return;
   }
+  task_ = &task;
+  ntasks_ = ntasks;
+  next_.store(0);
+  finished_.store(0);
+  active_workers_.store(helpers);
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    task_ = &task;
-    ntasks_ = ntasks;
-    next_.store(0);
-    finished_ = 0;
-    active_workers_ = helpers;
-    ++generation_;
+    // Under the sleep lock, so that a worker between its check and its wait cannot miss it.
+    std::lock_guard<std::mutex> lock(sleep_mu_);
+    generation_.fetch_add(1);
   }
   wake_.notify_all();
   run_tasks();
-  std::unique_lock<std::mutex> lock(mu_);
-  done_.wait(lock, [&] { return finished_ == helpers; });
+  // The helpers finish within the region's last task; yield if one of them was descheduled.
+  for (unsigned spins = 0; finished_.load() != helpers; ++spins) {
+    if (spins < 4096)
+      cpu_relax();
+    else
+      std::this_thread::yield();
+  }
   task_ = nullptr;
 }
 

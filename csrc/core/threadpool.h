@@ -1,6 +1,7 @@
 // The core's thread pool: a fixed set of workers plus the calling thread.
 // One parallel region runs at a time (a second caller waits), so concurrent async calls never put
-// more than threads() compute threads on the machine.
+// more than threads() compute threads on the machine. Workers spin briefly after a region before
+// sleeping, so that back-to-back calls (an LLM decode loop) do not pay a wake-up each time.
 #pragma once
 
 #include <atomic>
@@ -24,24 +25,22 @@ class ThreadPool {
   // Runs task(t) for every t in [0, ntasks) on up to min(threads(), ntasks) threads.
   void parallel_for(size_t ntasks, const std::function<void(size_t)>& task);
 
-  ~ThreadPool();
-
  private:
   ThreadPool();
-  void worker_loop(size_t index);
+  void worker_loop(size_t index, size_t seen_generation);
   void run_tasks();
   void resize_workers(size_t workers);
 
   std::atomic<size_t> threads_{1};
   std::mutex region_mu_;  // serialises parallel regions and resizing
 
-  std::mutex mu_;
-  std::condition_variable wake_, done_;
+  std::mutex sleep_mu_;
+  std::condition_variable wake_;
   std::vector<std::thread> workers_;
-  size_t active_workers_ = 0;   // workers taking part in the current region
-  size_t generation_ = 0;
-  size_t finished_ = 0;
-  bool stop_ = false;
+  std::atomic<size_t> generation_{0};      // bumped to start a region
+  std::atomic<size_t> active_workers_{0};  // workers taking part in the current region
+  std::atomic<size_t> finished_{0};
+  std::atomic<bool> stop_{false};
 
   const std::function<void(size_t)>* task_ = nullptr;
   size_t ntasks_ = 0;
