@@ -55,8 +55,10 @@
           {
             "ldflags": [
               "-static-libstdc++",
-              "-static-libgcc",
-              "-Wl,--exclude-libs,ALL"
+              "-Wl,--exclude-libs,ALL",
+              "-Wl,--no-as-needed",
+              "-l:libpthread.so.0",
+              "-Wl,--as-needed"
             ]
           }
         ],

@@ -21,6 +21,7 @@
     "core_napi_sources": [
       "csrc/napi/addon.cc",
       "csrc/napi/args.cc",
+      "csrc/napi/glibc_compat.cc",
       "csrc/napi/matmul_napi.cc",
       "csrc/napi/packed_weights.cc",
       "csrc/napi/quantize_napi.cc"

@@ -13,6 +13,14 @@ const prebuild = path.join(root, 'prebuilds', `${process.platform}-${process.arc
 run('npm', ['run', 'prebuildify']); // always fresh: a stale prebuild would test old code
 if (!fs.existsSync(prebuild)) throw new Error(`prebuildify did not write ${prebuild}`);
 
+// Portability of the prebuild: the newest glibc symbol version it needs (old Jetson / Raspberry Pi
+// images run glibc 2.31 or older; 2.17 is the floor on x86-64 because of clock_gettime).
+const MAX_GLIBC = { x64: '2.17', arm64: '2.17', arm: '2.17' }[process.arch];
+const symbols = spawnSync('objdump', ['-T', prebuild], { encoding: 'utf8' }).stdout ?? '';
+const glibc = [...new Set([...symbols.matchAll(/GLIBC_([0-9.]+)/g)].map((m) => m[1]))]
+  .sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).pop();
+console.log(`prebuild needs GLIBC_${glibc} at most`);
+
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'edge-int8-pkg-'));
 const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop();
 const tarball = path.join(work, packed);
@@ -26,6 +34,8 @@ const expect = (name, ok) => {
     console.log(`FAIL ${name}`);
   }
 };
+const older = (a, b) => a.localeCompare(b, undefined, { numeric: true }) <= 0;
+expect(`prebuild needs GLIBC_${glibc} <= ${MAX_GLIBC}`, glibc !== undefined && older(glibc, MAX_GLIBC));
 for (const entry of ['package/prebuilds/linux-x64/node.napi.node', 'package/dist/index.js', 'package/dist/index.mjs',
   'package/dist/index.d.ts', 'package/binding.gyp', 'package/sources.gypi', 'package/CMakeLists.txt', 'package/csrc/include/edge_int8.h']) {
   if (!entry.includes(`${process.platform}-${process.arch}`) && entry.includes('prebuilds/')) continue;
