@@ -109,16 +109,8 @@ ei8_status ei8_pack_weights(const void* data, ei8_dtype dt, ei8_layout layout, s
       const int32_t dev = std::max(zero_point[src] - qmin, qmax - zero_point[src]);
       w->max_abs_b = std::max(w->max_abs_b, dev);
     }
-    // Canonical n x k bytes, then the layout of the kernel path in use.
-    std::vector<uint8_t> nk(n * k);
-    const uint8_t* src = static_cast<const uint8_t*>(data);
-    if (layout == EI8_LAYOUT_NK) {
-      std::memcpy(nk.data(), src, n * k);
-    } else {
-      for (size_t kk = 0; kk < k; ++kk)
-        for (size_t nn = 0; nn < n; ++nn) nk[nn * k + kk] = src[kk * n + nn];
-    }
-    w->data = pack_layout(*w, nk.data(), layout_for(current_isa()));
+    // Straight into the layout of the kernel path in use.
+    w->data = pack_layout(*w, static_cast<const uint8_t*>(data), layout, layout_for(current_isa()));
   } catch (const std::bad_alloc&) {
     delete w;
     return EI8_E_NOMEM;

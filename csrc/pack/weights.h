@@ -93,8 +93,8 @@ struct ei8_packed {
 
 namespace ei8 {
 
-// Builds the layout `key` from canonical n x k bytes.
-std::shared_ptr<PackedData> pack_layout(const ei8_packed& w, const uint8_t* canonical_nk, LayoutKey key);
+// Builds the layout `key` from the weight bytes as given: [K, N] (EI8_LAYOUT_KN) or [N, K].
+std::shared_ptr<PackedData> pack_layout(const ei8_packed& w, const uint8_t* src, ei8_layout src_layout, LayoutKey key);
 // Recovers the canonical n x k bytes from any layout.
 void unpack_layout(const ei8_packed& w, const PackedData& d, uint8_t* canonical_nk);
 
