@@ -76,7 +76,7 @@ function int32Call(fn: string, a: QTensor, b: PackedWeights, out: Int32Array | u
   const w = checkPacked(fn, 'b', b);
   const act = checkActivations(fn, a, w, w.k);
   const dst = outInt32(fn, out, act.m * w.n);
-  checkNoOverlap(fn, dst, 'a.data', act.data);
+  if (out !== undefined) checkNoOverlap(fn, dst, 'a.data', act.data);
   return native.matmulInt32(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, w.handle(fn), dst, async);
 }
 

@@ -39,13 +39,18 @@ export function paramCount(v: QView): number {
 
 /** `owner.field` argument names, built once per owner (calls are hot; messages are rare). */
 const nameCache = new Map<string, Record<string, string>>();
+let lastOwner = '';
+let lastNames: Record<string, string> = {};
 function fieldNames(owner: string): Record<string, string> {
+  if (owner === lastOwner) return lastNames;
   let f = nameCache.get(owner);
   if (f === undefined) {
     f = {};
     for (const field of ['data', 'shape', 'quant', 'dtype', 'scale', 'zeroPoint']) f[field] = `${owner}.${field}`;
     nameCache.set(owner, f);
   }
+  lastOwner = owner;
+  lastNames = f;
   return f;
 }
 
