@@ -184,6 +184,68 @@ double ei8_probe_dot_peak(const char* isa, size_t threads);
 /* For bench/: bytes per second of a streaming read of a `bytes`-byte buffer, split over `threads`. */
 double ei8_probe_read_bandwidth(size_t bytes, size_t threads);
 
+/* ===================================================== sparse weights (issue 6: sparse GEMM) ==== */
+/*
+ * Pruned weights in a sparse format. A weight is "zero" when B[k,n] == zb[n] (real value 0.0); the
+ * formats store w = B - zb for the others, which must lie in [-128, 127]. Results equal the dense
+ * functions above on the same weights exactly (same integers, same float epilogue order).
+ * Per-group weights are not accepted (n_params is 1 or N).
+ */
+typedef struct ei8_sparse ei8_sparse;
+
+typedef enum ei8_sparse_format {
+  EI8_SPARSE_AUTO = 0,  /* the cheapest structure found in the weights, or dense when no sparse
+                           format beats it (the measured threshold, README "Sparse weights") */
+  EI8_SPARSE_CSR = 1,   /* unstructured */
+  EI8_SPARSE_BSR = 2,   /* blocks of block_r outputs x block_c consecutive k */
+  EI8_SPARSE_NM = 3,    /* at most nm_n non-zeros in every nm_m consecutive k of an output */
+  EI8_SPARSE_DENSE = 4  /* the dense layout, behind the sparse interface */
+} ei8_sparse_format;
+
+typedef struct ei8_sparse_options {
+  ei8_sparse_format format;
+  uint32_t block_r, block_c; /* BSR: 1..16 x 1..64 */
+  uint32_t nm_n, nm_m;       /* NM: nm_n in {1, 2, 4}, nm_n <= nm_m, 4 * nm_m / nm_n <= 16 */
+} ei8_sparse_options;
+
+/*
+ * Packs B (as ei8_pack_weights, without groups). EI8_E_ARG also when the weights break the
+ * requested N:M pattern; EI8_E_RANGE when some B - zb is outside [-128, 127]; EI8_E_OVERFLOW when a
+ * k index does not fit 16 bits (K / block_c > 65536).
+ */
+ei8_status ei8_pack_sparse(const void* data, ei8_dtype dt, ei8_layout layout, size_t k, size_t n,
+                           const int32_t* zero_point, const float* scale, size_t n_params,
+                           const ei8_sparse_options* opts, ei8_sparse** out);
+void ei8_sparse_retain(ei8_sparse* s);
+void ei8_sparse_release(ei8_sparse* s);
+size_t ei8_sparse_k(const ei8_sparse* s);
+size_t ei8_sparse_n(const ei8_sparse* s);
+/* The format chosen (never EI8_SPARSE_AUTO) and its parameters (BSR block, N:M; CSR reports 1 x 1). */
+void ei8_sparse_describe(const ei8_sparse* s, ei8_sparse_format* format, uint32_t* block_r, uint32_t* block_c,
+                         uint32_t* nm_n, uint32_t* nm_m);
+/* Weights that are not zero. */
+size_t ei8_sparse_nnz(const ei8_sparse* s);
+/* Bytes a kernel streams per call: values plus index metadata (K * N for the dense format). */
+size_t ei8_sparse_stream_bytes(const ei8_sparse* s);
+/* Bytes of native memory held. */
+size_t ei8_sparse_bytes(const ei8_sparse* s);
+
+size_t ei8_sparse_max_exact_k(const ei8_activations* a, const ei8_sparse* b);
+ei8_status ei8_sparse_matmul_i32(const ei8_activations* a, const ei8_sparse* b, int32_t* out);
+ei8_status ei8_sparse_matmul_requant(const ei8_activations* a, const ei8_sparse* b, const ei8_requant* rq,
+                                     void* out);
+ei8_status ei8_sparse_matmul_dequant(const ei8_activations* a, const float* a_scale, size_t n_a_scales,
+                                     const ei8_sparse* b, const float* bias, float* out);
+ei8_status ei8_sparse_matmul_f32(const float* a, size_t m, size_t k, int per_token, const ei8_sparse* b,
+                                 const float* bias, float* out, size_t* bad_index);
+
+/* The sparse kernel path the next call uses: the one named like the dense path in use, the best
+ * one when the dense path is the best, "ref" under "ref". */
+const char* ei8_sparse_isa_current(void);
+/* Calls served per sparse kernel path since load (for tests that must prove a path ran). */
+uint64_t ei8_sparse_isa_calls(const char* name);
+/* ============================================================================ end of sparse ==== */
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,130 @@
+// Sparse int8 weights: the formats, the object behind ei8_sparse, and what a kernel path provides.
+//
+// Every format stores w[k][n] = B[k][n] - zb[n] (int8) for the entries where B != zb, so that
+//   C[m][n] = sum over stored (k, n) of (A[m][k] - za) * w[k][n]
+//           = sum a'[m][k] * w[k][n]  -  za' * colsum_w[n]        (a' = A + shift, za' = za + shift)
+// and the correction is the dense path's `correct` epilogue with zb = null and ck = -colsum_w.
+//
+// Formats (all on the logical B[K, N]; "output" = a column n, "k" = the reduction index):
+//  BSR  blocks of r outputs x c consecutive k (c = 1: r = 1 is CSR). Block rows of r outputs, each a
+//       list of blocks: idx = k0 / c (uint16), values [r][c] int8 (output-major). Blocks that reach
+//       past K or N are zero-filled.
+//  NM   at most N non-zeros in every run of M consecutive k of an output (N in {1,2,4}, 4M/N <= 16).
+//       Four non-zeros of one output form a "lane": they lie in one window of W = 4M/N consecutive k.
+//       Panels of 16 outputs; per (panel, window): 16 lanes x 4 values (lane-major), and 32 bytes of
+//       metadata: for each half of 8 lanes, 16 bytes whose low nibbles are the window positions of
+//       slots 0..15 (lanes 0-3) and whose high nibbles are those of slots 16..31 (lanes 4-7).
+//       Empty slots hold value 0 and position 0.
+//  DENSE the weights did not pay for a sparse format (density above the threshold): a packed dense
+//       ei8_packed runs the dense path.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "core/aligned_buffer.h"
+#include "core/kernel_table.h"
+#include "edge_int8.h"
+
+namespace ei8 {
+namespace sparse {
+
+enum class Format : uint8_t { BSR, NM, DENSE };
+
+// Bytes of zeroed slack after index and value streams: SIMD kernels may read (never use) this far.
+constexpr size_t kSlack = 256;
+// Bytes of zeroed padding after each prepared activation row (window loads, gathers past K).
+constexpr size_t kRowPad = 64;
+
+struct Bsr {
+  uint32_t r = 1, c = 1;
+  size_t block_rows = 0;  // ceil(N / r)
+  size_t k_blocks = 0;    // ceil(K / c)
+  size_t nblocks = 0;
+  std::vector<uint32_t> row_ptr;  // block_rows + 1
+  AlignedBuffer idx;              // uint16 per block, + slack
+  AlignedBuffer val;              // r * c per block, + slack
+
+  const uint16_t* index() const { return reinterpret_cast<const uint16_t*>(idx.data()); }
+  const int8_t* values() const { return reinterpret_cast<const int8_t*>(val.data()); }
+  // Bytes a kernel streams: values, indices, row pointers.
+  size_t stream_bytes() const { return nblocks * (size_t(r) * c + 2) + row_ptr.size() * 4; }
+};
+
+struct Nm {
+  uint32_t n = 2, m = 4;
+  uint32_t window = 8;  // W = 4M/N
+  size_t panels = 0;    // ceil(N / 16)
+  size_t windows = 0;   // ceil(K / W)
+  AlignedBuffer val;    // [panel][window][16][4], + slack
+  AlignedBuffer meta;   // [panel][window][32], + slack
+
+  const int8_t* values(size_t panel, size_t t) const {
+    return reinterpret_cast<const int8_t*>(val.data()) + (panel * windows + t) * 64;
+  }
+  const uint8_t* metadata(size_t panel, size_t t) const { return meta.data() + (panel * windows + t) * 32; }
+  size_t stream_bytes() const { return panels * windows * (64 + 32); }
+  // Window position (0..W-1) of slot s (0..3) of lane l (0..15) from one (panel, window) metadata block.
+  static uint32_t position(const uint8_t* md, size_t l, size_t s) {
+    const size_t half = l / 8, slot = (l % 8) * 4 + s;
+    const uint8_t b = md[half * 16 + slot % 16];
+    return slot < 16 ? (b & 15u) : (b >> 4);
+  }
+};
+
+// Row-kernel contracts. a: prepared activation rows (the path's AKind), row i at a + i * a_stride,
+// zero-padded to at least the format's padded K plus kRowPad. d: int32 results, row i at
+// d + i * d_stride, one column per output of the range. Wrapping int32 accumulation.
+//
+// Block rows [br0, br1): d[i][(br - br0) * r + j] = sum over blocks of a'[i][k] * w[k][br * r + j].
+using BsrRowsFn = void (*)(const Bsr& s, size_t br0, size_t br1, size_t mr, const uint8_t* a, size_t a_stride,
+                           int32_t* d, size_t d_stride);
+// The same for c % 4 == 0, with A transposed in quads: at4 + q * at4_stride + 4 * i holds
+// a'[i][4q .. 4q+3]; rows past mr (up to the next multiple of 64) are readable padding.
+using BsrMvecFn = void (*)(const Bsr& s, size_t br0, size_t br1, size_t mr, const uint8_t* at4, size_t at4_stride,
+                           int32_t* d, size_t d_stride);
+// Panels [p0, p1) of 16 outputs: d[i][(p - p0) * 16 + l].
+using NmRowsFn = void (*)(const Nm& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride,
+                          int32_t* d, size_t d_stride);
+
+// What one instruction set provides. Names follow the dense kernels: operation, tile, ISA.
+struct SparseKernels {
+  const char* isa;  // the dense path of the same name supplies the epilogues when it is in use
+  AKind a_kind;
+  BsrRowsFn bsr_rows;
+  uint32_t bsr_rows_mr;  // rows per call (at most)
+  BsrMvecFn bsr_mvec;    // null: not provided
+  uint32_t bsr_mvec_mr;  // rows per call (at most, a multiple of 16)
+  NmRowsFn nm_rows;
+  uint32_t nm_rows_mr;
+};
+
+// Sparse kernel paths built into this binary and usable on this CPU, portable first, best last.
+const std::vector<const SparseKernels*>& kernel_paths();
+// The portable C++ kernels (always present).
+extern const SparseKernels kPortable;
+
+// For tests: run every sparse call on `k` (null: follow the dense ISA in use, the default).
+void force_kernels(const SparseKernels* k);
+
+}  // namespace sparse
+}  // namespace ei8
+
+struct ei8_sparse {
+  std::atomic<int> refs{1};
+  size_t k = 0, n = 0;
+  ei8_dtype dtype = EI8_INT8;
+  std::vector<int32_t> zero_point;  // n (broadcast from per tensor)
+  std::vector<float> scale;         // n, or empty when packed without scales
+  int32_t max_abs_b = 0;            // as ei8_packed: max over zero points of the largest |B - zb|
+  ei8::sparse::Format format = ei8::sparse::Format::BSR;
+  ei8::sparse::Bsr bsr;
+  ei8::sparse::Nm nm;
+  ei8_packed* dense = nullptr;  // Format::DENSE
+  std::vector<int32_t> ck;      // n: -sum_k w[k][n] (wrapping)
+  size_t nnz = 0;               // stored weights that are not zero
+
+  ~ei8_sparse() { ei8_packed_release(dense); }
+};

@@ -1,0 +1,211 @@
+// The sparse C API (edge_int8.h, "sparse weights"): argument checks, then the sparse reference, the
+// dense path (format DENSE) or the sparse driver with the kernels of the ISA in use.
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "dispatch/registry.h"
+#include "kernels/scalar/scalar_kernels.h"
+#include "ref/quantize_ref.h"
+#include "ref/scalar_math.h"
+#include "ref/sparse_ref.h"
+#include "sparse/sparse_gemm.h"
+
+using namespace ei8;
+using namespace ei8::sparse;
+
+namespace {
+
+std::atomic<const SparseKernels*>& forced() {
+  static std::atomic<const SparseKernels*> k{nullptr};
+  return k;
+}
+
+// The sparse kernels for the dense path in use: the same ISA when it has sparse kernels, the best
+// sparse path when the dense path is the best one (or has no sparse twin, e.g. amx, i8mm).
+const SparseKernels* select(const IsaEntry& isa) {
+  if (const SparseKernels* k = forced().load()) return k;
+  if (!isa.path) return nullptr;
+  const auto& paths = kernel_paths();
+  if (&isa != &available_isas().back())
+    for (const SparseKernels* k : paths)
+      if (std::strcmp(k->isa, isa.name) == 0) return k;
+  return paths.back();
+}
+
+std::mutex& counts_mu() {
+  static std::mutex mu;
+  return mu;
+}
+std::map<std::string, uint64_t>& counts() {
+  static std::map<std::string, uint64_t> m;
+  return m;
+}
+void count(const char* name) {
+  std::lock_guard<std::mutex> lock(counts_mu());
+  ++counts()[name];
+}
+
+int32_t max_abs_a(const ei8_activations* a) {
+  int32_t qmin, qmax, worst = 0;
+  ei8_dtype_range(a->dtype, 0, &qmin, &qmax);
+  for (size_t i = 0; i < a->n_zero_points; ++i)
+    worst = std::max(worst, std::max(a->zero_point[i] - qmin, qmax - a->zero_point[i]));
+  return worst;
+}
+
+ei8_status check_activations(const ei8_activations* a, const ei8_sparse* b) {
+  if (!a || !b || !a->data || !a->zero_point || (a->dtype != EI8_INT8 && a->dtype != EI8_UINT8)) return EI8_E_ARG;
+  if (a->m == 0 || a->k != b->k || a->row_stride < a->k) return EI8_E_ARG;
+  if (a->n_zero_points != 1 && a->n_zero_points != a->m) return EI8_E_ARG;
+  if (a->m - 1 > (std::numeric_limits<size_t>::max() - a->k) / a->row_stride) return EI8_E_OVERFLOW;
+  int32_t qmin, qmax;
+  ei8_dtype_range(a->dtype, 0, &qmin, &qmax);
+  if (ref::check_params(nullptr, a->zero_point, a->n_zero_points, qmin, qmax, nullptr) != EI8_OK) return EI8_E_RANGE;
+  return b->k <= ei8_sparse_max_exact_k(a, b) ? EI8_OK : EI8_E_OVERFLOW;
+}
+
+// Runs `reference` under "ref", the dense path for the dense format, or the sparse driver.
+template <class RefFn, class DenseFn>
+ei8_status dispatch(const ei8_sparse* b, Request req, RefFn&& reference, DenseFn&& dense) {
+  if (b->format == Format::DENSE) return dense(b->dense);
+  const IsaEntry& isa = current_isa();
+  const SparseKernels* kernels = select(isa);
+  if (!kernels) {
+    count("ref");
+    reference();
+    return EI8_OK;
+  }
+  count(kernels->isa);
+  const Epilogues& epilogues = isa.path ? isa.path->epilogues : scalar::kPath.epilogues;
+  try {
+    return run(*kernels, epilogues, req);
+  } catch (const std::bad_alloc&) {
+    return EI8_E_NOMEM;
+  }
+}
+
+}  // namespace
+
+namespace ei8 {
+namespace sparse {
+void force_kernels(const SparseKernels* k) { forced().store(k); }
+}  // namespace sparse
+}  // namespace ei8
+
+size_t ei8_sparse_max_exact_k(const ei8_activations* a, const ei8_sparse* b) {
+  if (!a || !b || !a->zero_point) return 0;
+  const int64_t worst = static_cast<int64_t>(max_abs_a(a)) * b->max_abs_b;
+  return worst == 0 ? std::numeric_limits<size_t>::max()
+                    : static_cast<size_t>(std::numeric_limits<int32_t>::max() / worst);
+}
+
+ei8_status ei8_sparse_matmul_i32(const ei8_activations* a, const ei8_sparse* b, int32_t* out) {
+  ei8_status st = check_activations(a, b);
+  if (st != EI8_OK) return st;
+  if (!out) return EI8_E_ARG;
+  Request req{a, b, OutKind::I32, out};
+  return dispatch(
+      b, req, [&] { ref::sparse_matmul_i32(*a, *b, out); },
+      [&](const ei8_packed* d) { return ei8_matmul_i32(a, d, out); });
+}
+
+ei8_status ei8_sparse_matmul_requant(const ei8_activations* a, const ei8_sparse* b, const ei8_requant* rq,
+                                     void* out) {
+  ei8_status st = check_activations(a, b);
+  if (st != EI8_OK) return st;
+  if (!rq || !out || (rq->out_dtype != EI8_INT8 && rq->out_dtype != EI8_UINT8) || b->scale.empty()) return EI8_E_ARG;
+  if (rq->rounding != EI8_ROUND_FLOAT && rq->rounding != EI8_ROUND_FIXEDPOINT) return EI8_E_ARG;
+  int32_t qmin, qmax;
+  ei8_dtype_range(rq->out_dtype, 0, &qmin, &qmax);
+  const bool scales_ok = std::isfinite(rq->a_scale) && rq->a_scale > 0 && std::isfinite(rq->out_scale) && rq->out_scale > 0;
+  if (!scales_ok || rq->out_zero_point < qmin || rq->out_zero_point > qmax) return EI8_E_RANGE;
+  if (rq->clamp_min < qmin || rq->clamp_max > qmax || rq->clamp_min > rq->clamp_max) return EI8_E_RANGE;
+  if (b->format == Format::DENSE) return ei8_matmul_requant(a, b->dense, rq, out);
+
+  const size_t N = b->n;
+  std::vector<float> mult_float;
+  std::vector<int32_t> mult_fixed, shift_fixed;
+  try {
+    if (rq->rounding == EI8_ROUND_FLOAT) {
+      mult_float.resize(N);
+      for (size_t n = 0; n < N; ++n) {
+        mult_float[n] = ref::float_multiplier(rq->a_scale, b->scale[n], rq->out_scale);
+        if (!std::isfinite(mult_float[n])) return EI8_E_RANGE;
+      }
+    } else {
+      mult_fixed.resize(N);
+      shift_fixed.resize(N);
+      for (size_t n = 0; n < N; ++n) {
+        const double real = static_cast<double>(rq->a_scale) * b->scale[n] / rq->out_scale;
+        if (!std::isfinite(real)) return EI8_E_RANGE;
+        ref::quantize_multiplier(real, &mult_fixed[n], &shift_fixed[n]);
+      }
+    }
+  } catch (const std::bad_alloc&) {
+    return EI8_E_NOMEM;
+  }
+  Request req{a, b, OutKind::REQUANT, out};
+  req.rq = rq;
+  req.mult_float = mult_float.data();
+  req.mult_fixed = mult_fixed.data();
+  req.shift_fixed = shift_fixed.data();
+  return dispatch(
+      b, req, [&] { ref::sparse_matmul_requant(*a, *b, *rq, out); },
+      [&](const ei8_packed* d) { return ei8_matmul_requant(a, d, rq, out); });
+}
+
+ei8_status ei8_sparse_matmul_dequant(const ei8_activations* a, const float* a_scale, size_t n_a_scales,
+                                     const ei8_sparse* b, const float* bias, float* out) {
+  ei8_status st = check_activations(a, b);
+  if (st != EI8_OK) return st;
+  if (!a_scale || !out || b->scale.empty() || (n_a_scales != 1 && n_a_scales != a->m)) return EI8_E_ARG;
+  for (size_t i = 0; i < n_a_scales; ++i)
+    if (!std::isfinite(a_scale[i]) || !(a_scale[i] > 0)) return EI8_E_RANGE;
+  Request req{a, b, OutKind::DEQUANT, out};
+  req.a_scale = a_scale;
+  req.n_a_scales = n_a_scales;
+  req.bias_f32 = bias;
+  return dispatch(
+      b, req, [&] { ref::sparse_matmul_dequant(*a, a_scale, n_a_scales, *b, bias, out); },
+      [&](const ei8_packed* d) { return ei8_matmul_dequant(a, a_scale, n_a_scales, d, bias, out); });
+}
+
+ei8_status ei8_sparse_matmul_f32(const float* a, size_t m, size_t k, int per_token, const ei8_sparse* b,
+                                 const float* bias, float* out, size_t* bad_index) {
+  if (!a || !b || !out || m == 0 || k != b->k) return EI8_E_ARG;
+  if (b->format == Format::DENSE) return ei8_matmul_f32(a, m, k, per_token, b->dense, bias, out, bad_index);
+  if (m > std::numeric_limits<size_t>::max() / k) return EI8_E_OVERFLOW;
+  try {
+    // A per row (per token) or per tensor, uint8 affine: as ei8_matmul_f32.
+    const ei8_qview view = per_token ? ei8_qview{1, m, k, EI8_PER_CHANNEL, 0} : ei8_qview{1, 1, m * k, EI8_PER_TENSOR, 0};
+    const size_t np = per_token ? m : 1;
+    std::vector<float> scale(np);
+    std::vector<int32_t> zp(np);
+    std::vector<uint8_t> q(m * k);
+    ei8_status st = ref::choose_qparams(a, view, EI8_UINT8, 0, 0, scale.data(), zp.data(), bad_index);
+    if (st == EI8_OK) st = ref::quantize(a, view, scale.data(), zp.data(), EI8_UINT8, 0, 255, q.data(), bad_index);
+    if (st != EI8_OK) return st;
+    const ei8_activations qa{q.data(), EI8_UINT8, m, k, k, zp.data(), np};
+    return ei8_sparse_matmul_dequant(&qa, scale.data(), np, b, bias, out);
+  } catch (const std::bad_alloc&) {
+    return EI8_E_NOMEM;
+  }
+}
+
+const char* ei8_sparse_isa_current(void) {
+  const SparseKernels* k = select(current_isa());
+  return k ? k->isa : "ref";
+}
+
+uint64_t ei8_sparse_isa_calls(const char* name) {
+  if (!name) return 0;
+  std::lock_guard<std::mutex> lock(counts_mu());
+  auto it = counts().find(name);
+  return it == counts().end() ? 0 : it->second;
+}

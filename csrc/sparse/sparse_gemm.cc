@@ -1,0 +1,156 @@
+#include "sparse/sparse_gemm.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "core/threadpool.h"
+#include "pack/weights.h"
+
+namespace ei8 {
+namespace sparse {
+
+namespace {
+
+constexpr size_t kMaxRows = 64;  // rows of one tile
+constexpr size_t kMaxCols = 64;  // outputs of one tile
+
+struct PreparedA {
+  AlignedBuffer rows;  // M rows of a', zero-padded
+  size_t stride = 0;
+  AlignedBuffer at4;   // A transposed in k-quads for bsr_mvec
+  size_t at4_stride = 0;
+  std::vector<int32_t> za;  // za' per row
+};
+
+size_t padded_k(const ei8_sparse& w) {
+  return w.format == Format::BSR ? w.bsr.k_blocks * w.bsr.c : w.nm.windows * w.nm.window;
+}
+
+bool prepare(const ei8_activations& a, const ei8_sparse& w, AKind kind, bool want_at4, PreparedA& p) {
+  const size_t M = a.m, K = a.k, kp = padded_k(w);
+  const bool flip = (a.dtype == EI8_INT8) == (kind == AKind::U8);
+  const int32_t shift = !flip ? 0 : (kind == AKind::U8 ? 128 : -128);
+  const uint8_t mask = flip ? 0x80 : 0;
+  p.za.resize(M);
+  for (size_t m = 0; m < M; ++m) p.za[m] = a.zero_point[a.n_zero_points == 1 ? 0 : m] + shift;
+  p.stride = round_up(kp + kRowPad, 64);
+  if (!p.rows.resize(M * p.stride)) return false;
+  for (size_t m = 0; m < M; ++m) {
+    const uint8_t* src = static_cast<const uint8_t*>(a.data) + m * a.row_stride;
+    uint8_t* dst = p.rows.data() + m * p.stride;
+    for (size_t k = 0; k < K; ++k) dst[k] = src[k] ^ mask;
+  }
+  if (want_at4) {
+    const size_t quads = kp / 4, mpad = round_up(M, kMaxRows);
+    p.at4_stride = mpad * 4;
+    if (!p.at4.resize(quads * p.at4_stride + kRowPad)) return false;
+    for (size_t m = 0; m < M; ++m) {
+      const uint32_t* row = reinterpret_cast<const uint32_t*>(p.rows.data() + m * p.stride);
+      uint32_t* dst = reinterpret_cast<uint32_t*>(p.at4.data()) + m;
+      for (size_t q = 0; q < quads; ++q) dst[q * mpad] = row[q];
+    }
+  }
+  return true;
+}
+
+// One output tile: rows [m0, m0 + mr), outputs [n0, n0 + nc) of d (row stride ds).
+void epilogue(const Epilogues& e, const Request& req, const PreparedA& a, size_t m0, size_t mr, size_t n0, size_t nc,
+              int32_t* d, size_t ds) {
+  const ei8_sparse& w = *req.w;
+  const size_t N = w.n;
+  alignas(64) float y[kMaxCols];
+  for (size_t i = 0; i < mr; ++i) {
+    const size_t m = m0 + i;
+    int32_t* di = d + i * ds;
+    const int32_t* bias = req.kind == OutKind::REQUANT && req.rq->bias ? req.rq->bias + n0 : nullptr;
+    e.correct(di, nc, nullptr, &w.ck[n0], 0, a.za[m], bias);
+    switch (req.kind) {
+      case OutKind::I32:
+        std::memcpy(static_cast<int32_t*>(req.out) + m * N + n0, di, nc * sizeof(int32_t));
+        break;
+      case OutKind::REQUANT: {
+        const ei8_requant& rq = *req.rq;
+        const int out_u8 = rq.out_dtype == EI8_UINT8;
+        void* out = static_cast<uint8_t*>(req.out) + m * N + n0;
+        if (rq.rounding == EI8_ROUND_FLOAT)
+          e.requant_float(di, nc, req.mult_float + n0, rq.out_zero_point, rq.clamp_min, rq.clamp_max, out_u8, out);
+        else
+          e.requant_fixed(di, nc, req.mult_fixed + n0, req.shift_fixed + n0, rq.out_zero_point, rq.clamp_min,
+                          rq.clamp_max, out_u8, out);
+        break;
+      }
+      case OutKind::DEQUANT: {
+        std::memset(y, 0, nc * sizeof(float));
+        e.dequant_accumulate(di, nc, req.a_scale[req.n_a_scales == 1 ? 0 : m], &w.scale[n0], y);
+        float* out = static_cast<float*>(req.out) + m * N + n0;
+        if (req.bias_f32) {
+          for (size_t j = 0; j < nc; ++j) out[j] = y[j] + req.bias_f32[n0 + j];
+        } else {
+          std::memcpy(out, y, nc * sizeof(float));
+        }
+        break;
+      }
+    }
+  }
+}
+
+// Below this much work (rows x streamed bytes) a call stays on the calling thread.
+constexpr size_t kMinParallelWork = size_t(1) << 18;
+
+}  // namespace
+
+ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const Request& req) {
+  const ei8_activations& a = *req.a;
+  const ei8_sparse& w = *req.w;
+  const bool bsr = w.format == Format::BSR;
+  const bool mvec = bsr && kernels.bsr_mvec && w.bsr.c % 4 == 0 && w.bsr.r <= 4 && a.m >= kMvecMinRows;
+  PreparedA prepared;
+  if (!prepare(a, w, kernels.a_kind, mvec, prepared)) return EI8_E_NOMEM;
+
+  // Column units: block rows (BSR) or panels of 16 outputs (N:M); a tile holds up to kMaxCols outputs.
+  const size_t unit = bsr ? w.bsr.r : 16;
+  const size_t units = bsr ? w.bsr.block_rows : w.nm.panels;
+  const size_t tile_units = std::max<size_t>(1, kMaxCols / unit);
+  const size_t tile_mr = std::min<size_t>(kMaxRows, mvec ? kernels.bsr_mvec_mr : (bsr ? kernels.bsr_rows_mr : kernels.nm_rows_mr));
+  const size_t M = a.m, N = w.n, m_tiles = div_up(M, tile_mr);
+  const size_t work = M * (bsr ? w.bsr.stream_bytes() : w.nm.stream_bytes());
+  const size_t threads = work < kMinParallelWork ? 1 : ThreadPool::instance().threads();
+  const size_t target = threads == 1 ? 1 : threads * 4;
+  const size_t n_chunks = std::min(units, target);
+  const size_t m_chunks = std::min(m_tiles, div_up(target, n_chunks));
+  const size_t units_per_chunk = div_up(units, n_chunks), tiles_per_chunk = div_up(m_tiles, m_chunks);
+
+  auto task = [&](size_t t) {
+    alignas(64) int32_t d[kMaxRows * kMaxCols];
+    const size_t u0 = (t % n_chunks) * units_per_chunk, u1 = std::min(units, u0 + units_per_chunk);
+    const size_t t0 = (t / n_chunks) * tiles_per_chunk, t1 = std::min(m_tiles, t0 + tiles_per_chunk);
+    for (size_t ub = u0; ub < u1; ub += tile_units) {
+      const size_t ue = std::min(u1, ub + tile_units);
+      const size_t n0 = ub * unit;
+      if (n0 >= N) break;
+      const size_t nc = std::min(N, ue * unit) - n0;
+      const size_t ds = (ue - ub) * unit;
+      for (size_t tm = t0; tm < t1; ++tm) {
+        const size_t m0 = tm * tile_mr, mr = std::min(tile_mr, M - m0);
+        const uint8_t* arows = prepared.rows.data() + m0 * prepared.stride;
+        if (mvec)
+          kernels.bsr_mvec(w.bsr, ub, ue, mr, prepared.at4.data() + m0 * 4, prepared.at4_stride, d, ds);
+        else if (bsr)
+          kernels.bsr_rows(w.bsr, ub, ue, mr, arows, prepared.stride, d, ds);
+        else
+          kernels.nm_rows(w.nm, ub, ue, mr, arows, prepared.stride, d, ds);
+        epilogue(epilogues, req, prepared, m0, mr, n0, nc, d, ds);
+      }
+    }
+  };
+  if (threads == 1) {
+    for (size_t t = 0; t < n_chunks * m_chunks; ++t) task(t);
+  } else {
+    ThreadPool::instance().parallel_for(n_chunks * m_chunks, task);
+  }
+  return EI8_OK;
+}
+
+}  // namespace sparse
+}  // namespace ei8

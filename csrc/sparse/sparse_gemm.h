@@ -1,0 +1,33 @@
+// The sparse driver: prepares A once, splits the outputs across threads, runs a sparse kernel path
+// per tile and applies the dense path's epilogues (corrections, requantization, dequantization).
+#pragma once
+
+#include "core/gemm.h"
+#include "core/kernel_table.h"
+#include "sparse/sparse.h"
+
+namespace ei8 {
+namespace sparse {
+
+struct Request {
+  const ei8_activations* a;
+  const ei8_sparse* w;
+  OutKind kind;
+  void* out;
+  const ei8_requant* rq = nullptr;
+  const float* mult_float = nullptr;
+  const int32_t* mult_fixed = nullptr;
+  const int32_t* shift_fixed = nullptr;
+  const float* a_scale = nullptr;
+  size_t n_a_scales = 1;
+  const float* bias_f32 = nullptr;
+};
+
+// Rows from which the A-transposed kernel (bsr_mvec) runs instead of the row kernel, when a path
+// has one and the blocks are whole k-quads (measured: bench/sparse.bench.ts).
+constexpr size_t kMvecMinRows = 16;
+
+ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const Request& req);
+
+}  // namespace sparse
+}  // namespace ei8

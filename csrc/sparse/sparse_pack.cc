@@ -1,0 +1,306 @@
+// Sparse packing: w = B - zb in canonical n x k form, then the format requested or the cheapest one
+// the weights allow (EI8_SPARSE_AUTO), or dense when no sparse format pays.
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <new>
+
+#include "ref/quantize_ref.h"
+#include "sparse/sparse.h"
+
+using namespace ei8;
+using namespace ei8::sparse;
+
+namespace {
+
+// w[n * K + k] as int8 (B - zb); every value was checked to fit.
+struct WeightsNk {
+  size_t k, n;
+  std::vector<int8_t> w;
+  int8_t at(size_t nn, size_t kk) const { return kk < k && nn < n ? w[nn * k + kk] : 0; }
+};
+
+// Measured cost of one streamed byte of each format relative to a dense weight byte (GEMV, the
+// bytes-bound case; bench/sparse.bench.ts prints the figures behind these). AUTO keeps a sparse
+// format only when stream_bytes * cost < K * N.
+constexpr double kCostCsr = 2.0;
+constexpr double kCostBsr = 1.25;
+constexpr double kCostNm = 1.25;
+
+bool nm_supported(uint32_t n, uint32_t m) {
+  return (n == 1 || n == 2 || n == 4) && m >= n && 4 * m / n <= 16;
+}
+
+bool nm_conforms(const WeightsNk& w, uint32_t n_keep, uint32_t m) {
+  for (size_t nn = 0; nn < w.n; ++nn) {
+    const int8_t* row = &w.w[nn * w.k];
+    for (size_t k0 = 0; k0 < w.k; k0 += m) {
+      uint32_t count = 0;
+      for (size_t kk = k0; kk < std::min<size_t>(w.k, k0 + m); ++kk) count += row[kk] != 0;
+      if (count > n_keep) return false;
+    }
+  }
+  return true;
+}
+
+size_t bsr_nonzero_blocks(const WeightsNk& w, uint32_t r, uint32_t c) {
+  const size_t brs = (w.n + r - 1) / r, kbs = (w.k + c - 1) / c;
+  size_t count = 0;
+  std::vector<uint8_t> hit(kbs);
+  for (size_t br = 0; br < brs; ++br) {
+    std::fill(hit.begin(), hit.end(), 0);
+    for (size_t nn = br * r; nn < std::min<size_t>(w.n, br * r + r); ++nn) {
+      const int8_t* row = &w.w[nn * w.k];
+      for (size_t kk = 0; kk < w.k; ++kk) hit[kk / c] |= row[kk] != 0;
+    }
+    for (uint8_t h : hit) count += h;
+  }
+  return count;
+}
+
+size_t bsr_stream_bytes(size_t blocks, size_t n, uint32_t r, uint32_t c) {
+  return blocks * (size_t(r) * c + 2) + ((n + r - 1) / r + 1) * 4;
+}
+
+size_t nm_stream_bytes(size_t k, size_t n, uint32_t nn, uint32_t m) {
+  const size_t window = 4 * m / nn;
+  return (n + 15) / 16 * ((k + window - 1) / window) * 96;
+}
+
+bool build_bsr(const WeightsNk& w, uint32_t r, uint32_t c, Bsr& s) {
+  s.r = r;
+  s.c = c;
+  s.block_rows = (w.n + r - 1) / r;
+  s.k_blocks = (w.k + c - 1) / c;
+  s.row_ptr.assign(s.block_rows + 1, 0);
+  std::vector<uint16_t> idx;
+  std::vector<int8_t> val;
+  std::vector<uint8_t> hit(s.k_blocks);
+  for (size_t br = 0; br < s.block_rows; ++br) {
+    std::fill(hit.begin(), hit.end(), 0);
+    for (size_t nn = br * r; nn < std::min<size_t>(w.n, br * r + r); ++nn) {
+      const int8_t* row = &w.w[nn * w.k];
+      for (size_t kk = 0; kk < w.k; ++kk) hit[kk / c] |= row[kk] != 0;
+    }
+    for (size_t kb = 0; kb < s.k_blocks; ++kb) {
+      if (!hit[kb]) continue;
+      idx.push_back(static_cast<uint16_t>(kb));
+      for (uint32_t j = 0; j < r; ++j)
+        for (uint32_t cc = 0; cc < c; ++cc) val.push_back(w.at(br * r + j, kb * c + cc));
+    }
+    s.row_ptr[br + 1] = static_cast<uint32_t>(idx.size());
+  }
+  s.nblocks = idx.size();
+  if (!s.idx.resize(idx.size() * 2 + kSlack) || !s.val.resize(val.size() + kSlack)) return false;
+  if (!idx.empty()) std::memcpy(s.idx.data(), idx.data(), idx.size() * 2);
+  if (!val.empty()) std::memcpy(s.val.data(), val.data(), val.size());
+  return true;
+}
+
+bool build_nm(const WeightsNk& w, uint32_t n_keep, uint32_t m, Nm& s) {
+  s.n = n_keep;
+  s.m = m;
+  s.window = 4 * m / n_keep;
+  s.panels = (w.n + 15) / 16;
+  s.windows = (w.k + s.window - 1) / s.window;
+  const size_t blocks = s.panels * s.windows;
+  if (!s.val.resize(blocks * 64 + kSlack) || !s.meta.resize(blocks * 32 + kSlack)) return false;
+  const uint32_t groups_per_lane = 4 / n_keep;
+  for (size_t p = 0; p < s.panels; ++p) {
+    for (size_t t = 0; t < s.windows; ++t) {
+      int8_t* val = reinterpret_cast<int8_t*>(s.val.data()) + (p * s.windows + t) * 64;
+      uint8_t* md = s.meta.data() + (p * s.windows + t) * 32;
+      for (size_t l = 0; l < 16; ++l) {
+        const size_t out = p * 16 + l;
+        if (out >= w.n) continue;
+        for (uint32_t gi = 0; gi < groups_per_lane; ++gi) {
+          const size_t k0 = t * s.window + size_t(gi) * m;
+          uint32_t slot = gi * n_keep;
+          for (size_t kk = k0; kk < std::min<size_t>(w.k, k0 + m); ++kk) {
+            const int8_t v = w.at(out, kk);
+            if (v == 0) continue;
+            const uint32_t pos = static_cast<uint32_t>(kk - t * s.window);
+            val[l * 4 + slot] = v;
+            const size_t half = l / 8, flat = (l % 8) * 4 + slot;
+            md[half * 16 + flat % 16] |= static_cast<uint8_t>(flat < 16 ? pos : pos << 4);
+            ++slot;
+          }
+        }
+      }
+    }
+  }
+  return true;
+}
+
+ei8_status build(const void* data, ei8_dtype dt, ei8_layout layout, const int32_t* zero_point, const float* scale,
+                 size_t n_params, const ei8_sparse_options& o, const WeightsNk& w, ei8_sparse& s) {
+  switch (o.format) {
+    case EI8_SPARSE_DENSE:
+      s.format = Format::DENSE;
+      return ei8_pack_weights(data, dt, layout, w.k, w.n, zero_point, scale, n_params, 0, &s.dense);
+    case EI8_SPARSE_NM:
+      s.format = Format::NM;
+      if (!nm_conforms(w, o.nm_n, o.nm_m)) return EI8_E_ARG;
+      return build_nm(w, o.nm_n, o.nm_m, s.nm) ? EI8_OK : EI8_E_NOMEM;
+    default:
+      s.format = Format::BSR;
+      if ((w.k + o.block_c - 1) / o.block_c > 65536) return EI8_E_OVERFLOW;
+      return build_bsr(w, o.block_r, o.block_c, s.bsr) ? EI8_OK : EI8_E_NOMEM;
+  }
+}
+
+}  // namespace
+
+ei8_status ei8_pack_sparse(const void* data, ei8_dtype dt, ei8_layout layout, size_t k, size_t n,
+                           const int32_t* zero_point, const float* scale, size_t n_params,
+                           const ei8_sparse_options* opts, ei8_sparse** out) {
+  if (!out) return EI8_E_ARG;
+  *out = nullptr;
+  if (!data || !opts || (dt != EI8_INT8 && dt != EI8_UINT8) || k == 0 || n == 0 || !zero_point) return EI8_E_ARG;
+  if (layout != EI8_LAYOUT_KN && layout != EI8_LAYOUT_NK) return EI8_E_ARG;
+  if (n_params != 1 && n_params != n) return EI8_E_ARG;
+  if (k > std::numeric_limits<size_t>::max() / n) return EI8_E_OVERFLOW;
+  int32_t qmin, qmax;
+  ei8_dtype_range(dt, 0, &qmin, &qmax);
+  if (ref::check_params(scale, zero_point, n_params, qmin, qmax, nullptr) != EI8_OK) return EI8_E_RANGE;
+
+  ei8_sparse_options o = *opts;
+  switch (o.format) {
+    case EI8_SPARSE_AUTO:
+    case EI8_SPARSE_DENSE:
+      break;
+    case EI8_SPARSE_CSR:
+      o.format = EI8_SPARSE_BSR;
+      o.block_r = o.block_c = 1;
+      break;
+    case EI8_SPARSE_BSR:
+      if (o.block_r < 1 || o.block_r > 16 || o.block_c < 1 || o.block_c > 64) return EI8_E_ARG;
+      break;
+    case EI8_SPARSE_NM:
+      if (!nm_supported(o.nm_n, o.nm_m)) return EI8_E_ARG;
+      break;
+    default:
+      return EI8_E_ARG;
+  }
+
+  ei8_sparse* s = new (std::nothrow) ei8_sparse();
+  if (!s) return EI8_E_NOMEM;
+  s->k = k;
+  s->n = n;
+  s->dtype = dt;
+  ei8_status status = EI8_OK;
+  try {
+    s->zero_point.resize(n);
+    if (scale) s->scale.resize(n);
+    for (size_t j = 0; j < n; ++j) {
+      const size_t src = n_params == 1 ? 0 : j;
+      s->zero_point[j] = zero_point[src];
+      if (scale) s->scale[j] = scale[src];
+      s->max_abs_b = std::max(s->max_abs_b, std::max(zero_point[src] - qmin, qmax - zero_point[src]));
+    }
+    WeightsNk w{k, n, std::vector<int8_t>(n * k)};
+    const uint8_t* src = static_cast<const uint8_t*>(data);
+    s->ck.assign(n, 0);
+    for (size_t nn = 0; nn < n && status == EI8_OK; ++nn) {
+      uint32_t colsum = 0;
+      for (size_t kk = 0; kk < k; ++kk) {
+        const uint8_t raw = layout == EI8_LAYOUT_NK ? src[nn * k + kk] : src[kk * n + nn];
+        const int32_t b = dt == EI8_INT8 ? static_cast<int8_t>(raw) : raw;
+        const int32_t v = b - s->zero_point[nn];
+        if (v < -128 || v > 127) {
+          status = EI8_E_RANGE;
+          break;
+        }
+        w.w[nn * k + kk] = static_cast<int8_t>(v);
+        colsum += static_cast<uint32_t>(v);
+        s->nnz += v != 0;
+      }
+      s->ck[nn] = static_cast<int32_t>(0u - colsum);
+    }
+
+    if (status == EI8_OK && o.format == EI8_SPARSE_AUTO) {
+      // The cheapest candidate by cost-weighted streamed bytes; dense when none beats K * N.
+      double best = static_cast<double>(k) * n;
+      o.format = EI8_SPARSE_DENSE;
+      const uint32_t nms[][2] = {{1, 4}, {2, 4}, {4, 8}};
+      for (const auto& nm : nms) {
+        const double cost = kCostNm * nm_stream_bytes(k, n, nm[0], nm[1]);
+        if (cost < best && nm_conforms(w, nm[0], nm[1])) {
+          best = cost;
+          o = {EI8_SPARSE_NM, 0, 0, nm[0], nm[1]};
+        }
+      }
+      const uint32_t blocks[][2] = {{4, 4}, {1, 16}, {1, 4}, {4, 1}, {1, 1}};
+      for (const auto& b : blocks) {
+        if ((k + b[1] - 1) / b[1] > 65536) continue;
+        const double factor = b[0] == 1 && b[1] == 1 ? kCostCsr : kCostBsr;
+        const double cost = factor * bsr_stream_bytes(bsr_nonzero_blocks(w, b[0], b[1]), n, b[0], b[1]);
+        if (cost < best) {
+          best = cost;
+          o = {EI8_SPARSE_BSR, b[0], b[1], 0, 0};
+        }
+      }
+    }
+
+    if (status == EI8_OK) status = build(data, dt, layout, zero_point, scale, n_params, o, w, *s);
+  } catch (const std::bad_alloc&) {
+    status = EI8_E_NOMEM;
+  }
+  if (status != EI8_OK) {
+    delete s;
+    return status;
+  }
+  *out = s;
+  return EI8_OK;
+}
+
+void ei8_sparse_retain(ei8_sparse* s) {
+  if (s) s->refs.fetch_add(1);
+}
+void ei8_sparse_release(ei8_sparse* s) {
+  if (s && s->refs.fetch_sub(1) == 1) delete s;
+}
+size_t ei8_sparse_k(const ei8_sparse* s) { return s ? s->k : 0; }
+size_t ei8_sparse_n(const ei8_sparse* s) { return s ? s->n : 0; }
+size_t ei8_sparse_nnz(const ei8_sparse* s) { return s ? s->nnz : 0; }
+
+void ei8_sparse_describe(const ei8_sparse* s, ei8_sparse_format* format, uint32_t* block_r, uint32_t* block_c,
+                         uint32_t* nm_n, uint32_t* nm_m) {
+  ei8_sparse_format f = EI8_SPARSE_DENSE;
+  uint32_t r = 0, c = 0, nn = 0, m = 0;
+  if (s && s->format == Format::BSR) {
+    f = s->bsr.r == 1 && s->bsr.c == 1 ? EI8_SPARSE_CSR : EI8_SPARSE_BSR;
+    r = s->bsr.r;
+    c = s->bsr.c;
+  } else if (s && s->format == Format::NM) {
+    f = EI8_SPARSE_NM;
+    nn = s->nm.n;
+    m = s->nm.m;
+  }
+  if (format) *format = f;
+  if (block_r) *block_r = r;
+  if (block_c) *block_c = c;
+  if (nm_n) *nm_n = nn;
+  if (nm_m) *nm_m = m;
+}
+
+size_t ei8_sparse_stream_bytes(const ei8_sparse* s) {
+  if (!s) return 0;
+  switch (s->format) {
+    case Format::BSR: return s->bsr.stream_bytes();
+    case Format::NM: return s->nm.stream_bytes();
+    case Format::DENSE: return s->k * s->n;
+  }
+  return 0;
+}
+
+size_t ei8_sparse_bytes(const ei8_sparse* s) {
+  if (!s) return 0;
+  size_t b = (s->zero_point.size() + s->scale.size() + s->ck.size()) * 4;
+  switch (s->format) {
+    case Format::BSR: b += s->bsr.idx.size() + s->bsr.val.size() + s->bsr.row_ptr.size() * 4; break;
+    case Format::NM: b += s->nm.val.size() + s->nm.meta.size(); break;
+    case Format::DENSE: b += ei8_packed_bytes(s->dense); break;
+  }
+  return b;
+}
