@@ -8,10 +8,18 @@
       "csrc/sparse/sparse_pack.cc",
       "csrc/sparse/sparse_paths.cc"
     ],
-    "sparse_napi_sources": [],
-    "sparse_avx2_sources": [],
-    "sparse_avxvnni_sources": [],
-    "sparse_avx512vnni_sources": [],
+    "sparse_napi_sources": [
+      "csrc/napi/sparse_napi.cc"
+    ],
+    "sparse_avx2_sources": [
+      "csrc/kernels/avx2/sparse__avx2.cc"
+    ],
+    "sparse_avxvnni_sources": [
+      "csrc/kernels/avxvnni/sparse__avxvnni.cc"
+    ],
+    "sparse_avx512vnni_sources": [
+      "csrc/kernels/avx512vnni/sparse__avx512vnni.cc"
+    ],
     "sparse_amx_sources": [],
     "sparse_neon_sources": [],
     "sparse_dotprod_sources": [],

@@ -23,6 +23,8 @@ export const ErrorCodes = {
   ALIASED: 'ERR_EDGE_INT8_ALIASED',
   /** setIsa() named an instruction set this CPU or build does not have. */
   UNKNOWN_ISA: 'ERR_EDGE_INT8_UNKNOWN_ISA',
+  /** Weights do not follow the sparsity pattern requested (e.g. packSparse with nm [2, 4]). */
+  PATTERN_MISMATCH: 'ERR_EDGE_INT8_PATTERN_MISMATCH',
   /** Native memory could not be allocated. */
   OUT_OF_MEMORY: 'ERR_EDGE_INT8_OUT_OF_MEMORY',
 } as const;

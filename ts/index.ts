@@ -12,3 +12,7 @@ export {
   maxExactK, type MatmulOptions, type OutputQuant, type DequantizeOptions, type MatmulF32Options,
 } from './matmul';
 export { cpuInfo, setIsa, setThreads, getThreads, isaCalls, type CpuInfo } from './runtime';
+export {
+  packSparse, SparseWeights, sparseIsa, sparseIsaCalls, type PackSparseOptions, type SparseFormat, type Weights,
+} from './sparse';
+export { prune, pruneGlobal, type PruneMethod, type PruneOptions, type PrunePattern, type PruneResult, type PruneTensor } from './prune';

@@ -4,19 +4,18 @@
  * thread and resolves with the same result.
  */
 import { ErrorCodes, rangeError, typeError } from './errors';
-import { native } from './native';
 import { checkQTensorHeader, checkTensorParams } from './qtensor';
 import type { QDType, QTensor, Rounding } from './types';
 import {
   checkArray, checkBoolean, checkBytes, checkDType, checkInteger, checkNoOverlap, checkOptions, checkScale,
   checkShape, dtypeRange, nativeDType,
 } from './validate';
-import { checkPacked, type PackedWeights } from './weights';
+import { checkWeights, nativeMatmul, type Weights } from './sparse';
 
 const INT32_MAX = 2 ** 31 - 1;
 
 /** Largest K for which sum_k (A - za)(B - zb) cannot overflow int32 for these zero points. */
-export function maxExactK(aDtype: QDType, aZeroPoint: number, b: PackedWeights): number {
+export function maxExactK(aDtype: QDType, aZeroPoint: number, b: Weights): number {
   const [lo, hi] = dtypeRange(aDtype);
   const worst = Math.max(aZeroPoint - lo, hi - aZeroPoint) * b.maxAbsB;
   return worst === 0 ? Infinity : Math.floor(INT32_MAX / worst);
@@ -39,7 +38,7 @@ function outShape(a: Activations, n: number): number[] {
 }
 
 /** `reduced`: the length one int32 sum runs over (K, or the group size for grouped f32 output). */
-function checkKBound(fn: string, dtype: QDType, zeroPoint: number, b: PackedWeights, reduced: number): void {
+function checkKBound(fn: string, dtype: QDType, zeroPoint: number, b: Weights, reduced: number): void {
   const bound = maxExactK(dtype, zeroPoint, b);
   if (reduced > bound) {
     throw rangeError(fn, `k (${reduced}) exceeds ${bound}, the largest K for which the int32 accumulator cannot overflow ` +
@@ -48,7 +47,7 @@ function checkKBound(fn: string, dtype: QDType, zeroPoint: number, b: PackedWeig
 }
 
 // Kept free of allocations: it runs on every call, and small shapes are dominated by call cost.
-function checkActivations(fn: string, a: unknown, b: PackedWeights, reduced: number): Activations {
+function checkActivations(fn: string, a: unknown, b: Weights, reduced: number): Activations {
   const t = checkQTensorHeader(fn, 'a', a);
   if (t.quant.axis !== undefined || t.quant.groupSize !== undefined) {
     throw rangeError(fn, 'a must be quantized per tensor (a.quant.axis must be absent)', ErrorCodes.INVALID_SHAPE);
@@ -72,24 +71,24 @@ function outFloat32(fn: string, out: unknown, length: number): Float32Array {
 
 // ---------------------------------------------------------------------------------- int32 ----
 
-function int32Call(fn: string, a: QTensor, b: PackedWeights, out: Int32Array | undefined, async: boolean) {
-  const w = checkPacked(fn, 'b', b);
+function int32Call(fn: string, a: QTensor, b: Weights, out: Int32Array | undefined, async: boolean) {
+  const w = checkWeights(fn, 'b', b);
   const act = checkActivations(fn, a, w, w.k);
   const dst = outInt32(fn, out, act.m * w.n);
   if (out !== undefined) checkNoOverlap(fn, dst, 'a.data', act.data);
-  return native.matmulInt32(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, w.handle(fn), dst, async);
+  return nativeMatmul(w).matmulInt32(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, w.handle(fn), dst, async);
 }
 
 /**
  * C[m, n] = sum_k (A[m, k] - za) * (B[k, n] - zb[n]), exact int32 (ONNX MatMulInteger).
  * A may have any rank; its last dimension is K and the leading ones are flattened into M.
  */
-export function matmulInt32(a: QTensor, b: PackedWeights, out?: Int32Array): Int32Array {
+export function matmulInt32(a: QTensor, b: Weights, out?: Int32Array): Int32Array {
   return int32Call('matmulInt32', a, b, out, false) as Int32Array;
 }
 
 /** matmulInt32 computed off the JS thread. */
-export async function matmulInt32Async(a: QTensor, b: PackedWeights, out?: Int32Array): Promise<Int32Array> {
+export async function matmulInt32Async(a: QTensor, b: Weights, out?: Int32Array): Promise<Int32Array> {
   return int32Call('matmulInt32Async', a, b, out, true);
 }
 
@@ -114,8 +113,8 @@ export interface MatmulOptions {
   out?: Int8Array | Uint8Array;
 }
 
-function requantCall(fn: string, a: QTensor, b: PackedWeights, opts: MatmulOptions, async: boolean) {
-  const w = checkPacked(fn, 'b', b);
+function requantCall(fn: string, a: QTensor, b: Weights, opts: MatmulOptions, async: boolean) {
+  const w = checkWeights(fn, 'b', b);
   if (opts === undefined) throw typeError(fn, 'opts { output: { scale, zeroPoint } } is required');
   const o = checkOptions(fn, opts, ['output', 'bias', 'clamp', 'rounding', 'out']) as unknown as MatmulOptions;
   if (w.groupSize !== 0) {
@@ -148,18 +147,18 @@ function requantCall(fn: string, a: QTensor, b: PackedWeights, opts: MatmulOptio
     : checkBytes(fn, 'out', o.out, outDtype, count);
   checkNoOverlap(fn, dst, 'a.data', act.data);
   checkNoOverlap(fn, dst, 'bias', bias);
-  const result = native.matmulRequant(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, w.handle(fn),
+  const result = nativeMatmul(w).matmulRequant(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, w.handle(fn),
     outScale, outZp, nativeDType(outDtype), rounding === 'float' ? 0 : 1, bias, clampLo, clampHi, dst, async);
   const quant = { dtype: outDtype, scale: outScale, zeroPoint: outZp };
   const wrap = (data: Int8Array | Uint8Array): QTensor => ({ data, shape: outShape(act, w.n), quant });
   return result instanceof Promise ? result.then(wrap) : wrap(result);
 }
 
-/** The last (a.scale, output.scale, rounding) found valid for each PackedWeights: the check is O(N). */
-const validMultipliers = new WeakMap<PackedWeights, string>();
+/** The last (a.scale, output.scale, rounding) found valid for each weights object: the check is O(N). */
+const validMultipliers = new WeakMap<Weights, string>();
 
 /** a.scale * b.scale[n] / output.scale must be a finite number for every column. */
-function checkFloatMultipliers(fn: string, aScale: number, w: PackedWeights, outScale: number, rounding: Rounding): void {
+function checkFloatMultipliers(fn: string, aScale: number, w: Weights, outScale: number, rounding: Rounding): void {
   const key = `${aScale} ${outScale} ${rounding}`;
   if (validMultipliers.get(w) === key) return;
   const f32 = new Float32Array(1);
@@ -180,11 +179,11 @@ function checkFloatMultipliers(fn: string, aScale: number, w: PackedWeights, out
  * (plus bias), rounded as onnxruntime's QLinearMatMul ('float') or TFLite ('fixedpoint'), then
  * clamped to `clamp`. Returns the output QTensor [..., N].
  */
-export function matmul(a: QTensor, b: PackedWeights, opts: MatmulOptions): QTensor {
+export function matmul(a: QTensor, b: Weights, opts: MatmulOptions): QTensor {
   return requantCall('matmul', a, b, opts, false) as QTensor;
 }
 
-export async function matmulAsync(a: QTensor, b: PackedWeights, opts: MatmulOptions): Promise<QTensor> {
+export async function matmulAsync(a: QTensor, b: Weights, opts: MatmulOptions): Promise<QTensor> {
   return requantCall('matmulAsync', a, b, opts, true);
 }
 
@@ -196,15 +195,15 @@ export interface DequantizeOptions {
   out?: Float32Array;
 }
 
-function dequantCall(fn: string, a: QTensor, b: PackedWeights, opts: DequantizeOptions | undefined, async: boolean) {
-  const w = checkPacked(fn, 'b', b);
+function dequantCall(fn: string, a: QTensor, b: Weights, opts: DequantizeOptions | undefined, async: boolean) {
+  const w = checkWeights(fn, 'b', b);
   const o = checkOptions(fn, opts, ['bias', 'out']) as DequantizeOptions;
   const act = checkActivations(fn, a, w, w.groupSize || w.k);
   const bias = o.bias === undefined ? null : checkArray(fn, 'bias', o.bias, 'Float32Array', w.n);
   const dst = outFloat32(fn, o.out, act.m * w.n);
   checkNoOverlap(fn, dst, 'a.data', act.data);
   checkNoOverlap(fn, dst, 'bias', bias);
-  return native.matmulDequant(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, w.handle(fn), bias,
+  return nativeMatmul(w).matmulDequant(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, w.handle(fn), bias,
     dst, async);
 }
 
@@ -212,11 +211,11 @@ function dequantCall(fn: string, a: QTensor, b: PackedWeights, opts: DequantizeO
  * Float output: y[m, n] = fl32(acc) * fl32(sa * sb[n]) + bias[n]. Grouped weights sum the scaled
  * int32 group results in f32, in group order.
  */
-export function matmulDequantize(a: QTensor, b: PackedWeights, opts?: DequantizeOptions): Float32Array {
+export function matmulDequantize(a: QTensor, b: Weights, opts?: DequantizeOptions): Float32Array {
   return dequantCall('matmulDequantize', a, b, opts, false) as Float32Array;
 }
 
-export async function matmulDequantizeAsync(a: QTensor, b: PackedWeights, opts?: DequantizeOptions): Promise<Float32Array> {
+export async function matmulDequantizeAsync(a: QTensor, b: Weights, opts?: DequantizeOptions): Promise<Float32Array> {
   return dequantCall('matmulDequantizeAsync', a, b, opts, true);
 }
 
@@ -227,9 +226,9 @@ export interface MatmulF32Options {
   out?: Float32Array;
 }
 
-function f32Call(fn: string, a: Float32Array, shape: number[], b: PackedWeights, opts: MatmulF32Options | undefined,
+function f32Call(fn: string, a: Float32Array, shape: number[], b: Weights, opts: MatmulF32Options | undefined,
   async: boolean) {
-  const w = checkPacked(fn, 'b', b);
+  const w = checkWeights(fn, 'b', b);
   const o = checkOptions(fn, opts, ['bias', 'perToken', 'out']) as MatmulF32Options;
   const count = checkShape(fn, 'shape', shape);
   checkArray(fn, 'a', a, 'Float32Array', count);
@@ -248,7 +247,7 @@ function f32Call(fn: string, a: Float32Array, shape: number[], b: PackedWeights,
   const dst = outFloat32(fn, o.out, m * w.n);
   checkNoOverlap(fn, dst, 'a', a);
   checkNoOverlap(fn, dst, 'bias', bias);
-  return native.matmulF32(a, m, k, perToken, w.handle(fn), bias, dst, async);
+  return nativeMatmul(w).matmulF32(a, m, k, perToken, w.handle(fn), bias, dst, async);
 }
 
 /**
@@ -256,11 +255,11 @@ function f32Call(fn: string, a: Float32Array, shape: number[], b: PackedWeights,
  * (onnxruntime's DynamicQuantizeLinear rule), multiplied in integers, and dequantized with
  * y = fl32(acc) * fl32(sa * sb[n]) + bias[n]. NaN or Infinity in A: RangeError with its index.
  */
-export function matmulF32(a: Float32Array, shape: number[], b: PackedWeights, opts?: MatmulF32Options): Float32Array {
+export function matmulF32(a: Float32Array, shape: number[], b: Weights, opts?: MatmulF32Options): Float32Array {
   return f32Call('matmulF32', a, shape, b, opts, false) as Float32Array;
 }
 
-export async function matmulF32Async(a: Float32Array, shape: number[], b: PackedWeights, opts?: MatmulF32Options):
+export async function matmulF32Async(a: Float32Array, shape: number[], b: Weights, opts?: MatmulF32Options):
   Promise<Float32Array> {
   return f32Call('matmulF32Async', a, shape, b, opts, true);
 }

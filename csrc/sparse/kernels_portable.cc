@@ -3,21 +3,26 @@
 // ref::sparse_matmul_i32 after the driver's corrections.
 #include "sparse/kernels_portable.h"
 
+#include <type_traits>
+
 namespace ei8 {
 namespace sparse {
 namespace portable {
 
-void bsr_rows(const Bsr& s, size_t br0, size_t br1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
-              size_t d_stride) {
+// A as int8 (kUnsigned = false) or uint8 (true).
+template <bool kUnsigned>
+static void bsr_rows_t(const Bsr& s, size_t br0, size_t br1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
+                       size_t d_stride) {
+  using A = typename std::conditional<kUnsigned, uint8_t, int8_t>::type;
   const uint32_t r = s.r, c = s.c;
   for (size_t br = br0; br < br1; ++br) {
     for (size_t i = 0; i < mr; ++i) {
-      const int8_t* ai = reinterpret_cast<const int8_t*>(a + i * a_stride);
+      const A* ai = reinterpret_cast<const A*>(a + i * a_stride);
       int32_t* di = d + i * d_stride + (br - br0) * r;
       for (uint32_t j = 0; j < r; ++j) {
         uint32_t acc = 0;
         for (size_t blk = s.row_ptr[br]; blk < s.row_ptr[br + 1]; ++blk) {
-          const int8_t* ak = ai + size_t(s.index()[blk]) * c;
+          const A* ak = ai + size_t(s.index()[blk]) * c;
           const int8_t* w = s.values() + blk * r * c + j * c;
           int32_t sum = 0;
           for (uint32_t cc = 0; cc < c; ++cc) sum += int32_t(ak[cc]) * w[cc];
@@ -27,6 +32,16 @@ void bsr_rows(const Bsr& s, size_t br0, size_t br1, size_t mr, const uint8_t* a,
       }
     }
   }
+}
+
+void bsr_rows(const Bsr& s, size_t br0, size_t br1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
+              size_t d_stride) {
+  bsr_rows_t<false>(s, br0, br1, mr, a, a_stride, d, d_stride);
+}
+
+void bsr_rows_u8(const Bsr& s, size_t br0, size_t br1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
+                 size_t d_stride) {
+  bsr_rows_t<true>(s, br0, br1, mr, a, a_stride, d, d_stride);
 }
 
 void nm_rows(const Nm& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,

@@ -11,7 +11,9 @@ const std::vector<const SparseKernels*>& kernel_paths() {
     const CpuFeatures& f = cpu_features();
     std::vector<const SparseKernels*> l{&kPortable};
 #if defined(__x86_64__) || defined(_M_X64)
-    (void)f;
+    if (f.avx2 && f.fma) l.push_back(&avx2::kSparse);
+    if (f.avxvnni) l.push_back(&avxvnni::kSparse);
+    if (f.avx512vnni && f.avx512bw && f.avx512vl && f.avx512dq) l.push_back(&avx512vnni::kSparse);
 #elif defined(__aarch64__)
     if (f.neon) l.push_back(&neon::kSparse);
     if (f.dotprod) l.push_back(&dotprod::kSparse);

@@ -1,0 +1,37 @@
+// Sparse int8 kernels for AVX2 (ymm): csrc/sparse/x86_sparse_kernels.inc over 8 lanes. The u8 x s8
+// dot product widens to int16 and uses vpmaddwd, so it is exact for every input (vpmaddubsw would
+// saturate on 255 * -128 pairs). Feeds: sparse/sparse_pack.cc formats. Must equal ref::sparse_matmul_i32.
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "sparse/kernels_portable.h"
+#include "sparse/sparse_isa.h"
+
+namespace ei8 {
+namespace avx2 {
+namespace {
+
+// acc += a0*w0 + a1*w1 + a2*w2 + a3*w3 per 32-bit lane: even and odd bytes as int16 pairs.
+inline __m256i dot4(__m256i acc, __m256i a, __m256i w) {
+  const __m256i byte_mask = _mm256_set1_epi16(0x00FF);
+  const __m256i a_even = _mm256_and_si256(a, byte_mask);
+  const __m256i a_odd = _mm256_srli_epi16(a, 8);
+  const __m256i w_even = _mm256_srai_epi16(_mm256_slli_epi16(w, 8), 8);
+  const __m256i w_odd = _mm256_srai_epi16(w, 8);
+  const __m256i sum = _mm256_add_epi32(_mm256_madd_epi16(a_even, w_even), _mm256_madd_epi16(a_odd, w_odd));
+  return _mm256_add_epi32(acc, sum);
+}
+
+#define EI8_YMM_DOT(acc, a, w) dot4(acc, a, w)
+#include "sparse/x86_ymm_traits.inc"
+#undef EI8_YMM_DOT
+
+#include "sparse/x86_sparse_kernels.inc"
+
+}  // namespace
+
+const sparse::SparseKernels kSparse = {"avx2", AKind::U8, bsr_rows, 4, bsr_mvec, 16, nm_rows, 4};
+
+}  // namespace avx2
+}  // namespace ei8

@@ -1,0 +1,52 @@
+// Sparse int8 kernels for AVX-512 VNNI (zmm, vpdpbusd): csrc/sparse/x86_sparse_kernels.inc over
+// 16 lanes. Feeds: sparse/sparse_pack.cc formats. Must equal ref::sparse_matmul_i32.
+// GCC 12 warns inside its own AVX-512 headers (_mm512_undefined_*, GCC bug 105593).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "sparse/kernels_portable.h"
+#include "sparse/sparse_isa.h"
+
+namespace ei8 {
+namespace avx512vnni {
+namespace {
+
+struct V {
+  using I = __m512i;
+  static constexpr uint32_t L = 16;
+  static constexpr uint32_t kRowsMr = 8;
+  static I zero() { return _mm512_setzero_si512(); }
+  static I set1(int32_t x) { return _mm512_set1_epi32(x); }
+  static I add(I a, I b) { return _mm512_add_epi32(a, b); }
+  static I load(const void* p) { return _mm512_loadu_si512(p); }
+  static I bcast16(const void* p) { return _mm512_broadcast_i32x4(_mm_loadu_si128(static_cast<const __m128i*>(p))); }
+  static I u16x(const void* p) { return _mm512_cvtepu16_epi32(_mm256_loadu_si256(static_cast<const __m256i*>(p))); }
+  static I u8x(const void* p) { return _mm512_cvtepu8_epi32(_mm_loadu_si128(static_cast<const __m128i*>(p))); }
+  static I perm(I x, I idx) { return _mm512_permutexvar_epi32(idx, x); }
+  template <int n>
+  static I slli(I x) { return n == 0 ? x : _mm512_slli_epi32(x, n); }
+  static I gather(const uint8_t* base, I off) { return _mm512_i32gather_epi32(off, base, 1); }
+  static I shuffle(I table, I ctrl) { return _mm512_shuffle_epi8(table, ctrl); }
+  static I keep(I x, uint32_t n) { return _mm512_maskz_mov_epi32(static_cast<__mmask16>((1u << n) - 1), x); }
+  static I dot(I acc, I a, I w) { return _mm512_dpbusd_epi32(acc, a, w); }
+  static void store(int32_t* p, I x) { _mm512_storeu_si512(p, x); }
+  // Both 8-lane halves of the metadata: chunks [half0 low, half0 high, half1 low, half1 high] nibbles.
+  static I nm_ctrl(const uint8_t* md, uint32_t) {
+    const __m256i m = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(md));
+    const __m256i nib = _mm256_set1_epi8(0x0F);
+    const __m256i lo = _mm256_and_si256(m, nib), hi = _mm256_and_si256(_mm256_srli_epi16(m, 4), nib);
+    const I z = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+    return _mm512_shuffle_i64x2(z, z, _MM_SHUFFLE(3, 1, 2, 0));
+  }
+};
+
+#include "sparse/x86_sparse_kernels.inc"
+
+}  // namespace
+
+const sparse::SparseKernels kSparse = {"avx512vnni", AKind::U8, bsr_rows, 8, bsr_mvec, 64, nm_rows, 8};
+
+}  // namespace avx512vnni
+}  // namespace ei8

@@ -1,0 +1,25 @@
+// Sparse int8 kernels for AVX-VNNI (ymm, vpdpbusd): csrc/sparse/x86_sparse_kernels.inc over 8 lanes.
+// Feeds: sparse/sparse_pack.cc formats. Must equal ref::sparse_matmul_i32.
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "sparse/kernels_portable.h"
+#include "sparse/sparse_isa.h"
+
+namespace ei8 {
+namespace avxvnni {
+namespace {
+
+#define EI8_YMM_DOT(acc, a, w) _mm256_dpbusd_avx_epi32(acc, a, w)
+#include "sparse/x86_ymm_traits.inc"
+#undef EI8_YMM_DOT
+
+#include "sparse/x86_sparse_kernels.inc"
+
+}  // namespace
+
+const sparse::SparseKernels kSparse = {"avxvnni", AKind::U8, bsr_rows, 4, bsr_mvec, 16, nm_rows, 4};
+
+}  // namespace avxvnni
+}  // namespace ei8

@@ -1,0 +1,153 @@
+/** Sparse weights through the public API: every output kind equals the dense path on the same pruned weights. */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ei8, forEachIsa, qtensor, randomBytes, rng } from './helpers';
+
+function floats(rand: () => number, n: number): Float32Array {
+  return Float32Array.from({ length: n }, () => rand() * 2 - 1);
+}
+
+/** Pruned, symmetric per-channel int8 weights [K, N] (or [N, K]). */
+function prunedWeights(seed: number, k: number, n: number, pattern: string, sparsity: number | undefined, layout: 'kn' | 'nk' = 'kn',
+  dtype: ei8.QDType = 'int8'): ei8.QTensor {
+  const rand = rng(seed);
+  const shape: [number, number] = layout === 'kn' ? [k, n] : [n, k];
+  const pruned = ei8.prune(floats(rand, k * n), shape, { pattern, sparsity, layout });
+  return ei8.quantize(pruned.weights, shape, { dtype, symmetric: true, axis: layout === 'kn' ? 1 : 0 });
+}
+
+const CASES: { pattern: string; sparsity?: number; opts: ei8.PackSparseOptions; format: string }[] = [
+  { pattern: 'unstructured', sparsity: 0.9, opts: { format: 'csr' }, format: 'csr' },
+  { pattern: '2:4', opts: { nm: [2, 4] }, format: 'nm' },
+  { pattern: '1:4', opts: { nm: [1, 4] }, format: 'nm' },
+  { pattern: '4:8', opts: { nm: [4, 8] }, format: 'nm' },
+  { pattern: '1x4', sparsity: 0.75, opts: { block: [1, 4] }, format: 'bsr' },
+  { pattern: '4x1', sparsity: 0.5, opts: { block: [4, 1] }, format: 'bsr' },
+  { pattern: '1x16', sparsity: 0.9, opts: { block: [1, 16] }, format: 'bsr' },
+  { pattern: '4x4', sparsity: 0.95, opts: { block: [4, 4] }, format: 'bsr' },
+];
+
+test('every pattern, every output kind and every ISA equals the dense path on the same weights', () => {
+  const k = 71, n = 37;
+  for (const [ci, c] of CASES.entries()) {
+    for (const m of [1, 5, 17]) {
+      const w = prunedWeights(10 + ci, k, n, c.pattern, c.sparsity);
+      const dense = ei8.packWeights(w);
+      const sparse = ei8.packSparse(w, c.opts);
+      assert.is(sparse.format, c.format, c.pattern);
+      const rand = rng(ci * 100 + m);
+      const a = qtensor(randomBytes(rand, m * k, 'uint8'), [m, k], 0.02, 131);
+      const af = floats(rand, m * k);
+      const bias = Int32Array.from({ length: n }, (_, j) => j * 97 - 1500);
+      const biasF = Float32Array.from({ length: n }, (_, j) => j * 0.25 - 3);
+      forEachIsa((isa) => {
+        const what = `${c.pattern} m=${m} on ${isa}`;
+        assert.equal(Array.from(ei8.matmulInt32(a, sparse)), Array.from(ei8.matmulInt32(a, dense)), what);
+        for (const rounding of ['float', 'fixedpoint'] as const) {
+          const opts = { output: { scale: 0.05, zeroPoint: -7 }, bias, clamp: [-100, 120] as [number, number], rounding };
+          assert.equal(Array.from(ei8.matmul(a, sparse, opts).data), Array.from(ei8.matmul(a, dense, opts).data), `${what} ${rounding}`);
+          const u8 = { output: { scale: 0.04, zeroPoint: 128, dtype: 'uint8' as const }, rounding };
+          assert.equal(Array.from(ei8.matmul(a, sparse, u8).data), Array.from(ei8.matmul(a, dense, u8).data), `${what} u8 ${rounding}`);
+        }
+        assert.equal(Array.from(ei8.matmulDequantize(a, sparse, { bias: biasF })), Array.from(ei8.matmulDequantize(a, dense, { bias: biasF })), what);
+        for (const perToken of [true, false]) {
+          assert.equal(Array.from(ei8.matmulF32(af, [m, k], sparse, { perToken, bias: biasF })),
+            Array.from(ei8.matmulF32(af, [m, k], dense, { perToken, bias: biasF })), `${what} f32 perToken=${perToken}`);
+        }
+      });
+    }
+  }
+});
+
+test('async twins resolve to the sync results', async () => {
+  const k = 64, n = 24, m = 3;
+  const w = prunedWeights(5, k, n, '2:4', undefined);
+  const s = ei8.packSparse(w);
+  const rand = rng(6);
+  const a = qtensor(randomBytes(rand, m * k, 'int8'), [m, k], 0.1, -3);
+  const af = floats(rand, m * k);
+  assert.equal(Array.from(await ei8.matmulInt32Async(a, s)), Array.from(ei8.matmulInt32(a, s)));
+  const opts = { output: { scale: 0.5, zeroPoint: 1 } };
+  assert.equal(Array.from((await ei8.matmulAsync(a, s, opts)).data), Array.from(ei8.matmul(a, s, opts).data));
+  assert.equal(Array.from(await ei8.matmulDequantizeAsync(a, s)), Array.from(ei8.matmulDequantize(a, s)));
+  assert.equal(Array.from(await ei8.matmulF32Async(af, [m, k], s)), Array.from(ei8.matmulF32(af, [m, k], s)));
+});
+
+test("'nk' layout, uint8 weights and per-tensor parameters", () => {
+  const k = 40, n = 18, m = 4;
+  for (const dtype of ['int8', 'uint8'] as const) {
+    const w = prunedWeights(7, k, n, '1x4', 0.5, 'nk', dtype);
+    const wt = { ...w, quant: { dtype, scale: 0.01, zeroPoint: dtype === 'int8' ? 0 : 128 } };
+    for (const q of [w, wt]) {
+      const a = qtensor(randomBytes(rng(8), m * k, 'int8'), [m, k], 0.1, 5);
+      const dense = ei8.packWeights(q, { layout: 'nk' });
+      const sparse = ei8.packSparse(q, { layout: 'nk', block: [1, 4] });
+      assert.equal(Array.from(ei8.matmulInt32(a, sparse)), Array.from(ei8.matmulInt32(a, dense)));
+      const opts = { output: { scale: 0.02, zeroPoint: 0 } };
+      assert.equal(Array.from(ei8.matmul(a, sparse, opts).data), Array.from(ei8.matmul(a, dense, opts).data));
+    }
+  }
+});
+
+test("'auto' finds the structure, and falls back to dense when sparse would not pay", () => {
+  assert.equal(ei8.packSparse(prunedWeights(1, 256, 64, '2:4', undefined)).nm, [2, 4]);
+  assert.equal(ei8.packSparse(prunedWeights(1, 256, 64, '1:4', undefined)).nm, [1, 4]);
+  const blocks = ei8.packSparse(prunedWeights(2, 256, 64, '4x4', 0.9));
+  assert.is(blocks.format, 'bsr');
+  assert.equal(blocks.block, [4, 4]);
+  const dense = ei8.packSparse(prunedWeights(3, 256, 64, 'unstructured', 0.1));
+  assert.is(dense.format, 'dense');
+  assert.is(dense.streamBytes, 256 * 64);
+});
+
+test('an all-zero matrix (100% sparsity) packs and multiplies to the correction terms only', () => {
+  const k = 33, n = 20, m = 2;
+  const w: ei8.QTensor = { data: new Int8Array(k * n), shape: [k, n], quant: { dtype: 'int8', scale: 0.1, zeroPoint: 0 } };
+  const a = qtensor(randomBytes(rng(1), m * k, 'uint8'), [m, k], 0.1, 3);
+  for (const opts of [{}, { format: 'csr' as const }, { nm: [2, 4] as [number, number] }, { block: [4, 4] as [number, number] }]) {
+    const s = ei8.packSparse(w, opts);
+    assert.is(s.nnz, 0);
+    assert.is(s.density, 0);
+    forEachIsa(() => assert.equal(Array.from(ei8.matmulInt32(a, s)), new Array(m * n).fill(0)));
+    assert.equal(Array.from(ei8.matmulF32(new Float32Array(m * k).fill(1), [m, k], s, { bias: new Float32Array(n).fill(2) })), new Array(m * n).fill(2));
+  }
+});
+
+test('SparseWeights reports its format, density and bytes vs dense', () => {
+  const w = prunedWeights(4, 512, 64, '1x16', 0.9);
+  const s = ei8.packSparse(w, { block: [1, 16] });
+  assert.is(s.k, 512);
+  assert.is(s.n, 64);
+  assert.is(s.denseBytes, 512 * 64);
+  assert.ok(s.density > 0.05 && s.density < 0.15, String(s.density));
+  assert.ok(s.streamBytes < s.denseBytes / 5, `${s.streamBytes} vs ${s.denseBytes}`);
+  assert.ok(s.bytes >= s.streamBytes);
+  const csr = ei8.packSparse(w, { format: 'csr' });
+  assert.equal(csr.block, [1, 1]);
+  assert.is(csr.nnz, s.nnz);
+});
+
+test('dispose frees the weights; use after dispose throws DISPOSED; dispose is idempotent', () => {
+  const s = ei8.packSparse(prunedWeights(9, 16, 8, '2:4', undefined));
+  assert.is(s.disposed, false);
+  s.dispose();
+  s.dispose();
+  assert.is(s.disposed, true);
+  assert.throws(() => s.bytes, (e: Error & { code: string }) => e.code === ei8.ErrorCodes.DISPOSED);
+  assert.throws(() => ei8.matmulInt32(qtensor(new Int8Array(16), [1, 16], 1, 0), s),
+    (e: Error & { code: string }) => e instanceof TypeError && e.code === ei8.ErrorCodes.DISPOSED);
+});
+
+test('the sparse kernels of the path in use ran', () => {
+  const w = prunedWeights(11, 64, 32, '4x4', 0.75);
+  const s = ei8.packSparse(w, { block: [4, 4] });
+  const isa = ei8.sparseIsa();
+  const before = ei8.sparseIsaCalls(isa);
+  ei8.matmulInt32(qtensor(new Int8Array(64), [1, 64], 1, 0), s);
+  assert.is(ei8.sparseIsaCalls(isa), before + 1);
+  forEachIsa((dense) => {
+    if (dense === 'ref') assert.is(ei8.sparseIsa(), 'ref');
+  });
+});
+
+test.run();
