@@ -122,17 +122,17 @@ Napi::Value PackSparse(const Napi::CallbackInfo& info) {
   const bool nk = args.boolean(2, "layoutNk");
   const size_t k = args.size(3, "k"), n = args.size(4, "n");
   const size_t count = checked_mul(args, k, n, "k x n");
-  Napi::TypedArray data = args.bytes(0, "data", dt, count);
-  Napi::Int32Array zp = args.array<int32_t>(5, "zeroPoint", napi_int32_array, 1);
-  const size_t n_params = zp.ElementLength();
+  const View data = args.bytes(0, "data", dt, count);
+  const View zp = args.array(5, "zeroPoint", napi_int32_array, 1);
+  const size_t n_params = zp.length;
   if (n_params != 1 && n_params != n)
     args.throw_range("zeroPoint.length (" + std::to_string(n_params) + ") must be 1 or n (" + std::to_string(n) + ")",
                      kInvalidLength);
   const float* scale = nullptr;
   if (!args.is_null(6)) {
-    Napi::Float32Array s = args.array<float>(6, "scale", napi_float32_array, n_params);
-    if (s.ElementLength() != n_params) args.throw_range("scale.length != zeroPoint.length", kInvalidLength);
-    scale = s.Data();
+    const View s = args.array(6, "scale", napi_float32_array, n_params);
+    if (s.length != n_params) args.throw_range("scale.length != zeroPoint.length", kInvalidLength);
+    scale = s.as<float>();
   }
   ei8_sparse_options o{};
   o.format = static_cast<ei8_sparse_format>(args.integer(7, "format", EI8_SPARSE_AUTO, EI8_SPARSE_DENSE));
@@ -141,8 +141,8 @@ Napi::Value PackSparse(const Napi::CallbackInfo& info) {
   o.nm_n = static_cast<uint32_t>(args.integer(10, "nmN", 0, 64));
   o.nm_m = static_cast<uint32_t>(args.integer(11, "nmM", 0, 64));
   ei8_sparse* s = nullptr;
-  const ei8_status st = ei8_pack_sparse(static_cast<const uint8_t*>(data.ArrayBuffer().Data()) + data.ByteOffset(), dt,
-                                        nk ? EI8_LAYOUT_NK : EI8_LAYOUT_KN, k, n, zp.Data(), scale, n_params, &o, &s);
+  const ei8_status st = ei8_pack_sparse(data.data, dt, nk ? EI8_LAYOUT_NK : EI8_LAYOUT_KN, k, n, zp.as<int32_t>(), scale,
+                                        n_params, &o, &s);
   if (st != EI8_OK) throw status_error(info.Env(), "packSparse", st);
   return NativeSparse::Ctor(info.Env()).New({Napi::External<ei8_sparse>::New(info.Env(), s)});
 }
@@ -152,21 +152,24 @@ enum class Kind { I32, REQUANT, DEQUANT, F32 };
 
 struct SparseOp {
   Kind kind;
-  std::string fn;
+  const char* fn;
   SparseRef w;
   ei8_activations a{};
   int32_t za = 0;
   float a_scale = 1.0f;
   const float* a_f32 = nullptr;
   bool per_token = false;
-  size_t m = 0, k = 0;
+  size_t m = 0, k = 0, a_bytes = 0;
   ei8_requant rq{};
   const void* bias = nullptr;
+  size_t bias_bytes = 0;
   void* out = nullptr;
   size_t out_bytes = 0;
   ei8_status status = EI8_OK;
   size_t bad_index = 0;
   std::vector<uint8_t> a_copy, bias_copy, out_copy;
+
+  SparseOp(Kind k_, const char* fn_) : kind(k_), fn(fn_) {}
 
   void run() {
     switch (kind) {
@@ -190,7 +193,8 @@ struct SparseOp {
     return status_error(env, fn, status, detail);
   }
 
-  void own_inputs(size_t a_bytes, size_t bias_bytes) {
+  // Moves every input the worker thread reads into memory this object owns.
+  void own_inputs() {
     const uint8_t* src = static_cast<const uint8_t*>(kind == Kind::F32 ? static_cast<const void*>(a_f32) : a.data);
     a_copy.assign(src, src + a_bytes);
     if (kind == Kind::F32)
@@ -210,9 +214,9 @@ struct SparseOp {
 
 class SparseWorker : public Napi::AsyncWorker {
  public:
-  SparseWorker(Napi::Env env, std::unique_ptr<SparseOp> op, Napi::TypedArray out)
+  SparseWorker(Napi::Env env, std::unique_ptr<SparseOp> op, napi_value out)
       : Napi::AsyncWorker(env, "edge-int8:sparse-matmul"), op_(std::move(op)), deferred_(Napi::Promise::Deferred::New(env)) {
-    out_ref_ = Napi::Persistent(out);
+    out_ref_ = Napi::Persistent(Napi::Value(env, out));
   }
   Napi::Promise promise() const { return deferred_.Promise(); }
   void Execute() override { op_->run(); }
@@ -222,12 +226,14 @@ class SparseWorker : public Napi::AsyncWorker {
       deferred_.Reject(op_->error(env).Value());
       return;
     }
-    Napi::TypedArray out = out_ref_.Value();
-    if (out.ArrayBuffer().IsDetached() || out.ByteLength() < op_->out_bytes) {
-      deferred_.Reject(make_type_error(env, op_->fn + ": out was detached before the result was ready", kDetached).Value());
+    Napi::Value out = out_ref_.Value();
+    void* data = nullptr;
+    size_t bytes = 0;
+    if (!typed_array_bytes(env, out, &data, &bytes) || bytes < op_->out_bytes) {
+      deferred_.Reject(make_type_error(env, std::string(op_->fn) + ": out was detached before the result was ready", kDetached).Value());
       return;
     }
-    std::memcpy(static_cast<uint8_t*>(out.ArrayBuffer().Data()) + out.ByteOffset(), op_->out_copy.data(), op_->out_bytes);
+    std::memcpy(data, op_->out_copy.data(), op_->out_bytes);
     deferred_.Resolve(out);
   }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
@@ -235,18 +241,16 @@ class SparseWorker : public Napi::AsyncWorker {
  private:
   std::unique_ptr<SparseOp> op_;
   Napi::Promise::Deferred deferred_;
-  Napi::Reference<Napi::TypedArray> out_ref_;
+  Napi::Reference<Napi::Value> out_ref_;
 };
 
-void* data_of(const Napi::TypedArray& t) { return static_cast<uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset(); }
-
-void read_activations(const Args& args, SparseOp& op, size_t& a_bytes) {
+void read_activations(const Args& args, SparseOp& op) {
   op.a.dtype = args.dtype(1, "a.dtype");
   op.za = static_cast<int32_t>(args.integer(2, "a.zeroPoint", -128, 255));
   op.m = args.size(3, "m");
   op.k = args.size(4, "k");
-  a_bytes = checked_mul(args, op.m, op.k, "m x k");
-  op.a.data = data_of(args.bytes(0, "a.data", op.a.dtype, a_bytes));
+  op.a_bytes = checked_mul(args, op.m, op.k, "m x k");
+  op.a.data = args.bytes(0, "a.data", op.a.dtype, op.a_bytes).data;
   op.a.m = op.m;
   op.a.k = op.k;
   op.a.row_stride = op.k;
@@ -254,47 +258,38 @@ void read_activations(const Args& args, SparseOp& op, size_t& a_bytes) {
   op.a.n_zero_points = 1;
 }
 
-Napi::Value finish(const Args& args, std::unique_ptr<SparseOp> op, Napi::TypedArray out, bool async, size_t a_bytes,
-                   size_t bias_bytes) {
-  op->out = data_of(out);
+// Runs now, or moves the operation to a worker and returns its promise.
+Napi::Value finish(const Args& args, std::unique_ptr<SparseOp> op, const View& out, bool async) {
+  op->out = out.data;
   if (!async) {
     op->run();
     if (op->status != EI8_OK) throw op->error(args.env());
-    return out;
+    return Napi::Value(args.env(), out.value);
   }
-  op->own_inputs(a_bytes, bias_bytes);
-  auto* worker = new SparseWorker(args.env(), std::move(op), out);
+  op->own_inputs();
+  auto* worker = new SparseWorker(args.env(), std::move(op), out.value);
   Napi::Promise p = worker->promise();
   worker->Queue();
   return p;
 }
 
-std::unique_ptr<SparseOp> new_op(const Args& args, Kind kind) {
-  auto op = std::make_unique<SparseOp>();
-  op->kind = kind;
-  op->fn = args.fn();
-  return op;
-}
-
 // sparseMatmulInt32(aData, aDtype, aZp, m, k, sparse, out, async)
 Napi::Value SparseMatmulInt32(const Napi::CallbackInfo& info) {
   Args args(info, "matmulInt32");
-  auto op = new_op(args, Kind::I32);
-  size_t a_bytes;
-  read_activations(args, *op, a_bytes);
+  auto op = std::make_unique<SparseOp>(Kind::I32, args.fn());
+  read_activations(args, *op);
   op->w.p = NativeSparse::Take(args, 5, "b");
   op->out_bytes = checked_mul(args, op->m, ei8_sparse_n(op->w.p), "m x n") * 4;
-  Napi::Int32Array out = args.array<int32_t>(6, "out", napi_int32_array, op->out_bytes / 4);
-  return finish(args, std::move(op), out, args.boolean(7, "async"), a_bytes, 0);
+  const View out = args.array(6, "out", napi_int32_array, op->out_bytes / 4);
+  return finish(args, std::move(op), out, args.boolean(7, "async"));
 }
 
 // sparseMatmulRequant(aData, aDtype, aZp, m, k, aScale, sparse, outScale, outZp, outDtype, rounding,
 //                     bias | null, clampMin, clampMax, out, async)
 Napi::Value SparseMatmulRequant(const Napi::CallbackInfo& info) {
   Args args(info, "matmul");
-  auto op = new_op(args, Kind::REQUANT);
-  size_t a_bytes;
-  read_activations(args, *op, a_bytes);
+  auto op = std::make_unique<SparseOp>(Kind::REQUANT, args.fn());
+  read_activations(args, *op);
   op->rq.a_scale = static_cast<float>(args.number(5, "a.scale"));
   op->w.p = NativeSparse::Take(args, 6, "b");
   const size_t n = ei8_sparse_n(op->w.p);
@@ -302,58 +297,54 @@ Napi::Value SparseMatmulRequant(const Napi::CallbackInfo& info) {
   op->rq.out_zero_point = static_cast<int32_t>(args.integer(8, "output.zeroPoint", -128, 255));
   op->rq.out_dtype = args.dtype(9, "output.dtype");
   op->rq.rounding = static_cast<ei8_rounding>(args.integer(10, "rounding", 0, 1));
-  size_t bias_bytes = 0;
   if (!args.is_null(11)) {
-    Napi::Int32Array bias = args.array<int32_t>(11, "bias", napi_int32_array, n);
-    op->bias = bias.Data();
-    op->rq.bias = bias.Data();
-    bias_bytes = n * 4;
+    op->bias = args.array(11, "bias", napi_int32_array, n).data;
+    op->rq.bias = static_cast<const int32_t*>(op->bias);
+    op->bias_bytes = n * 4;
   }
   op->rq.clamp_min = static_cast<int32_t>(args.integer(12, "clamp[0]", -128, 255));
   op->rq.clamp_max = static_cast<int32_t>(args.integer(13, "clamp[1]", -128, 255));
   op->out_bytes = checked_mul(args, op->m, n, "m x n");
-  Napi::TypedArray out = args.bytes(14, "out", op->rq.out_dtype, op->out_bytes);
-  return finish(args, std::move(op), out, args.boolean(15, "async"), a_bytes, bias_bytes);
+  const View out = args.bytes(14, "out", op->rq.out_dtype, op->out_bytes);
+  return finish(args, std::move(op), out, args.boolean(15, "async"));
 }
 
 // sparseMatmulDequant(aData, aDtype, aZp, m, k, aScale, sparse, bias | null, out, async)
 Napi::Value SparseMatmulDequant(const Napi::CallbackInfo& info) {
   Args args(info, "matmulDequantize");
-  auto op = new_op(args, Kind::DEQUANT);
-  size_t a_bytes;
-  read_activations(args, *op, a_bytes);
+  auto op = std::make_unique<SparseOp>(Kind::DEQUANT, args.fn());
+  read_activations(args, *op);
   op->a_scale = static_cast<float>(args.number(5, "a.scale"));
   op->w.p = NativeSparse::Take(args, 6, "b");
   const size_t n = ei8_sparse_n(op->w.p);
-  size_t bias_bytes = 0;
   if (!args.is_null(7)) {
-    op->bias = args.array<float>(7, "bias", napi_float32_array, n).Data();
-    bias_bytes = n * 4;
+    op->bias = args.array(7, "bias", napi_float32_array, n).data;
+    op->bias_bytes = n * 4;
   }
   op->out_bytes = checked_mul(args, op->m, n, "m x n") * 4;
-  Napi::Float32Array out = args.array<float>(8, "out", napi_float32_array, op->out_bytes / 4);
-  return finish(args, std::move(op), out, args.boolean(9, "async"), a_bytes, bias_bytes);
+  const View out = args.array(8, "out", napi_float32_array, op->out_bytes / 4);
+  return finish(args, std::move(op), out, args.boolean(9, "async"));
 }
 
 // sparseMatmulF32(a, m, k, perToken, sparse, bias | null, out, async)
 Napi::Value SparseMatmulF32(const Napi::CallbackInfo& info) {
   Args args(info, "matmulF32");
-  auto op = new_op(args, Kind::F32);
+  auto op = std::make_unique<SparseOp>(Kind::F32, args.fn());
   op->m = args.size(1, "m");
   op->k = args.size(2, "k");
   const size_t count = checked_mul(args, op->m, op->k, "m x k");
-  op->a_f32 = args.array<float>(0, "a", napi_float32_array, count).Data();
+  op->a_f32 = args.array(0, "a", napi_float32_array, count).as<float>();
+  op->a_bytes = count * 4;
   op->per_token = args.boolean(3, "perToken");
   op->w.p = NativeSparse::Take(args, 4, "b");
   const size_t n = ei8_sparse_n(op->w.p);
-  size_t bias_bytes = 0;
   if (!args.is_null(5)) {
-    op->bias = args.array<float>(5, "bias", napi_float32_array, n).Data();
-    bias_bytes = n * 4;
+    op->bias = args.array(5, "bias", napi_float32_array, n).data;
+    op->bias_bytes = n * 4;
   }
   op->out_bytes = checked_mul(args, op->m, n, "m x n") * 4;
-  Napi::Float32Array out = args.array<float>(6, "out", napi_float32_array, op->out_bytes / 4);
-  return finish(args, std::move(op), out, args.boolean(7, "async"), count * 4, bias_bytes);
+  const View out = args.array(6, "out", napi_float32_array, op->out_bytes / 4);
+  return finish(args, std::move(op), out, args.boolean(7, "async"));
 }
 
 Napi::Value SparseIsa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), ei8_sparse_isa_current()); }
