@@ -25,7 +25,7 @@ struct Request {
 
 // Rows from which the A-transposed kernel (bsr_mvec) runs instead of the row kernel, when a path
 // has one and the blocks are whole k-quads (measured: bench/sparse.bench.ts).
-constexpr size_t kMvecMinRows = 16;
+constexpr size_t kMvecMinRows = 2;
 
 ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const Request& req);
 

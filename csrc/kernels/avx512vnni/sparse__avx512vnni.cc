@@ -31,6 +31,7 @@ struct V {
   static I shuffle(I table, I ctrl) { return _mm512_shuffle_epi8(table, ctrl); }
   static I keep(I x, uint32_t n) { return _mm512_maskz_mov_epi32(static_cast<__mmask16>((1u << n) - 1), x); }
   static I dot(I acc, I a, I w) { return _mm512_dpbusd_epi32(acc, a, w); }
+  static __m128i dot128(__m128i acc, __m128i a, __m128i w) { return _mm_dpbusd_epi32(acc, a, w); }
   static void store(int32_t* p, I x) { _mm512_storeu_si512(p, x); }
   // Both 8-lane halves of the metadata: chunks [half0 low, half0 high, half1 low, half1 high] nibbles.
   static I nm_ctrl(const uint8_t* md, uint32_t) {

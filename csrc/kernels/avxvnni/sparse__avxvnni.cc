@@ -12,8 +12,10 @@ namespace avxvnni {
 namespace {
 
 #define EI8_YMM_DOT(acc, a, w) _mm256_dpbusd_avx_epi32(acc, a, w)
+#define EI8_XMM_DOT(acc, a, w) _mm_dpbusd_avx_epi32(acc, a, w)
 #include "sparse/x86_ymm_traits.inc"
 #undef EI8_YMM_DOT
+#undef EI8_XMM_DOT
 
 #include "sparse/x86_sparse_kernels.inc"
 

@@ -1,0 +1,210 @@
+/**
+ * Sparse GEMM vs our own dense kernel on the same pruned weights (issue 6), all ratios measured in
+ * one run: speedup, the ideal for a bytes-bound GEMV (dense bytes / sparse bytes incl. metadata),
+ * the crossover sparsity per pattern, and the error side (output SQNR vs sparsity, magnitude vs
+ * importance pruning on the same weights, synthetic gradients).
+ * Usage: node --import tsx bench/sparse.bench.ts [--quick] [--threads 1,2] [--only speed|crossover|sqnr]
+ */
+import * as ei8 from '../ts/index';
+import { benchEnv, envLine, median, timeSync, writeResults } from './common';
+
+const argv = process.argv.slice(2);
+const arg = (name: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const quick = argv.includes('--quick');
+const only = arg('only');
+const threadList = (arg('threads') ?? '1,2').split(',').map(Number);
+const repeats = Number(arg('repeats') ?? (quick ? 1 : 3));
+const minTime = quick ? 0.05 : 0.2;
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+/** Symmetric int8 weights [K, N] with the pattern's zeros: 'unstructured', 'N:M' or 'RxC' blocks (R outputs x C k). */
+function patterned(k: number, n: number, pattern: string, sparsity: number, seed: number): ei8.QTensor {
+  const rand = lcg(seed);
+  const data = new Int8Array(k * n);
+  const nonzero = () => {
+    const v = Math.floor(rand() * 255) - 127;
+    return v === 0 ? 1 : v;
+  };
+  const nm = /^(\d+):(\d+)$/.exec(pattern);
+  const block = /^(\d+)x(\d+)$/.exec(pattern);
+  if (nm) {
+    const keep = Number(nm[1]);
+    const m = Number(nm[2]);
+    const pos = Array.from({ length: m }, (_, i) => i);
+    for (let col = 0; col < n; col++) {
+      for (let k0 = 0; k0 < k; k0 += m) {
+        for (let i = m - 1; i > 0; i--) {
+          const j = Math.floor(rand() * (i + 1));
+          [pos[i], pos[j]] = [pos[j], pos[i]];
+        }
+        for (let i = 0; i < keep; i++) if (k0 + pos[i] < k) data[(k0 + pos[i]) * n + col] = nonzero();
+      }
+    }
+  } else {
+    const [r, c] = block ? [Number(block[1]), Number(block[2])] : [1, 1];
+    for (let n0 = 0; n0 < n; n0 += r) {
+      for (let k0 = 0; k0 < k; k0 += c) {
+        if (rand() < sparsity) continue;
+        for (let kk = k0; kk < Math.min(k, k0 + c); kk++) for (let nn = n0; nn < Math.min(n, n0 + r); nn++) data[kk * n + nn] = nonzero();
+      }
+    }
+  }
+  return { data, shape: [k, n], quant: { dtype: 'int8', scale: new Float32Array(n).fill(0.01), zeroPoint: new Int32Array(n), axis: 1 } };
+}
+
+function packAs(w: ei8.QTensor, pattern: string): ei8.SparseWeights {
+  const nm = /^(\d+):(\d+)$/.exec(pattern);
+  const block = /^(\d+)x(\d+)$/.exec(pattern);
+  if (nm) return ei8.packSparse(w, { nm: [Number(nm[1]), Number(nm[2])] });
+  if (block) return ei8.packSparse(w, { block: [Number(block[1]), Number(block[2])] });
+  return ei8.packSparse(w, { format: 'csr' });
+}
+
+function activations(m: number, k: number): ei8.QTensor {
+  const rand = lcg(m * 31 + k);
+  return { data: Uint8Array.from({ length: m * k }, () => Math.floor(rand() * 256)), shape: [m, k], quant: { dtype: 'uint8', scale: 0.02, zeroPoint: 128 } };
+}
+
+function seconds(name: string, a: ei8.QTensor, b: ei8.Weights, out: Int32Array): number {
+  return median(Array.from({ length: repeats }, () => timeSync(name, () => ei8.matmulInt32(a, b, out), minTime)));
+}
+
+const env = benchEnv();
+const rows: Record<string, unknown>[] = [];
+const info = ei8.cpuInfo();
+console.log(envLine(env));
+console.log(`dense path compared: isa ${info.isa} (matmulInt32 on packWeights of the same pruned weights); sparse path: ${ei8.sparseIsa()}`);
+
+// ------------------------------------------------------------------------------ speed ----
+if (!only || only === 'speed') {
+  const shapes: [number, number][] = quick ? [[4096, 4096]] : [[4096, 4096], [4096, 11008]];
+  const cases: [string, number][] = [['2:4', 0.5], ['4x4', 0.75], ['4x4', 0.9], ['4x4', 0.95], ['1x16', 0.9],
+    ['unstructured', 0.75], ['unstructured', 0.9], ['unstructured', 0.95]];
+  console.log('\n| K×N | M | threads | pattern | sparsity | dense ms | sparse ms | speedup | ideal (bytes) | % of ideal | format |');
+  console.log('|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|');
+  for (const [k, n] of shapes) {
+    const weights = cases.map(([p, s], i) => {
+      const w = patterned(k, n, p, s, 7 + i);
+      return { p, s, dense: ei8.packWeights(w), sparse: packAs(w, p) };
+    });
+    for (const m of [1, 8, 64]) {
+      const a = activations(m, k);
+      const out = new Int32Array(m * n);
+      for (const threads of threadList) {
+        ei8.setThreads(threads);
+        for (const { p, s, dense, sparse } of weights) {
+          const td = seconds(`dense ${m}x${k}x${n}`, a, dense, out);
+          const ts = seconds(`sparse ${p} ${m}x${k}x${n}`, a, sparse, out);
+          const ideal = sparse.denseBytes / sparse.streamBytes;
+          const row = { k, n, m, threads, pattern: p, sparsity: 1 - sparse.density, denseMs: td * 1e3, sparseMs: ts * 1e3,
+            speedup: td / ts, ideal, pctIdeal: (100 * td) / ts / ideal, format: sparse.format, denseIsa: info.isa, sparseIsa: ei8.sparseIsa() };
+          rows.push(row);
+          console.log(`| ${k}×${n} | ${m} | ${threads} | ${p} | ${(100 * row.sparsity).toFixed(1)}% | ${row.denseMs.toFixed(3)} | ` +
+            `${row.sparseMs.toFixed(3)} | ${row.speedup.toFixed(2)} | ${ideal.toFixed(2)} | ${row.pctIdeal.toFixed(0)} | ${sparse.format} |`);
+        }
+      }
+    }
+    for (const x of weights) {
+      x.dense.dispose();
+      x.sparse.dispose();
+    }
+  }
+}
+
+// -------------------------------------------------------------------------- crossover ----
+if (!only || only === 'crossover') {
+  const k = 4096, n = 4096;
+  const grid = quick ? [0.5, 0.7, 0.9] : [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+  ei8.setThreads(1);
+  console.log('\ncrossover (K=N=4096, 1 thread): speedup over dense by sparsity');
+  console.log('| pattern | M | ' + grid.map((s) => `${s * 100}%`).join(' | ') + ' | crossover |');
+  console.log('|---|---:|' + grid.map(() => '---:').join('|') + '|---|');
+  for (const p of ['unstructured', '1x4', '4x1', '4x4', '1x16']) {
+    const packed = grid.map((s, i) => {
+      const w = patterned(k, n, p, s, 100 + i);
+      return { s, dense: ei8.packWeights(w), sparse: packAs(w, p) };
+    });
+    for (const m of [1, 64]) {
+      const a = activations(m, k);
+      const out = new Int32Array(m * n);
+      const speedups = packed.map(({ dense, sparse }) => seconds('dense', a, dense, out) / seconds('sparse', a, sparse, out));
+      const at = grid.find((_, i) => speedups[i] >= 1);
+      rows.push({ crossover: true, pattern: p, m, grid, speedups, crossoverSparsity: at ?? null });
+      console.log(`| ${p} | ${m} | ${speedups.map((x) => x.toFixed(2)).join(' | ')} | ${at === undefined ? `> ${grid[grid.length - 1] * 100}%` : `${at * 100}%`} |`);
+    }
+    for (const x of packed) {
+      x.dense.dispose();
+      x.sparse.dispose();
+    }
+  }
+  for (const p of ['1:4', '2:4', '4:8']) {
+    const w = patterned(k, n, p, 0, 5);
+    const dense = ei8.packWeights(w);
+    const sparse = packAs(w, p);
+    for (const m of [1, 64]) {
+      const a = activations(m, k);
+      const out = new Int32Array(m * n);
+      const speedup = seconds('dense', a, dense, out) / seconds('sparse', a, sparse, out);
+      rows.push({ crossover: true, pattern: p, m, sparsity: 1 - sparse.density, speedup });
+      console.log(`| ${p} (${((1 - sparse.density) * 100).toFixed(0)}%) | ${m} | speedup ${speedup.toFixed(2)} |`);
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------- SQNR ----
+if (!only || only === 'sqnr') {
+  // y = X W on data whose input features have very different scales (log-normal). The synthetic
+  // gradient of each weight is its feature's scale times noise: what a loss gradient on such data
+  // looks like. Magnitude pruning ignores the feature scale; importance |w * g| does not.
+  const k = 512, n = 256, m = 64;
+  const rand = lcg(42);
+  const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const featureScale = Float32Array.from({ length: k }, () => Math.exp(1.2 * gauss()));
+  const w = Float32Array.from({ length: k * n }, () => gauss() * 0.05);
+  const g = Float32Array.from({ length: k * n }, (_, i) => featureScale[Math.floor(i / n)] * (0.5 + rand()));
+  const x = Float32Array.from({ length: m * k }, (_, i) => featureScale[i % k] * gauss());
+  const exact = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let kk = 0; kk < k; kk++) {
+    const xv = x[i * k + kk];
+    for (let j = 0; j < n; j++) exact[i * n + j] += xv * w[kk * n + j];
+  }
+  const sqnr = (y: Float32Array) => {
+    let sig = 0;
+    let err = 0;
+    for (let i = 0; i < y.length; i++) {
+      sig += exact[i] ** 2;
+      err += (exact[i] - y[i]) ** 2;
+    }
+    return 10 * Math.log10(sig / err);
+  };
+  console.log(`\noutput SQNR (dB) of matmulF32 through packSparse, X ${m}x${k}, W ${k}x${n}, int8 per-channel weights`);
+  console.log('| pattern | sparsity | magnitude | importance |');
+  console.log('|---|---:|---:|---:|');
+  const cases: [string, number | undefined][] = [['unstructured', 0], ['unstructured', 0.5], ['unstructured', 0.75], ['unstructured', 0.9],
+    ['unstructured', 0.95], ['2:4', undefined], ['1:4', undefined], ['4x4', 0.75], ['4x4', 0.9], ['1x16', 0.9]];
+  for (const [pattern, sparsity] of cases) {
+    const result: Record<string, number> = {};
+    for (const method of ['magnitude', 'importance'] as const) {
+      const pr = ei8.prune(w, [k, n], { pattern, sparsity, method, gradient: method === 'importance' ? g : undefined });
+      const q = ei8.quantize(pr.weights, [k, n], { symmetric: true, axis: 1 });
+      const s = ei8.packSparse(q);
+      result[method] = sqnr(ei8.matmulF32(x, [m, k], s));
+      result.sparsity = pr.sparsity;
+      s.dispose();
+    }
+    rows.push({ sqnr: true, pattern, ...result });
+    console.log(`| ${pattern} | ${(100 * result.sparsity).toFixed(0)}% | ${result.magnitude.toFixed(1)} | ${result.importance.toFixed(1)} |`);
+  }
+}
+
+console.log(`\nresults: ${writeResults('sparse', rows, env)}`);
