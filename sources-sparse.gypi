@@ -21,8 +21,12 @@
       "csrc/kernels/avx512vnni/sparse__avx512vnni.cc"
     ],
     "sparse_amx_sources": [],
-    "sparse_neon_sources": [],
-    "sparse_dotprod_sources": [],
+    "sparse_neon_sources": [
+      "csrc/kernels/neon/sparse__neon.cc"
+    ],
+    "sparse_dotprod_sources": [
+      "csrc/kernels/dotprod/sparse__dotprod.cc"
+    ],
     "sparse_i8mm_sources": []
   }
 }
