@@ -32,6 +32,13 @@ struct V {
   static I keep(I x, uint32_t n) { return _mm512_maskz_mov_epi32(static_cast<__mmask16>((1u << n) - 1), x); }
   static I dot(I acc, I a, I w) { return _mm512_dpbusd_epi32(acc, a, w); }
   static __m128i dot128(__m128i acc, __m128i a, __m128i w) { return _mm_dpbusd_epi32(acc, a, w); }
+  static void load4x128(const void* p, __m128i out[4]) {
+    const I z = _mm512_loadu_si512(p);
+    out[0] = _mm512_castsi512_si128(z);
+    out[1] = _mm512_extracti32x4_epi32(z, 1);
+    out[2] = _mm512_extracti32x4_epi32(z, 2);
+    out[3] = _mm512_extracti32x4_epi32(z, 3);
+  }
   static void store(int32_t* p, I x) { _mm512_storeu_si512(p, x); }
   // Both 8-lane halves of the metadata: chunks [half0 low, half0 high, half1 low, half1 high] nibbles.
   static I nm_ctrl(const uint8_t* md, uint32_t) {
