@@ -20,12 +20,15 @@ struct WeightsNk {
   int8_t at(size_t nn, size_t kk) const { return kk < k && nn < n ? w[nn * k + kk] : 0; }
 };
 
-// Measured cost of one streamed byte of each format relative to a dense weight byte (GEMV, the
-// bytes-bound case; bench/sparse.bench.ts prints the figures behind these). AUTO keeps a sparse
-// format only when stream_bytes * cost < K * N.
-constexpr double kCostCsr = 2.0;
-constexpr double kCostBsr = 1.25;
-constexpr double kCostNm = 1.25;
+// Measured cost of one streamed byte of each kernel family relative to a dense weight byte, in
+// GEMV (decode, the bytes-bound case) on AVX-512 VNNI: dense speedup x (stream bytes / dense bytes)
+// at the crossover (bench/sparse.bench.ts, docs/sparse.md). AUTO keeps a sparse format only when
+// stream_bytes * cost < K * N: this is the density threshold (CSR: ~95 % sparsity; 4x4 / 1x16
+// blocks: ~25 %; 1x4 / 4x1 blocks (gather GEMV): ~80 %; N:M always).
+constexpr double kCostCsr = 6.5;
+constexpr double kCostBlockBcast = 1.25;  // blocks of whole k-quads with 4 or 16 outputs per vector
+constexpr double kCostBlockGather = 4.0;  // other blocks (1x4, 4x1)
+constexpr double kCostNm = 1.0;
 
 bool nm_supported(uint32_t n, uint32_t m) {
   return (n == 1 || n == 2 || n == 4) && m >= n && 4 * m / n <= 16;
@@ -233,7 +236,8 @@ ei8_status ei8_pack_sparse(const void* data, ei8_dtype dt, ei8_layout layout, si
       const uint32_t blocks[][2] = {{4, 4}, {1, 16}, {1, 4}, {4, 1}, {1, 1}};
       for (const auto& b : blocks) {
         if ((k + b[1] - 1) / b[1] > 65536) continue;
-        const double factor = b[0] == 1 && b[1] == 1 ? kCostCsr : kCostBsr;
+        const bool bcast = (b[0] == 4 && b[1] == 4) || (b[0] == 1 && b[1] == 16);
+        const double factor = b[0] == 1 && b[1] == 1 ? kCostCsr : bcast ? kCostBlockBcast : kCostBlockGather;
         const double cost = factor * bsr_stream_bytes(bsr_nonzero_blocks(w, b[0], b[1]), n, b[0], b[1]);
         if (cost < best) {
           best = cost;
