@@ -8,9 +8,18 @@
     "arm_avxvnni_sources": [],
     "arm_avx512vnni_sources": [],
     "arm_amx_sources": [],
-    "arm_neon_sources": [],
-    "arm_dotprod_sources": [],
-    "arm_i8mm_sources": [],
+    "arm_neon_sources": [
+      "csrc/kernels/neon/epilogues__neon.cc",
+      "csrc/kernels/neon/gemm_2x8c16__neon_mlal.cc",
+      "csrc/kernels/neon/gemm_2x8c16__neon_mull.cc"
+    ],
+    "arm_dotprod_sources": [
+      "csrc/kernels/dotprod/gemm_4x16c4__neondot.cc",
+      "csrc/kernels/dotprod/gemv_1x16c4__neondot.cc"
+    ],
+    "arm_i8mm_sources": [
+      "csrc/kernels/i8mm/gemm_4x16c8__neoni8mm.cc"
+    ],
     "isa_arm64_neon_cflags": [
       "-march=armv8-a"
     ],

@@ -1,9 +1,67 @@
 // The ARM kernel paths (AArch64 and ARMv7) and the CPU features each one needs.
+// The tables only name functions: the kernels themselves live in the per-ISA libraries
+// (kernels/neon, kernels/dotprod, kernels/i8mm), compiled with their own -march flags, and are
+// never called unless the feature test below passed.
 #include "kernels/paths.h"
+
+#if defined(__aarch64__)
+#include "kernels/dotprod/dotprod_kernels.h"
+#include "kernels/i8mm/i8mm_kernels.h"
+#include "kernels/neon/neon_kernels.h"
+#endif
 
 namespace ei8 {
 
-#if defined(__aarch64__) || defined(__arm__)
+#if defined(__aarch64__)
+
+namespace {
+
+const Epilogues kNeonEpilogues = {neon::correct, neon::requant_float, neon::requant_fixed, neon::dequant_accumulate};
+
+// ARMv8.0: widening multiply-accumulate. Narrow weights (no -128) take two products per int16
+// lane (SMLAL2); any weights one (SMULL2), see kernels/neon/gemm_c16.h. M = 1 runs the 1-row
+// instance of the same kernels (8 independent accumulators).
+const KernelPath kNeon = {
+    "neon",
+    {"qs8_gemm_2x8c16__neon", 8, 16, AKind::S8,
+     {neon::gemm_2x8c16__neon_mlal, 2}, {neon::gemm_2x8c16__neon_mull, 2}, {nullptr, 0}, {nullptr, 0}},
+    kNeonEpilogues,
+};
+
+// ARMv8.2 dotprod: SDOT, exact for every weight; the (16, 4) layout of the scalar path.
+const KernelPath kDotprod = {
+    "dotprod",
+    {"qs8_gemm_4x16c4__neondot", 16, 4, AKind::S8,
+     {dotprod::gemm_4x16c4__neondot, 4}, {dotprod::gemm_4x16c4__neondot, 4},
+     {dotprod::gemv_1x16c4__neondot, 1}, {dotprod::gemv_1x16c4__neondot, 1}},
+    kNeonEpilogues,
+};
+
+// ARMv8.6 i8mm: SMMLA on 2x8 by 8x2 blocks, exact for every weight.
+const KernelPath kI8mm = {
+    "i8mm",
+    {"qs8_gemm_4x16c8__neoni8mm", 16, 8, AKind::S8,
+     {i8mm::gemm_4x16c8__neoni8mm, 4}, {i8mm::gemm_4x16c8__neoni8mm, 4}, {nullptr, 0}, {nullptr, 0}},
+    kNeonEpilogues,
+};
+
+bool has_neon(const CpuFeatures& f) { return f.neon; }
+bool has_dotprod(const CpuFeatures& f) { return f.neon && f.dotprod; }
+// The i8mm library is compiled with +dotprod too (the compiler may use SDOT there).
+bool has_i8mm(const CpuFeatures& f) { return f.neon && f.dotprod && f.i8mm; }
+
+}  // namespace
+
+const std::vector<BuiltPath>& arm_paths() {
+  static const std::vector<BuiltPath> paths = {
+      {&kNeon, has_neon},
+      {&kDotprod, has_dotprod},
+      {&kI8mm, has_i8mm},
+  };
+  return paths;
+}
+
+#elif defined(__arm__)
 
 const std::vector<BuiltPath>& arm_paths() {
   static const std::vector<BuiltPath> paths = {};

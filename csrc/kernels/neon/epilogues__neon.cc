@@ -1,0 +1,110 @@
+// Row epilogues with AArch64 NEON (ARMv8.0), equal bit for bit to kernels/scalar, which they call
+// for the last nc % 8 (or nc % 4) columns. Each vector step is the scalar formula of
+// ref/scalar_math.h, instruction for instruction; the comments say why each one is exact.
+#include <arm_neon.h>
+
+#include "kernels/neon/neon_kernels.h"
+#include "kernels/scalar/scalar_kernels.h"
+
+namespace ei8 {
+namespace neon {
+
+// Wrapping int32 arithmetic, as ref::wrap_add / wrap_mul: NEON integer lanes wrap modulo 2^32.
+void correct(int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum,
+             int32_t za, const int32_t* bias) {
+  const int32x4_t vza = vdupq_n_s32(za), vrs = vdupq_n_s32(row_sum);
+  size_t j = 0;
+  for (; j + 4 <= nc; j += 4) {
+    int32x4_t v = vmlaq_s32(vld1q_s32(d + j), vld1q_s32(ck + j), vza);
+    if (zb) v = vmlsq_s32(v, vld1q_s32(zb + j), vrs);
+    if (bias) v = vaddq_s32(v, vld1q_s32(bias + j));
+    vst1q_s32(d + j, v);
+  }
+  if (j < nc) scalar::correct(d + j, nc - j, zb ? zb + j : nullptr, ck + j, row_sum, za, bias ? bias + j : nullptr);
+}
+
+// Eight int32 results (already inside the output range) to bytes: the truncating narrows keep
+// the low 8 bits, as static_cast<int8_t / uint8_t> does.
+static inline void store8(void* out, size_t j, int32x4_t lo4, int32x4_t hi4) {
+  const int8x8_t b = vmovn_s16(vcombine_s16(vmovn_s32(lo4), vmovn_s32(hi4)));
+  vst1_s8(static_cast<int8_t*>(out) + j, b);
+}
+
+// ref::requantize_float: round_clamp(fl32(fl32(acc) * mult), lo - zy, hi - zy) + zy.
+//  SCVTF rounds to nearest even like static_cast<float>; FMUL is one rounded product (no FMA:
+//  -ffp-contract=off); FCVTNS is round-half-even with saturation, like nearbyint within range.
+//  round_clamp returns lo' when !(v >= lo') (NaN included), else min(RNE(v), hi') — which is what
+//  the select below computes, so no assumption about lo' <= hi' or a finite v is needed.
+static inline int32x4_t requant_float4(int32x4_t acc, float32x4_t mult, float32x4_t lo_f,
+                                       int32x4_t lo_i, int32x4_t hi_i, int32x4_t zy) {
+  const float32x4_t v = vmulq_f32(vcvtq_f32_s32(acc), mult);
+  const int32x4_t r = vminq_s32(vcvtnq_s32_f32(v), hi_i);
+  const uint32x4_t below = vmvnq_u32(vcgeq_f32(v, lo_f));
+  return vaddq_s32(vbslq_s32(below, lo_i, r), zy);
+}
+
+void requant_float(const int32_t* acc, size_t nc, const float* mult, int32_t zy, int32_t lo,
+                   int32_t hi, int out_u8, void* out) {
+  const int32_t lo_m = lo - zy, hi_m = hi - zy;
+  const float32x4_t lo_f = vdupq_n_f32(static_cast<float>(lo_m));
+  const int32x4_t lo_i = vdupq_n_s32(lo_m), hi_i = vdupq_n_s32(hi_m), vzy = vdupq_n_s32(zy);
+  size_t j = 0;
+  for (; j + 8 <= nc; j += 8) {
+    const int32x4_t y0 = requant_float4(vld1q_s32(acc + j), vld1q_f32(mult + j), lo_f, lo_i, hi_i, vzy);
+    const int32x4_t y1 = requant_float4(vld1q_s32(acc + j + 4), vld1q_f32(mult + j + 4), lo_f, lo_i, hi_i, vzy);
+    store8(out, j, y0, y1);
+  }
+  if (j < nc) {
+    void* tail = static_cast<uint8_t*>(out) + j;
+    scalar::requant_float(acc + j, nc - j, mult + j, zy, lo, hi, out_u8, tail);
+  }
+}
+
+// ref::requantize_fixedpoint: TFLite's MultiplyByQuantizedMultiplier, then + zy and the clamp.
+//  x << left: SSHL by a non-negative per-lane count wraps like the uint32 shift of the reference.
+//  SaturatingRoundingDoublingHighMul == SQRDMULH for every input: both are floor((a*b + 2^30) / 2^31)
+//    (gemmlowp's nudge 1 - 2^30 with truncating division equals that floor for negative products,
+//    ties included), saturating only at a == b == INT32_MIN.
+//  RoundingDivideByPOT (ties away from zero) == SRSHL by -e (ties up) after subtracting 1 from
+//    negative x (gemmlowp's fixup; SQADD keeps INT32_MIN, whose remainder is 0 either way).
+//  + zy saturating, then v < lo ? lo : min(v, hi): the int64 sum and clamp of the reference.
+static inline int32x4_t requant_fixed4(int32x4_t x, int32x4_t mult, int32x4_t shift, int32x4_t zy,
+                                       int32x4_t lo, int32x4_t hi) {
+  const int32x4_t zero = vdupq_n_s32(0);
+  const int32x4_t right = vminq_s32(shift, zero);  // -exponent of the division, <= 0
+  x = vshlq_s32(x, vmaxq_s32(shift, zero));
+  x = vqrdmulhq_s32(x, mult);
+  x = vqaddq_s32(x, vshrq_n_s32(vandq_s32(x, right), 31));
+  x = vrshlq_s32(x, right);
+  x = vqaddq_s32(x, zy);
+  return vbslq_s32(vcltq_s32(x, lo), lo, vminq_s32(x, hi));
+}
+
+void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int32_t* shift,
+                   int32_t zy, int32_t lo, int32_t hi, int out_u8, void* out) {
+  const int32x4_t vzy = vdupq_n_s32(zy), vlo = vdupq_n_s32(lo), vhi = vdupq_n_s32(hi);
+  size_t j = 0;
+  for (; j + 8 <= nc; j += 8) {
+    const int32x4_t y0 = requant_fixed4(vld1q_s32(acc + j), vld1q_s32(mult + j), vld1q_s32(shift + j), vzy, vlo, vhi);
+    const int32x4_t y1 = requant_fixed4(vld1q_s32(acc + j + 4), vld1q_s32(mult + j + 4), vld1q_s32(shift + j + 4), vzy, vlo, vhi);
+    store8(out, j, y0, y1);
+  }
+  if (j < nc) {
+    void* tail = static_cast<uint8_t*>(out) + j;
+    scalar::requant_fixed(acc + j, nc - j, mult + j, shift + j, zy, lo, hi, out_u8, tail);
+  }
+}
+
+// ref::dequant_term: y += fl32(fl32(acc) * fl32(sa * sb)), each product rounded (no FMA).
+void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb, float* y) {
+  size_t j = 0;
+  for (; j + 4 <= nc; j += 4) {
+    const float32x4_t mult = vmulq_n_f32(vld1q_f32(sb + j), sa);
+    const float32x4_t term = vmulq_f32(vcvtq_f32_s32(vld1q_s32(acc + j)), mult);
+    vst1q_f32(y + j, vaddq_f32(vld1q_f32(y + j), term));
+  }
+  if (j < nc) scalar::dequant_accumulate(acc + j, nc - j, sa, sb + j, y + j);
+}
+
+}  // namespace neon
+}  // namespace ei8

@@ -1,0 +1,27 @@
+// AArch64 Advanced SIMD (ARMv8.0) kernels: every arm64 CPU has them (Cortex-A53/A72: Raspberry
+// Pi 3/4). Compiled with -march=armv8-a in their own library (sources-arm.gypi: arm_neon_sources).
+// The epilogues here are shared by the dotprod and i8mm paths: they use ARMv8.0 instructions only.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ei8 {
+namespace neon {
+
+// Tiled layout (nr=8, kr=16); see gemm_2x8c16__neon_mlal.cc.
+void gemm_2x8c16__neon_mlal(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
+void gemm_2x8c16__neon_mull(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
+
+// The Epilogues of core/kernel_table.h, equal bit for bit to kernels/scalar (which they call for
+// column tails shorter than a vector).
+void correct(int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum,
+             int32_t za, const int32_t* bias);
+void requant_float(const int32_t* acc, size_t nc, const float* mult, int32_t zy, int32_t lo,
+                   int32_t hi, int out_u8, void* out);
+void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int32_t* shift,
+                   int32_t zy, int32_t lo, int32_t hi, int out_u8, void* out);
+void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb, float* y);
+
+}  // namespace neon
+}  // namespace ei8
