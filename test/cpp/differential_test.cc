@@ -27,9 +27,10 @@ static Problem variant(size_t m, size_t n, size_t k, uint64_t seed) {
   p.b_dtype = r.chance(70) ? EI8_INT8 : EI8_UINT8;
   p.layout = r.chance(50) ? EI8_LAYOUT_KN : EI8_LAYOUT_NK;
   const int f = r.range(0, 9);
-  p.fill = f < 2 ? Fill::Extremes : (f < 5 ? Fill::NarrowRandom : Fill::Random);
+  p.fill = f < 2 ? Fill::Extremes : (f < 3 ? Fill::NarrowExtremes : (f < 5 ? Fill::NarrowRandom : Fill::Random));
   p.za_mode = r.range(0, 3);
   p.zb_mode = r.range(0, 2);
+  p.row_pad = r.chance(25) ? static_cast<size_t>(r.range(1, 7)) : 0;
   p.threads = r.chance(25) ? 2 : 1;
   return p;
 }
@@ -61,21 +62,24 @@ TEST(deep_k_and_large_shapes) {
 }
 
 TEST(extremes_every_dtype_pair_and_zero_point) {
-  // -128 (or 0/255) in both operands with every zero-point extreme: the AVX2 int16 trap.
+  // -128 (or 0/255) in both operands with every zero-point extreme: the AVX2 int16 trap. Then the
+  // same with weights at -127/127 only, the worst case of kernels that add two products in int16
+  // when the weights are narrow (the NEON SMLAL kernel).
   for (const std::string& isa : simd_paths())
-    for (ei8_dtype ad : {EI8_INT8, EI8_UINT8})
-      for (ei8_dtype bd : {EI8_INT8, EI8_UINT8})
-        for (int za = 0; za < 3; ++za)
-          for (int zb = 0; zb < 3; ++zb)
-            for (size_t k : {64, 1000, 4100}) {
-              Problem p = variant(5, 33, k, 4);
-              p.a_dtype = ad;
-              p.b_dtype = bd;
-              p.za_mode = za;
-              p.zb_mode = zb;
-              p.fill = Fill::Extremes;
-              tester::run_problem(isa.c_str(), p);
-            }
+    for (Fill fill : {Fill::Extremes, Fill::NarrowExtremes})
+      for (ei8_dtype ad : {EI8_INT8, EI8_UINT8})
+        for (ei8_dtype bd : {EI8_INT8, EI8_UINT8})
+          for (int za = 0; za < 3; ++za)
+            for (int zb = 0; zb < 3; ++zb)
+              for (size_t k : {64, 1000, 4100}) {
+                Problem p = variant(5, 33, k, 4);
+                p.a_dtype = ad;
+                p.b_dtype = bd;
+                p.za_mode = za;
+                p.zb_mode = zb;
+                p.fill = fill;
+                tester::run_problem(isa.c_str(), p);
+              }
 }
 
 TEST(grouped_weights) {

@@ -28,7 +28,10 @@ struct Rng {
   bool chance(int percent) { return range(0, 99) < percent; }
 };
 
-enum class Fill { Random, Extremes, NarrowRandom };
+// NarrowRandom / NarrowExtremes: weights never at the type minimum ("narrow" weights, which some
+// kernels multiply two at a time into int16: NarrowExtremes is their worst case, A at both ends of
+// its range against weights at -127 / 127).
+enum class Fill { Random, Extremes, NarrowRandom, NarrowExtremes };
 
 struct Problem {
   size_t m = 1, n = 1, k = 1, group_size = 0;
@@ -37,14 +40,15 @@ struct Problem {
   Fill fill = Fill::Random;
   int za_mode = 0;       // 0: zero, 1: type min, 2: type max, 3: random
   int zb_mode = 0;       // 0: zero per tensor, 1: extreme per tensor, 2: random per column (groups)
+  size_t row_pad = 0;    // A's row stride is k + row_pad (rows then start at any alignment)
   size_t threads = 1;
   uint64_t seed = 1;
 
   std::string describe() const {
     char buf[200];
-    std::snprintf(buf, sizeof(buf), "m=%zu n=%zu k=%zu g=%zu a=%s b=%s layout=%s fill=%d za=%d zb=%d threads=%zu",
+    std::snprintf(buf, sizeof(buf), "m=%zu n=%zu k=%zu g=%zu a=%s b=%s layout=%s fill=%d za=%d zb=%d pad=%zu threads=%zu",
                   m, n, k, group_size, a_dtype == EI8_INT8 ? "s8" : "u8", b_dtype == EI8_INT8 ? "s8" : "u8",
-                  layout == EI8_LAYOUT_KN ? "kn" : "nk", int(fill), za_mode, zb_mode, threads);
+                  layout == EI8_LAYOUT_KN ? "kn" : "nk", int(fill), za_mode, zb_mode, row_pad, threads);
     return buf;
   }
 };
@@ -68,6 +72,8 @@ inline void fill_bytes(Rng& r, std::vector<uint8_t>& v, ei8_dtype dt, Fill fill)
     int32_t val;
     if (fill == Fill::Extremes)
       val = r.chance(50) ? lo : hi;
+    else if (fill == Fill::NarrowExtremes)
+      val = r.chance(50) ? lo + 1 : hi;
     else if (fill == Fill::NarrowRandom)
       val = r.range(lo + 1, hi);  // never the type minimum: "narrow" weights
     else
@@ -80,8 +86,10 @@ inline void fill_bytes(Rng& r, std::vector<uint8_t>& v, ei8_dtype dt, Fill fill)
 inline bool run_problem(const char* isa, const Problem& p) {
   Rng r(p.seed);
   const size_t groups = p.group_size ? (p.k + p.group_size - 1) / p.group_size : 1;
-  std::vector<uint8_t> a(p.m * p.k), b(p.k * p.n);
-  fill_bytes(r, a, p.a_dtype, p.fill == Fill::NarrowRandom ? Fill::Random : p.fill);
+  const size_t lda = p.k + p.row_pad;
+  std::vector<uint8_t> a(p.m * lda), b(p.k * p.n);
+  const Fill a_fill = p.fill == Fill::NarrowRandom ? Fill::Random : (p.fill == Fill::NarrowExtremes ? Fill::Extremes : p.fill);
+  fill_bytes(r, a, p.a_dtype, a_fill);
   fill_bytes(r, b, p.b_dtype, p.fill);
   const int32_t za = pick_zero_point(r, p.a_dtype, p.za_mode);
   const size_t n_params = p.group_size ? groups * p.n : (p.zb_mode == 2 ? p.n : 1);
@@ -106,7 +114,7 @@ inline bool run_problem(const char* isa, const Problem& p) {
     return false;
   }
   ei8_set_threads(p.threads);
-  const ei8_activations act{a.data(), p.a_dtype, p.m, p.k, p.k, &za, 1};
+  const ei8_activations act{a.data(), p.a_dtype, p.m, p.k, lda, &za, 1};
   const size_t mn = p.m * p.n;
   bool ok = true;
   // Both outputs start as the same sentinel with a guard zone after them: a write past the end

@@ -1,0 +1,168 @@
+// Every SIMD path's epilogues against the scalar ones (kernels/scalar, built from ref/scalar_math.h),
+// bit for bit, on inputs the matmul grid rarely produces: exact rounding ties of
+// SaturatingRoundingDoublingHighMul and RoundingDivideByPOT, int32 extremes, every shift TFLite's
+// QuantizeMultiplier can return, float products that overflow, denormals and .5 ties, and every
+// column count around the vector widths (tails). Paths this CPU cannot run are skipped (printed).
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "check.h"
+#include "dispatch/registry.h"
+#include "gemm_tester.h"
+#include "kernels/scalar/scalar_kernels.h"
+
+using ei8::Epilogues;
+
+namespace {
+
+constexpr int32_t kMin = std::numeric_limits<int32_t>::min(), kMax = std::numeric_limits<int32_t>::max();
+constexpr size_t kGuard = 16;
+
+std::vector<const ei8::KernelPath*> simd_paths() {
+  std::vector<const ei8::KernelPath*> out;
+  for (const ei8::IsaEntry& e : ei8::available_isas())
+    if (e.path && e.path != &ei8::scalar::kPath) out.push_back(e.path);
+  return out;
+}
+
+// Accumulators worth trying: extremes, powers of two and their neighbours, small values, random.
+std::vector<int32_t> special_accs(tester::Rng& r) {
+  std::vector<int32_t> v = {kMin, kMin + 1, kMin + 2, -1, 0, 1, 2, kMax - 1, kMax};
+  for (int e = 0; e < 31; ++e) {
+    const int32_t p = static_cast<int32_t>(1u << e);
+    for (int32_t d : {-1, 0, 1}) {
+      v.push_back(p + d);
+      v.push_back(-p + d);
+    }
+  }
+  for (int i = 0; i < 64; ++i) v.push_back(static_cast<int32_t>(r.next()));
+  for (int i = 0; i < 64; ++i) v.push_back(r.range(-300000, 300000));
+  return v;
+}
+
+// Runs fn(out_bytes) for the path and for scalar on identical inputs; compares nc results and a guard.
+template <class Fn>
+void compare(const char* isa, const char* what, size_t bytes, Fn&& fn, const std::string& detail) {
+  std::vector<uint8_t> got(bytes + kGuard, 0xAB), want(bytes + kGuard, 0xAB);
+  fn(true, got.data());
+  fn(false, want.data());
+  check::record(got == want, __FILE__, __LINE__, std::string(isa) + " " + what + " differs from scalar: " + detail);
+}
+
+void test_requant_fixed(const ei8::KernelPath& path, tester::Rng& r) {
+  const Epilogues& e = path.epilogues;
+  std::vector<int32_t> accs = special_accs(r);
+  // Multipliers from QuantizeMultiplier: 0 or [2^30, 2^31 - 1]; 2^30 is 0.5, which with an odd
+  // accumulator makes an exact SRDHM tie (negative ties are where SQRDMULH-like code goes wrong).
+  const int32_t mults[] = {0, 1 << 30, (1 << 30) + 1, kMax, kMax - 1, 1518500250, 1431655765};
+  for (int shift = -31; shift <= 30; ++shift) {
+    // Accumulators whose SRDHM by 2^30 is y = q * 2^e + 2^(e-1) + {-1, 0, 1}: RoundingDivideByPOT ties.
+    std::vector<int32_t> xs = accs;
+    const int ex = shift < 0 ? -shift : 0;
+    if (ex > 0 && ex < 30) {
+      for (int64_t q = -3; q <= 3; ++q)
+        for (int64_t d = -1; d <= 1; ++d) {
+          const int64_t y = q * (int64_t(1) << ex) + (int64_t(1) << (ex - 1)) + d;
+          if (2 * y >= kMin && 2 * y <= kMax) xs.push_back(static_cast<int32_t>(2 * y));
+        }
+    }
+    for (int32_t m0 : mults) {
+      const size_t nc = xs.size();
+      std::vector<int32_t> mult(nc), sh(nc, shift);
+      for (size_t j = 0; j < nc; ++j) mult[j] = j % 3 == 0 ? m0 : (r.chance(50) ? m0 : (1 << 30) + r.range(0, (1 << 30) - 1));
+      for (int out_u8 = 0; out_u8 < 2; ++out_u8) {
+        const int32_t tlo = out_u8 ? 0 : -128, thi = out_u8 ? 255 : 127;
+        const int32_t zy = r.chance(30) ? (r.chance(50) ? tlo : thi) : r.range(tlo, thi);
+        const int32_t lo = r.chance(70) ? tlo : r.range(tlo, (tlo + thi) / 2);
+        const int32_t hi = r.chance(70) ? thi : r.range((tlo + thi) / 2 + 1, thi);
+        compare(path.isa, "requant_fixed", nc, [&](bool simd, uint8_t* out) {
+          (simd ? e.requant_fixed : ei8::scalar::requant_fixed)(xs.data(), nc, mult.data(), sh.data(), zy, lo, hi, out_u8, out);
+        }, "shift " + std::to_string(shift) + " mult " + std::to_string(m0));
+      }
+    }
+  }
+}
+
+void test_requant_float(const ei8::KernelPath& path, tester::Rng& r) {
+  const Epilogues& e = path.epilogues;
+  const std::vector<int32_t> accs = special_accs(r);
+  const size_t nc = accs.size();
+  // Finite, non-negative multipliers (fl32(fl32(sa * sb) / sy) with positive scales): halves for
+  // round-half-even ties, huge ones whose products overflow to +-inf, denormals, 0.
+  const float mults[] = {0.5f, 0.25f, 1.0f, 1.5f, 3e38f, 1e30f, 1e-3f, 1e-10f, 1e-40f, 0.0f,
+                         std::numeric_limits<float>::max(), std::numeric_limits<float>::denorm_min()};
+  for (float m0 : mults) {
+    std::vector<float> mult(nc);
+    for (size_t j = 0; j < nc; ++j) mult[j] = j % 2 ? m0 : std::ldexp(static_cast<float>(r.range(1, 1 << 20)), r.range(-60, 10));
+    for (int out_u8 = 0; out_u8 < 2; ++out_u8) {
+      const int32_t tlo = out_u8 ? 0 : -128, thi = out_u8 ? 255 : 127;
+      const int32_t zy = r.chance(30) ? (r.chance(50) ? tlo : thi) : r.range(tlo, thi);
+      const int32_t lo = r.chance(70) ? tlo : r.range(tlo, (tlo + thi) / 2);
+      const int32_t hi = r.chance(70) ? thi : r.range((tlo + thi) / 2 + 1, thi);
+      compare(path.isa, "requant_float", nc, [&](bool simd, uint8_t* out) {
+        (simd ? e.requant_float : ei8::scalar::requant_float)(accs.data(), nc, mult.data(), zy, lo, hi, out_u8, out);
+      }, "mult " + std::to_string(m0));
+    }
+  }
+}
+
+void test_dequant_and_correct(const ei8::KernelPath& path, tester::Rng& r) {
+  const Epilogues& e = path.epilogues;
+  const std::vector<int32_t> accs = special_accs(r);
+  for (size_t nc = 1; nc <= 35; ++nc) {
+    for (int rep = 0; rep < 8; ++rep) {
+      std::vector<int32_t> acc(nc), zb(nc), ck(nc), bias(nc);
+      std::vector<float> sb(nc), y0(nc);
+      for (size_t j = 0; j < nc; ++j) {
+        acc[j] = accs[r.range(0, static_cast<int32_t>(accs.size()) - 1)];
+        zb[j] = r.chance(20) ? acc[j] : r.range(-255, 255);
+        ck[j] = static_cast<int32_t>(r.next());
+        bias[j] = static_cast<int32_t>(r.next());
+        sb[j] = rep == 0 ? std::numeric_limits<float>::denorm_min() * r.range(1, 100)
+                         : std::ldexp(1.0f + r.range(0, 1 << 20) / float(1 << 20), r.range(-40, 20));
+        y0[j] = std::ldexp(static_cast<float>(r.range(-(1 << 23), 1 << 23)), r.range(-30, 30));
+      }
+      const float sa = std::ldexp(1.0f + r.range(0, 1000) / 1000.0f, r.range(-20, 5));
+      const int32_t rs = rep == 1 ? kMin : static_cast<int32_t>(r.next());
+      const int32_t za = rep == 2 ? kMax : r.range(-255, 255);
+      const bool with_zb = rep % 2 == 0, with_bias = rep % 3 != 0;
+      compare(path.isa, "correct", nc * 4, [&](bool simd, uint8_t* out) {
+        std::memcpy(out, acc.data(), nc * 4);
+        (simd ? e.correct : ei8::scalar::correct)(reinterpret_cast<int32_t*>(out), nc, with_zb ? zb.data() : nullptr,
+                                                  ck.data(), rs, za, with_bias ? bias.data() : nullptr);
+      }, "nc " + std::to_string(nc));
+      compare(path.isa, "dequant_accumulate", nc * 4, [&](bool simd, uint8_t* out) {
+        std::memcpy(out, y0.data(), nc * 4);
+        (simd ? e.dequant_accumulate : ei8::scalar::dequant_accumulate)(acc.data(), nc, sa, sb.data(), reinterpret_cast<float*>(out));
+      }, "nc " + std::to_string(nc));
+      // Short rows through the requantizers too: every tail length.
+      std::vector<int32_t> mult(nc, (1 << 30) + r.range(0, (1 << 30) - 1)), sh(nc, r.range(-31, 30));
+      std::vector<float> multf(nc, std::ldexp(1.0f, r.range(-20, 0)));
+      compare(path.isa, "requant_fixed tail", nc, [&](bool simd, uint8_t* out) {
+        (simd ? e.requant_fixed : ei8::scalar::requant_fixed)(acc.data(), nc, mult.data(), sh.data(), 3, -128, 127, 0, out);
+      }, "nc " + std::to_string(nc));
+      compare(path.isa, "requant_float tail", nc, [&](bool simd, uint8_t* out) {
+        (simd ? e.requant_float : ei8::scalar::requant_float)(acc.data(), nc, multf.data(), 200, 0, 255, 1, out);
+      }, "nc " + std::to_string(nc));
+    }
+  }
+}
+
+}  // namespace
+
+TEST(epilogues_of_every_path_equal_scalar) {
+  const auto paths = simd_paths();
+  for (const ei8::KernelPath* p : paths) {
+    tester::Rng r(12345);
+    test_requant_fixed(*p, r);
+    test_requant_float(*p, r);
+    test_dequant_and_correct(*p, r);
+    std::printf("epilogues of %s checked\n", p->isa);
+  }
+  if (paths.empty()) std::printf("no SIMD path on this CPU: nothing to compare (skipped)\n");
+}
+
+TEST_MAIN()
