@@ -63,6 +63,14 @@
           }
         ],
         [
+          "OS=='linux' and (target_arch=='arm64' or target_arch=='arm')",
+          {
+            "ldflags": [
+              "<@(arm_linux_ldflags)"
+            ]
+          }
+        ],
+        [
           "target_arch=='x64'",
           {
             "dependencies": [

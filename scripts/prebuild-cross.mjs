@@ -112,7 +112,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const report = linkReport(file, triple);
     console.log(`\nwrote ${path.relative(root, file)} (${fs.statSync(file).size} bytes)`);
     console.log(`NEEDED: ${report.needed.join(' ')}`);
-    console.log(`highest GLIBC_ version required: ${report.highest} (${report.highestSymbols.join(', ')})`);
+    console.log(`highest GLIBC_ version required: ${report.highest} (${report.highestSymbols.length} symbols, e.g. ${report.highestSymbols.slice(0, 5).join(', ')})`);
     const dynamicRuntime = report.needed.filter((n) => /libstdc\+\+|libgcc_s/.test(n));
     if (dynamicRuntime.length) {
       console.error(`error: links ${dynamicRuntime.join(', ')} dynamically (expected -static-libstdc++ -static-libgcc)`);
