@@ -12,14 +12,18 @@
     "arm_neon_sources": [
       "csrc/kernels/neon/epilogues__neon.cc",
       "csrc/kernels/neon/gemm_2x8c16__neon_mlal.cc",
-      "csrc/kernels/neon/gemm_2x8c16__neon_mull.cc"
+      "csrc/kernels/neon/gemm_2x8c16__neon_mull.cc",
+      "csrc/kernels/neon/peak__neon.cc",
+      "csrc/kernels/neon/quantize__neon.cc"
     ],
     "arm_dotprod_sources": [
       "csrc/kernels/dotprod/gemm_4x16c4__neondot.cc",
-      "csrc/kernels/dotprod/gemv_1x16c4__neondot.cc"
+      "csrc/kernels/dotprod/gemv_1x16c4__neondot.cc",
+      "csrc/kernels/dotprod/peak__neondot.cc"
     ],
     "arm_i8mm_sources": [
-      "csrc/kernels/i8mm/gemm_4x16c8__neoni8mm.cc"
+      "csrc/kernels/i8mm/gemm_4x16c8__neoni8mm.cc",
+      "csrc/kernels/i8mm/peak__neoni8mm.cc"
     ],
     "arm_linux_ldflags": [
       "-Wl,--wrap=pthread_create",

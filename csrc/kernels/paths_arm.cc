@@ -16,7 +16,9 @@ namespace ei8 {
 
 namespace {
 
+// ARMv8.0 instructions only: shared by every AArch64 path.
 const Epilogues kNeonEpilogues = {neon::correct, neon::requant_float, neon::requant_fixed, neon::dequant_accumulate};
+const DynamicQuantKernels kNeonDynamicQuant = {neon::minmax, neon::quantize_u8};
 
 // ARMv8.0: widening multiply-accumulate. Narrow weights (no -128) take two products per int16
 // lane (SMLAL2); any weights one (SMULL2), see kernels/neon/gemm_c16.h. M = 1 runs the 1-row
@@ -26,6 +28,8 @@ const KernelPath kNeon = {
     {"qs8_gemm_2x8c16__neon", 8, 16, AKind::S8,
      {neon::gemm_2x8c16__neon_mlal, 2}, {neon::gemm_2x8c16__neon_mull, 2}, {nullptr, 0}, {nullptr, 0}},
     kNeonEpilogues,
+    neon::dot_peak,
+    kNeonDynamicQuant,
 };
 
 // ARMv8.2 dotprod: SDOT, exact for every weight; the (16, 4) layout of the scalar path.
@@ -35,6 +39,8 @@ const KernelPath kDotprod = {
      {dotprod::gemm_4x16c4__neondot, 4}, {dotprod::gemm_4x16c4__neondot, 4},
      {dotprod::gemv_1x16c4__neondot, 1}, {dotprod::gemv_1x16c4__neondot, 1}},
     kNeonEpilogues,
+    dotprod::dot_peak,
+    kNeonDynamicQuant,
 };
 
 // ARMv8.6 i8mm: SMMLA on 2x8 by 8x2 blocks, exact for every weight.
@@ -43,6 +49,8 @@ const KernelPath kI8mm = {
     {"qs8_gemm_4x16c8__neoni8mm", 16, 8, AKind::S8,
      {i8mm::gemm_4x16c8__neoni8mm, 4}, {i8mm::gemm_4x16c8__neoni8mm, 4}, {nullptr, 0}, {nullptr, 0}},
     kNeonEpilogues,
+    i8mm::dot_peak,
+    kNeonDynamicQuant,
 };
 
 bool has_neon(const CpuFeatures& f) { return f.neon; }

@@ -150,7 +150,7 @@ export async function runEmulated(target) {
       for (const m of res.out.matchAll(/^path (\S+)\s+calls (\d+)$/gm)) if (Number(m[2]) > 0) perCpu[cpu].ran.add(m[1]);
     });
     jobs.push(async () => {
-      const jsEnv = { ...env, PREBUILDS_ONLY: '1', ESBUILD_BINARY_PATH: esbuild };
+      const jsEnv = { ...env, PREBUILDS_ONLY: '1', ESBUILD_BINARY_PATH: esbuild, EI8_EXPECT_ISA: target.cpus[cpu] };
       const info = await run(target.qemu, ['-L', sysroot, emuNode, '-p',
         "const i = require('node-gyp-build')('.').cpuInfo(); JSON.stringify(i)"], { env: jsEnv });
       try {

@@ -1,8 +1,9 @@
-// Every SIMD path's epilogues against the scalar ones (kernels/scalar, built from ref/scalar_math.h),
-// bit for bit, on inputs the matmul grid rarely produces: exact rounding ties of
-// SaturatingRoundingDoublingHighMul and RoundingDivideByPOT, int32 extremes, every shift TFLite's
-// QuantizeMultiplier can return, float products that overflow, denormals and .5 ties, and every
-// column count around the vector widths (tails). Paths this CPU cannot run are skipped (printed).
+// Every SIMD path's epilogues and dynamic-quantization kernels against the scalar ones
+// (kernels/scalar, built from ref/scalar_math.h), bit for bit, on inputs the matmul grid rarely
+// produces: exact rounding ties of SaturatingRoundingDoublingHighMul and RoundingDivideByPOT, int32
+// extremes, every shift TFLite's QuantizeMultiplier can return, float products and quotients that
+// overflow, denormals and .5 ties, NaN and infinities for minmax, and every length around the
+// vector widths (tails). Paths this CPU cannot run are skipped (printed).
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -151,7 +152,46 @@ void test_dequant_and_correct(const ei8::KernelPath& path, tester::Rng& r) {
   }
 }
 
+void test_dynamic_quant(const ei8::KernelPath& path, tester::Rng& r) {
+  const ei8::DynamicQuantKernels& dq = path.dynamic_quant;
+  if (!dq.minmax) return;  // the portable versions are used
+  for (size_t n = 1; n <= 70; ++n) {
+    for (int rep = 0; rep < 6; ++rep) {
+      // Scales: powers of two (x / s exact, so .5 quotients are real ties), ordinary, tiny (overflow).
+      const float scale = rep == 0 ? std::ldexp(1.0f, r.range(-10, 3))
+                        : rep == 1 ? 1e-38f
+                                   : std::ldexp(1.0f + r.range(0, 1 << 20) / float(1 << 20), r.range(-12, 2));
+      const int32_t zp = rep == 2 ? 0 : (rep == 3 ? 255 : r.range(0, 255));
+      std::vector<float> x(n);
+      for (size_t i = 0; i < n; ++i) {
+        const int kind = r.range(0, 9);
+        if (kind == 0) x[i] = (static_cast<float>(r.range(-300, 300)) + 0.5f) * scale;  // ties
+        else if (kind == 1) x[i] = r.chance(50) ? 3e38f : -3e38f;
+        else if (kind == 2) x[i] = std::numeric_limits<float>::denorm_min() * r.range(-50, 50);
+        else if (kind == 3) x[i] = r.chance(50) ? -0.0f : 0.0f;
+        else x[i] = std::ldexp(static_cast<float>(r.range(-(1 << 23), 1 << 23)), r.range(-30, 0));
+      }
+      compare(path.isa, "quantize_u8", n, [&](bool simd, uint8_t* out) {
+        (simd ? dq.quantize_u8 : ei8::scalar::quantize_u8)(x.data(), n, scale, zp, out);
+      }, "n " + std::to_string(n) + " scale " + std::to_string(scale) + " zp " + std::to_string(zp));
+      // minmax: equal values (a zero's sign may differ), and false for NaN / +-inf anywhere.
+      if (rep >= 3) x[r.range(0, static_cast<int32_t>(n) - 1)] = rep == 3 ? NAN : (rep == 4 ? INFINITY : -INFINITY);
+      float l1 = 0, h1 = 0, l2 = 0, h2 = 0;
+      const bool ok1 = dq.minmax(x.data(), n, &l1, &h1), ok2 = ei8::scalar::minmax(x.data(), n, &l2, &h2);
+      check::record(ok1 == ok2 && (!ok1 || (l1 == l2 && h1 == h2)), __FILE__, __LINE__,
+                    std::string(path.isa) + " minmax differs from scalar: n " + std::to_string(n) + " rep " + std::to_string(rep));
+    }
+  }
+}
+
 }  // namespace
+
+TEST(dynamic_quant_of_every_path_equals_scalar) {
+  for (const ei8::KernelPath* p : simd_paths()) {
+    tester::Rng r(777);
+    test_dynamic_quant(*p, r);
+  }
+}
 
 TEST(epilogues_of_every_path_equal_scalar) {
   const auto paths = simd_paths();

@@ -13,5 +13,8 @@ namespace dotprod {
 void gemm_4x16c4__neondot(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
 void gemv_1x16c4__neondot(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
 
+// Roofline probe (KernelPath::dot_peak): SDOT chains; returns the MACs done.
+uint64_t dot_peak(uint64_t iterations);
+
 }  // namespace dotprod
 }  // namespace ei8

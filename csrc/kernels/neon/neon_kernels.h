@@ -23,5 +23,12 @@ void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int
                    int32_t zy, int32_t lo, int32_t hi, int out_u8, void* out);
 void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb, float* y);
 
+// DynamicQuantKernels (matmulF32), equal to kernels/scalar's.
+bool minmax(const float* x, size_t n, float* lo, float* hi);
+void quantize_u8(const float* x, size_t n, float scale, int32_t zero_point, uint8_t* q);
+
+// Roofline probe (KernelPath::dot_peak): SMULL + SMLAL2 + SADALP chains; returns the MACs done.
+uint64_t dot_peak(uint64_t iterations);
+
 }  // namespace neon
 }  // namespace ei8
