@@ -12,6 +12,13 @@
 
 #include "kernels/dotprod/dotprod_kernels.h"
 
+// GCC's first scheduling pass hoists the 16 weight loads of a 16-k step above the SDOTs and then
+// spills (16 accumulators + 4 rows of A + 16 weights > 32 registers); in source order the step
+// needs 24 registers. The pass after register allocation still schedules within that order.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-schedule-insns")
+#endif
+
 namespace ei8 {
 namespace dotprod {
 namespace {

@@ -14,6 +14,13 @@
 
 #include <arm_neon.h>
 
+// GCC's first scheduling pass hoists all eight weight loads of a block above the multiplies, which
+// with 16 accumulators runs out of the 32 vector registers (spills, moves). The source order below
+// is already the intended schedule; the pass after register allocation still reorders within it.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-schedule-insns")
+#endif
+
 #include <cstddef>
 #include <cstdint>
 
@@ -36,15 +43,15 @@ inline void gemm(size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, 
     for (size_t i = 0; i < MR; ++i) va[i] = vld1q_s8(ar[i] + k);
     for (size_t j = 0; j < kNr; ++j) {
       const int8x16_t vw = vld1q_s8(w + j * kKr);
-      for (size_t i = 0; i < MR; ++i) {
-        int16x8_t p = vmull_s8(vget_low_s8(va[i]), vget_low_s8(vw));
-        if (kNarrow) {
-          p = vmlal_high_s8(p, va[i], vw);
-        } else {
-          acc[i][j] = vpadalq_s16(acc[i][j], vmull_high_s8(va[i], vw));
-        }
-        acc[i][j] = vpadalq_s16(acc[i][j], p);
+      int16x8_t lo[MR], hi[MR];
+      for (size_t i = 0; i < MR; ++i) lo[i] = vmull_s8(vget_low_s8(va[i]), vget_low_s8(vw));
+      if (kNarrow) {
+        for (size_t i = 0; i < MR; ++i) lo[i] = vmlal_high_s8(lo[i], va[i], vw);
+      } else {
+        for (size_t i = 0; i < MR; ++i) hi[i] = vmull_high_s8(va[i], vw);
+        for (size_t i = 0; i < MR; ++i) acc[i][j] = vpadalq_s16(acc[i][j], hi[i]);
       }
+      for (size_t i = 0; i < MR; ++i) acc[i][j] = vpadalq_s16(acc[i][j], lo[i]);
     }
   }
   for (size_t i = 0; i < MR; ++i) {
