@@ -55,6 +55,40 @@ async function pool(jobs, limit) {
   return results;
 }
 
+async function checkPackage(target, emuNode, sysroot, prebuild) {
+  const results = [];
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `edge-int8-${target.name}-`));
+  try {
+    const pack = await run('npm', ['pack', '--silent', '--pack-destination', work]);
+    const tarball = pack.status === 0 ? path.join(work, pack.out.trim().split('\n').pop()) : null;
+    if (!tarball || !fs.existsSync(tarball)) return [[false, `npm pack: ${pack.out.slice(-1000)}`]];
+    const list = spawnSync('tar', ['tzf', tarball], { encoding: 'utf8' }).stdout ?? '';
+    const entry = `package/${path.relative(root, prebuild)}`;
+    results.push([list.split('\n').includes(entry), `the npm package contains ${entry}`]);
+    const app = path.join(work, 'app');
+    fs.mkdirSync(app);
+    fs.writeFileSync(path.join(app, 'package.json'), '{"name":"app","private":true}\n');
+    const inst = await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: app });
+    results.push([inst.status === 0, `npm install of the packed tarball${inst.status === 0 ? '' : `: ${inst.out.slice(-1000)}`}`]);
+    if (inst.status !== 0) return results;
+    const probe = [
+      "const e = require('edge-int8');",
+      "const b = e.packWeights({ data: new Int8Array([1, -2, 3, -128, 127, 5]), shape: [3, 2], quant: { dtype: 'int8', scale: 1, zeroPoint: 0 } });",
+      "const c = e.matmulInt32({ data: new Int8Array([2, -1, 4]), shape: [1, 3], quant: { dtype: 'int8', scale: 1, zeroPoint: 0 } }, b);",
+      "console.log(JSON.stringify({ isa: e.cpuInfo().isa, c: Array.from(c) }));",
+    ].join(' ');
+    const cjs = await run(target.qemu, ['-L', sysroot, emuNode, '-e', probe], { cwd: app, env: { ...process.env, QEMU_CPU: 'max' } });
+    const want = JSON.stringify([2 * 1 + -1 * 3 + 4 * 127, 2 * -2 + -1 * -128 + 4 * 5]);
+    results.push([cjs.status === 0 && cjs.out.includes(`"c":${want}`), `installed package loads in ${target.nodePackage} (CommonJS): ${cjs.out.trim().slice(-300)}`]);
+    const esm = await run(target.qemu, ['-L', sysroot, emuNode, '--input-type=module', '-e',
+      "import { cpuInfo } from 'edge-int8'; console.log('esm', cpuInfo().arch);"], { cwd: app, env: { ...process.env, QEMU_CPU: 'cortex-a53' } });
+    results.push([esm.status === 0 && esm.out.includes(`esm ${target.npmCpu}`), `installed package loads as ESM: ${esm.out.trim().slice(-300)}`]);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  return results;
+}
+
 function has(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
@@ -169,7 +203,15 @@ export async function runEmulated(target) {
   }
   await pool(jobs, 2);
 
-  // 5. Report and gates.
+  // 5. The npm package as users get it: packed with this prebuild inside, installed without
+  //    install scripts (as npm 11, Bun and Deno do by default), loaded by the emulated node (CJS, ESM).
+  const packCheck = await checkPackage(target, emuNode, sysroot, prebuild);
+  for (const [ok, what] of packCheck) {
+    expect(ok, what);
+    if (ok) console.log(`ok   ${what}`);
+  }
+
+  // 6. Report and gates.
   const rows = [];
   const ranAnywhere = new Set();
   for (const cpu of cpus) {
