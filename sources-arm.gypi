@@ -11,6 +11,8 @@
     "arm_amx_sources": [],
     "arm_neon_sources": [
       "csrc/kernels/neon/epilogues__neon.cc",
+      "csrc/kernels/neon/gemm_2x4c16__neon_mlal.cc",
+      "csrc/kernels/neon/gemm_2x4c16__neon_mull.cc",
       "csrc/kernels/neon/gemm_2x8c16__neon_mlal.cc",
       "csrc/kernels/neon/gemm_2x8c16__neon_mull.cc",
       "csrc/kernels/neon/peak__neon.cc",

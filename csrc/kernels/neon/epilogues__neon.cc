@@ -1,5 +1,5 @@
-// Row epilogues with AArch64 NEON (ARMv8.0), equal bit for bit to kernels/scalar, which they call
-// for the last nc % 8 (or nc % 4) columns. Each vector step is the scalar formula of
+// Row epilogues with NEON (AArch64 ARMv8.0; the integer ones also ARMv7), equal bit for bit to
+// kernels/scalar, which they call for the last nc % 8 (or nc % 4) columns. Each vector step is the scalar formula of
 // ref/scalar_math.h, instruction for instruction; the comments say why each one is exact.
 #include <arm_neon.h>
 
@@ -30,6 +30,7 @@ static inline void store8(void* out, size_t j, int32x4_t lo4, int32x4_t hi4) {
   vst1_s8(static_cast<int8_t*>(out) + j, b);
 }
 
+#if defined(__aarch64__)
 // ref::requantize_float: round_clamp(fl32(fl32(acc) * mult), lo - zy, hi - zy) + zy.
 //  SCVTF rounds to nearest even like static_cast<float>; FMUL is one rounded product (no FMA:
 //  -ffp-contract=off); FCVTNS is round-half-even with saturation, like nearbyint within range.
@@ -59,6 +60,8 @@ void requant_float(const int32_t* acc, size_t nc, const float* mult, int32_t zy,
     scalar::requant_float(acc + j, nc - j, mult + j, zy, lo, hi, out_u8, tail);
   }
 }
+
+#endif
 
 // ref::requantize_fixedpoint: TFLite's MultiplyByQuantizedMultiplier, then + zy and the clamp.
 //  x << left: SSHL by a non-negative per-lane count wraps like the uint32 shift of the reference.
@@ -95,6 +98,7 @@ void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int
   }
 }
 
+#if defined(__aarch64__)
 // ref::dequant_term: y += fl32(fl32(acc) * fl32(sa * sb)), each product rounded (no FMA).
 void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb, float* y) {
   size_t j = 0;
@@ -105,6 +109,7 @@ void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb
   }
   if (j < nc) scalar::dequant_accumulate(acc + j, nc - j, sa, sb + j, y + j);
 }
+#endif
 
 }  // namespace neon
 }  // namespace ei8

@@ -1,19 +1,23 @@
-// qs8 GEMM micro-kernel, tile 2x8c16, ARMv8.0 NEON, SMULL + SMLAL2 + SADALP (16 MACs per 3
-// instructions). Exact only for "narrow" weights (no packed weight equals -128): see gemm_c16.h.
+// qs8 GEMM micro-kernel, tile 2x8c16, AArch64 NEON (ARMv8.0): SMULL + SMLAL2 + SADALP (16 MACs per
+// 3 instructions). Exact only for "narrow" weights (no packed weight equals -128): see gemm_c16.h.
 // Reads the tiled (nr=8, kr=16) layout of pack/pack_layout.cc; A as int8.
 // Must equal ref::matmul_i32 after the corrections of core/gemm.cc.
 #include "kernels/neon/gemm_c16.h"
 #include "kernels/neon/neon_kernels.h"
+
+#if defined(__aarch64__)
 
 namespace ei8 {
 namespace neon {
 
 void gemm_2x8c16__neon_mlal(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d) {
   if (mr >= 2)
-    c16::gemm<2, true>(kc, a, a_stride, w, d);
+    c16::gemm<2, 8, true>(kc, a, a_stride, w, d);
   else
-    c16::gemm<1, true>(kc, a, a_stride, w, d);
+    c16::gemm<1, 8, true>(kc, a, a_stride, w, d);
 }
 
 }  // namespace neon
 }  // namespace ei8
+
+#endif

@@ -1,6 +1,8 @@
-// AArch64 Advanced SIMD (ARMv8.0) kernels: every arm64 CPU has them (Cortex-A53/A72: Raspberry
-// Pi 3/4). Compiled with -march=armv8-a in their own library (sources-arm.gypi: arm_neon_sources).
-// The epilogues here are shared by the dotprod and i8mm paths: they use ARMv8.0 instructions only.
+// Advanced SIMD kernels. AArch64 (ARMv8.0): every arm64 CPU has them (Cortex-A53/A72: Raspberry
+// Pi 3/4), compiled with -march=armv8-a; their epilogues and dynamic quantization are shared by the
+// dotprod and i8mm paths. ARMv7 (32-bit Raspberry Pi OS and other armhf systems): the same files
+// compiled with -mfpu=neon (sources-arm.gypi: arm_neon_sources, isa_armv7_neon_cflags); what only
+// AArch64 has is compiled for AArch64 only (marked below).
 #pragma once
 
 #include <cstddef>
@@ -9,12 +11,17 @@
 namespace ei8 {
 namespace neon {
 
-// Tiled layout (nr=8, kr=16); see gemm_2x8c16__neon_mlal.cc.
+// AArch64: tiled layout (nr=8, kr=16); see gemm_c16.h.
 void gemm_2x8c16__neon_mlal(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
 void gemm_2x8c16__neon_mull(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
+// ARMv7: tiled layout (nr=4, kr=16).
+void gemm_2x4c16__neon_mlal(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
+void gemm_2x4c16__neon_mull(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
 
 // The Epilogues of core/kernel_table.h, equal bit for bit to kernels/scalar (which they call for
-// column tails shorter than a vector).
+// column tails shorter than a vector). requant_float and dequant_accumulate: AArch64 only (ARMv7
+// NEON has no round-to-nearest conversion and flushes float denormals to zero, so the scalar
+// versions serve ARMv7).
 void correct(int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum,
              int32_t za, const int32_t* bias);
 void requant_float(const int32_t* acc, size_t nc, const float* mult, int32_t zy, int32_t lo,
@@ -23,11 +30,12 @@ void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int
                    int32_t zy, int32_t lo, int32_t hi, int out_u8, void* out);
 void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb, float* y);
 
-// DynamicQuantKernels (matmulF32), equal to kernels/scalar's.
+// DynamicQuantKernels (matmulF32), equal to kernels/scalar's. AArch64 only (vector FDIV).
 bool minmax(const float* x, size_t n, float* lo, float* hi);
 void quantize_u8(const float* x, size_t n, float scale, int32_t zero_point, uint8_t* q);
 
-// Roofline probe (KernelPath::dot_peak): SMULL + SMLAL2 + SADALP chains; returns the MACs done.
+// Roofline probe (KernelPath::dot_peak): SMULL + SMLAL2 + SADALP chains (VMULL.S8 + VMLAL.S8 +
+// VPADAL.S16 on ARMv7); returns the MACs done.
 uint64_t dot_peak(uint64_t iterations);
 
 }  // namespace neon

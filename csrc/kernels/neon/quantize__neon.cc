@@ -1,5 +1,6 @@
 // Dynamic quantization (matmulF32) with AArch64 NEON on 4 lanes; tails use the portable versions.
-// Shared by the dotprod and i8mm paths (ARMv8.0 instructions only).
+// Shared by the dotprod and i8mm paths (ARMv8.0 instructions only). ARMv7 uses the portable ones
+// (no vector division).
 #include <arm_neon.h>
 
 #include <algorithm>
@@ -7,6 +8,8 @@
 
 #include "kernels/neon/neon_kernels.h"
 #include "kernels/scalar/scalar_kernels.h"
+
+#if defined(__aarch64__)
 
 namespace ei8 {
 namespace neon {
@@ -52,3 +55,5 @@ void quantize_u8(const float* x, size_t n, float scale, int32_t zero_point, uint
 
 }  // namespace neon
 }  // namespace ei8
+
+#endif
