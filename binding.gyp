@@ -63,14 +63,6 @@
           }
         ],
         [
-          "OS=='linux' and (target_arch=='arm64' or target_arch=='arm')",
-          {
-            "ldflags": [
-              "<@(arm_linux_ldflags)"
-            ]
-          }
-        ],
-        [
           "target_arch=='x64'",
           {
             "dependencies": [

@@ -1,8 +1,7 @@
 {
   "variables": {
     "arm_sources": [
-      "csrc/kernels/paths_arm.cc",
-      "csrc/compat/glibc_compat_arm.cc"
+      "csrc/kernels/paths_arm.cc"
     ],
     "arm_napi_sources": [],
     "arm_avx2_sources": [],
@@ -26,21 +25,6 @@
     "arm_i8mm_sources": [
       "csrc/kernels/i8mm/gemm_4x16c8__neoni8mm.cc",
       "csrc/kernels/i8mm/peak__neoni8mm.cc"
-    ],
-    "arm_linux_ldflags": [
-      "-Wl,--wrap=pthread_create",
-      "-Wl,--wrap=pthread_detach",
-      "-Wl,--wrap=pthread_join",
-      "-Wl,--wrap=pthread_key_create",
-      "-Wl,--wrap=__pthread_key_create",
-      "-Wl,--wrap=pthread_key_delete",
-      "-Wl,--wrap=pthread_once",
-      "-Wl,--wrap=pthread_getspecific",
-      "-Wl,--wrap=pthread_setspecific",
-      "-Wl,--wrap=__libc_single_threaded",
-      "-Wl,--wrap=getentropy",
-      "-Wl,--wrap=arc4random",
-      "-Wl,--wrap=_dl_find_object"
     ],
     "isa_arm64_neon_cflags": [
       "-march=armv8-a"

@@ -4,7 +4,9 @@
 // Writes prebuilds/<platform>-<arch>/node.napi.armv<N>.node: the name node-gyp-build matches on
 // that architecture (its armv tag must equal the running CPU's, 8 on arm64) and the one
 // @electron/rebuild looks for (node.napi.armv8.node / node.napi.armv7.node). Then prints the
-// highest GLIBC_ symbol version the file needs, and fails if it links libstdc++/libgcc dynamically.
+// highest GLIBC_ symbol version the file needs and fails above 2.17, or if it links libstdc++
+// dynamically (libstdc++ is static; its references to newer glibc are bound by
+// csrc/napi/glibc_compat.cc; the unwinder is the system's libgcc_s, as for the x64 prebuild).
 //
 // The build runs in a staging folder (.cache/cross-<target>/, sources linked, not copied) so that
 // the host's build/Release is left alone: node-gyp-build prefers build/Release to prebuilds/.
@@ -56,6 +58,18 @@ export function linkReport(file, triple) {
   const needed = [...dynamic.matchAll(/NEEDED\s+(\S+)/g)].map((m) => m[1]);
   const highest = versions.pop() ?? null;
   return { highest, highestSymbols: highest ? needing(highest) : [], needed };
+}
+
+export const MAX_GLIBC = '2.17';
+
+// What makes a prebuild unportable: a glibc symbol version newer than MAX_GLIBC, or libstdc++
+// linked dynamically.
+export function checkPortable(report) {
+  const problems = [];
+  if (!report.highest || report.highest.localeCompare(MAX_GLIBC, undefined, { numeric: true }) > 0)
+    problems.push(`needs GLIBC_${report.highest} (at most ${MAX_GLIBC} wanted)`);
+  if (report.needed.some((n) => /libstdc\+\+/.test(n))) problems.push('links libstdc++ dynamically (expected -static-libstdc++)');
+  return problems;
 }
 
 function stage(dir) {
@@ -113,11 +127,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(`\nwrote ${path.relative(root, file)} (${fs.statSync(file).size} bytes)`);
     console.log(`NEEDED: ${report.needed.join(' ')}`);
     console.log(`highest GLIBC_ version required: ${report.highest} (${report.highestSymbols.length} symbols, e.g. ${report.highestSymbols.slice(0, 5).join(', ')})`);
-    const dynamicRuntime = report.needed.filter((n) => /libstdc\+\+|libgcc_s/.test(n));
-    if (dynamicRuntime.length) {
-      console.error(`error: links ${dynamicRuntime.join(', ')} dynamically (expected -static-libstdc++ -static-libgcc)`);
-      process.exitCode = 1;
-    }
+    const problems = checkPortable(report);
+    for (const p of problems) console.error(`error: ${p}`);
+    if (problems.length) process.exitCode = 1;
   } catch (e) {
     console.error(`error: ${e.message}`);
     process.exitCode = 1;

@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TARGETS, buildPrebuild, linkReport, missingTools, prebuildPath } from '../prebuild-cross.mjs';
+import { TARGETS, buildPrebuild, checkPortable, linkReport, missingTools, prebuildPath } from '../prebuild-cross.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -169,7 +169,8 @@ export async function runEmulated(target) {
   }
   const link = linkReport(prebuild, triple);
   console.log(`prebuild ${path.relative(root, prebuild)}: highest GLIBC_${link.highest}, NEEDED ${link.needed.join(' ')}`);
-  expect(!link.needed.some((n) => /libstdc\+\+|libgcc_s/.test(n)), 'prebuild links libstdc++/libgcc statically');
+  const problems = checkPortable(link);
+  expect(problems.length === 0, `prebuild portability: ${problems.join('; ')}`);
 
   // 4. Every CPU: C++ tests, then the JS suite on the prebuild (PREBUILDS_ONLY keeps node-gyp-build
   //    off the host's build/Release). tsx's esbuild runs as a child process, which qemu-user cannot
