@@ -30,14 +30,33 @@ function counts(output) {
   return null;
 }
 
+// A hung emulated process (a deadlock would show up as one) fails its job after this long instead
+// of stalling the whole run; the job runs in its own process group, which is killed whole.
+const JOB_TIMEOUT_MS = 15 * 60 * 1000;
+
 function run(cmd, args, opts = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: root, ...opts, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, JOB_TIMEOUT_MS);
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { out += d; });
-    child.on('close', (status) => resolve({ status, out }));
-    child.on('error', (e) => resolve({ status: -1, out: `${out}\n${e.message}` }));
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status: timedOut ? `killed after ${JOB_TIMEOUT_MS / 60000} min` : status, out });
+    });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ status: -1, out: `${out}\n${e.message}` });
+    });
   });
 }
 
