@@ -1,6 +1,10 @@
 // Sparse int8 kernels for AArch64 NEON (no dot product): csrc/sparse/arm_sparse_kernels.inc with
 // SMULL / SADDLP / ADDP (products fit int16, pair sums widen to int32: exact for every input).
 // Feeds: sparse/sparse_pack.cc formats. Must equal ref::sparse_matmul_i32.
+// The neon library is also built for 32-bit ARM (-mfpu=neon), where these AArch64 intrinsics do
+// not exist and sparse/sparse_paths.cc registers no NEON sparse kernels.
+#if defined(__aarch64__)
+
 #include <arm_neon.h>
 
 #include <cstring>
@@ -28,3 +32,5 @@ const sparse::SparseKernels kSparse = {"neon", AKind::S8, bsr_rows, 16, nullptr,
 
 }  // namespace neon
 }  // namespace ei8
+
+#endif  // __aarch64__
