@@ -25,6 +25,8 @@ export const ErrorCodes = {
   UNKNOWN_ISA: 'ERR_EDGE_INT8_UNKNOWN_ISA',
   /** Native memory could not be allocated. */
   OUT_OF_MEMORY: 'ERR_EDGE_INT8_OUT_OF_MEMORY',
+  /** An input that must hold values holds none (an empty batch; a calibrator that observed nothing). */
+  EMPTY: 'ERR_EDGE_INT8_EMPTY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
