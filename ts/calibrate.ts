@@ -24,7 +24,7 @@
 import { ErrorCodes, rangeError, typeError } from './errors';
 import { native } from './native';
 import type { QDType, QuantParams } from './types';
-import { checkArray, checkAxis, checkBoolean, checkDType, checkInteger, checkNumber, checkOptions, checkShape, nativeDType } from './validate';
+import { arrayKind, checkArray, checkAxis, checkBoolean, checkDType, checkInteger, checkNumber, checkOptions, checkShape, nativeDType } from './validate';
 
 export type CalibrationMethod = 'minmax' | 'moving-average' | 'percentile' | 'mse' | 'entropy';
 
@@ -39,7 +39,7 @@ export interface CalibratorOptions {
   percentile?: number;
   /** Histogram bins per channel ('percentile', 'mse', 'entropy'): even, in [16, 2^20]; default 2048. */
   bins?: number;
-  /** 'entropy': bins the threshold's histogram is folded into, in [2, bins]; default 128. */
+  /** 'entropy': bins the threshold's histogram is folded into, in [2, bins]; default 128 (or bins if fewer). */
   entropyLevels?: number;
   /** 'mse': clipping ranges tried, in [1, 10000]; default 128. */
   mseSteps?: number;
@@ -271,7 +271,7 @@ class CalibratorImpl implements Calibrator {
     if (!(this.#p > 0 && this.#p <= 100)) throw rangeError(fn, `percentile (${this.#p}) must be in (0, 100]`, ErrorCodes.OUT_OF_RANGE);
     this.#bins = o.bins === undefined ? 2048 : checkInteger(fn, 'bins', o.bins, 16, 2 ** 20);
     if (this.#bins % 2) throw rangeError(fn, `bins (${this.#bins}) must be even`, ErrorCodes.OUT_OF_RANGE);
-    this.#levels = o.entropyLevels === undefined ? 128 : checkInteger(fn, 'entropyLevels', o.entropyLevels, 2, this.#bins);
+    this.#levels = o.entropyLevels === undefined ? Math.min(128, this.#bins) : checkInteger(fn, 'entropyLevels', o.entropyLevels, 2, 2 ** 20);
     if (this.#levels > this.#bins) {
       throw rangeError(fn, `entropyLevels (${this.#levels}) must not exceed bins (${this.#bins})`, ErrorCodes.OUT_OF_RANGE);
     }
@@ -284,8 +284,9 @@ class CalibratorImpl implements Calibrator {
 
   observe(x: Float32Array, shape?: number[]): void {
     const fn = 'observe';
+    // Before checkArray, which (without ArrayBuffer.prototype.detached, Node < 22) takes any empty view for a detached one.
+    if (arrayKind(x) === 'Float32Array' && x.length === 0) throw rangeError(fn, 'x is an empty batch', ErrorCodes.EMPTY);
     checkArray(fn, 'x', x, 'Float32Array');
-    if (x.length === 0) throw rangeError(fn, 'x is an empty batch', ErrorCodes.EMPTY);
     let channels = 1;
     let inner = x.length;
     if (shape !== undefined) {
