@@ -15,7 +15,7 @@
  */
 import { ErrorCodes, rangeError, typeError } from './errors';
 import { native, type Bytes, type NativeDType } from './native';
-import { checkQTensor, makeView, paramCount, type QView } from './qtensor';
+import { checkQTensorHeader, checkTensorParams, makeView, paramCount, type QView } from './qtensor';
 import type { QDType, QTensor, Rounding } from './types';
 import {
   checkArray, checkBoolean, checkBytes, checkDType, checkInteger, checkNoOverlap, checkOptions, checkScale, checkScales,
@@ -625,16 +625,19 @@ interface Activations {
 }
 
 function checkActivations(fn: string, a: unknown, b: CodebookWeights, reduced: number): Activations {
-  const t = checkQTensor(fn, 'a', a);
-  if (t.view.granularity !== 0) throw rangeError(fn, 'a must be quantized per tensor (a.quant.axis must be absent)', ErrorCodes.INVALID_SHAPE);
+  const t = checkQTensorHeader(fn, 'a', a);
+  if (t.quant.axis !== undefined || t.quant.groupSize !== undefined) {
+    throw rangeError(fn, 'a must be quantized per tensor (a.quant.axis must be absent)', ErrorCodes.INVALID_SHAPE);
+  }
+  const p = checkTensorParams(fn, 'a.quant', t.quant.scale, t.quant.zeroPoint, t.dtype);
   const k = t.shape[t.shape.length - 1];
   if (k !== b.k) throw rangeError(fn, `a.shape[${t.shape.length - 1}] (${k}) != b.k (${b.k})`, ErrorCodes.INVALID_SHAPE);
-  const bound = maxExactK(t.dtype, t.zeroPoint[0]);
+  const bound = maxExactK(t.dtype, p.zeroPoint);
   if (reduced > bound) {
     throw rangeError(fn, `k (${reduced}) exceeds ${bound}, the largest K for which the int32 accumulator cannot overflow ` +
-      `with a zero point ${t.zeroPoint[0]} (${t.dtype})`, ErrorCodes.K_TOO_LARGE);
+      `with a zero point ${p.zeroPoint} (${t.dtype})`, ErrorCodes.K_TOO_LARGE);
   }
-  return { data: t.data, dtype: t.dtype, zeroPoint: t.zeroPoint[0], scale: t.scale[0], m: t.count / k, outShape: [...t.shape.slice(0, -1), b.n] };
+  return { data: t.data, dtype: t.dtype, zeroPoint: p.zeroPoint, scale: p.scale, m: t.count / k, outShape: [...t.shape.slice(0, -1), b.n] };
 }
 
 function int32Call(fn: string, a: QTensor, b: CodebookWeights, out: Int32Array | undefined, async: boolean) {
@@ -643,7 +646,7 @@ function int32Call(fn: string, a: QTensor, b: CodebookWeights, out: Int32Array |
   if (int8) return async ? matmulInt32Async(a, int8, out) : matmulInt32(a, int8, out);
   const act = checkActivations(fn, a, w, w.k);
   const dst = out === undefined ? new Int32Array(act.m * w.n) : checkArray(fn, 'out', out, 'Int32Array', act.m * w.n);
-  checkNoOverlap(fn, 'out', dst, [['a.data', act.data]]);
+  checkNoOverlap(fn, dst, 'a.data', act.data);
   return lut.codebookMatmulInt32(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, w.lutHandle(fn)!, dst, async);
 }
 
@@ -699,7 +702,8 @@ function requantCall(fn: string, a: QTensor, b: CodebookWeights, opts: MatmulOpt
   const count = act.m * w.n;
   const dst = o.out === undefined ? (outDtype === 'int8' ? new Int8Array(count) : new Uint8Array(count))
     : checkBytes(fn, 'out', o.out, outDtype, count);
-  checkNoOverlap(fn, 'out', dst, [['a.data', act.data], ['bias', bias]]);
+  checkNoOverlap(fn, dst, 'a.data', act.data);
+  checkNoOverlap(fn, dst, 'bias', bias);
   const result = lut.codebookMatmulRequant(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, w.lutHandle(fn)!,
     outScale, outZp, nativeDType(outDtype), rounding === 'float' ? 0 : 1, bias, clampLo, clampHi, dst, async);
   const quant = { dtype: outDtype, scale: outScale, zeroPoint: outZp };
@@ -724,7 +728,8 @@ function dequantCall(fn: string, a: QTensor, b: CodebookWeights, opts: Dequantiz
   const act = checkActivations(fn, a, w, w.groupSize || w.k);
   const bias = o.bias === undefined ? null : checkArray(fn, 'bias', o.bias, 'Float32Array', w.n);
   const dst = o.out === undefined ? new Float32Array(act.m * w.n) : checkArray(fn, 'out', o.out, 'Float32Array', act.m * w.n);
-  checkNoOverlap(fn, 'out', dst, [['a.data', act.data], ['bias', bias]]);
+  checkNoOverlap(fn, dst, 'a.data', act.data);
+  checkNoOverlap(fn, dst, 'bias', bias);
   return lut.codebookMatmulDequant(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, w.lutHandle(fn)!, bias,
     dst, async);
 }
@@ -757,7 +762,8 @@ function f32Call(fn: string, a: Float32Array, shape: number[], b: CodebookWeight
   const bias = o.bias === undefined ? null : checkArray(fn, 'bias', o.bias, 'Float32Array', w.n);
   const m = count / k;
   const dst = o.out === undefined ? new Float32Array(m * w.n) : checkArray(fn, 'out', o.out, 'Float32Array', m * w.n);
-  checkNoOverlap(fn, 'out', dst, [['a', a], ['bias', bias]]);
+  checkNoOverlap(fn, dst, 'a', a);
+  checkNoOverlap(fn, dst, 'bias', bias);
   return lut.codebookMatmulF32(a, m, k, perToken, w.lutHandle(fn)!, bias, dst, async);
 }
 

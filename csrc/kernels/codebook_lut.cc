@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/aligned_buffer.h"
+#include "core/dynamic_quant.h"
 #include "core/threadpool.h"
 #include "dispatch/registry.h"
 #include "edge_int8_codebook.h"
@@ -387,14 +388,21 @@ ei8_status ei8_codebook_matmul_f32(const float* a, size_t m, size_t k, int per_t
   if (!a || !b || !out || m == 0 || k != b->k) return EI8_E_ARG;
   if (m > std::numeric_limits<size_t>::max() / k) return EI8_E_OVERFLOW;
   try {
-    // A per row (per token) or per tensor, uint8 affine: exactly as ei8_matmul_f32 quantizes it.
-    const ei8_qview view = per_token ? ei8_qview{1, m, k, EI8_PER_CHANNEL, 0} : ei8_qview{1, 1, m * k, EI8_PER_TENSOR, 0};
+    // A per row (per token) or per tensor, uint8 affine: exactly as ei8_matmul_f32 quantizes it (the
+    // kernel path's vectorised quantization equals the reference's).
     const size_t np = per_token ? m : 1;
     std::vector<float> scale(np);
     std::vector<int32_t> zp(np);
     std::vector<uint8_t> q(m * k);
-    ei8_status st = ref::choose_qparams(a, view, EI8_UINT8, 0, 0, scale.data(), zp.data(), bad_index);
-    if (st == EI8_OK) st = ref::quantize(a, view, scale.data(), zp.data(), EI8_UINT8, 0, 255, q.data(), bad_index);
+    const IsaEntry& isa = current_isa();
+    ei8_status st;
+    if (isa.path) {
+      st = quantize_rows_u8(*isa.path, a, m, k, per_token != 0, scale.data(), zp.data(), q.data(), bad_index);
+    } else {
+      const ei8_qview view = per_token ? ei8_qview{1, m, k, EI8_PER_CHANNEL, 0} : ei8_qview{1, 1, m * k, EI8_PER_TENSOR, 0};
+      st = ref::choose_qparams(a, view, EI8_UINT8, 0, 0, scale.data(), zp.data(), bad_index);
+      if (st == EI8_OK) st = ref::quantize(a, view, scale.data(), zp.data(), EI8_UINT8, 0, 255, q.data(), bad_index);
+    }
     if (st != EI8_OK) return st;
     const ei8_activations qa{q.data(), EI8_UINT8, m, k, k, zp.data(), np};
     return ei8_codebook_matmul_dequant(&qa, scale.data(), np, b, bias, out);

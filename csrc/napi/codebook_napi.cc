@@ -34,6 +34,10 @@ class NativeCodebook : public Napi::ObjectWrap<NativeCodebook> {
   int64_t reported_bytes_ = 0;
 };
 
+// Marks the JS objects that wrap an ei8_codebook: checked before any unwrap, so that an object of
+// another class (or another addon) can never be mistaken for codebook weights.
+const napi_type_tag kCodebookTag = {0x6564676569386e31ULL, 0x636f6465626f6f6bULL};
+
 // The codebook CodebookPack is wrapping right now: the constructor accepts no other, so that script
 // holding the class (obj.constructor) cannot wrap an arbitrary External.
 thread_local ei8_codebook* pending = nullptr;
@@ -65,6 +69,7 @@ NativeCodebook::NativeCodebook(const Napi::CallbackInfo& info) : Napi::ObjectWra
     throw make_type_error(info.Env(), "NativeCodebook cannot be constructed directly");
   cb_ = pending;
   pending = nullptr;
+  napi_type_tag_object(info.Env(), info.This(), &kCodebookTag);
   reported_bytes_ = static_cast<int64_t>(ei8_codebook_bytes(cb_));
   Napi::MemoryManagement::AdjustExternalMemory(info.Env(), reported_bytes_);
 }
@@ -91,7 +96,8 @@ Napi::Value NativeCodebook::Bytes(const Napi::CallbackInfo& info) {
 
 ei8_codebook* NativeCodebook::Take(const Args& args, size_t i, const char* name) {
   Napi::Value v = args.value(i);
-  if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(Class(args.env())))
+  bool tagged = false;
+  if (!v.IsObject() || napi_check_object_type_tag(args.env(), v, &kCodebookTag, &tagged) != napi_ok || !tagged)
     args.throw_type(std::string(name) + " must be CodebookWeights from packCodebook()");
   NativeCodebook* self = Unwrap(v.As<Napi::Object>());
   if (!self || !self->cb_) args.throw_type(std::string(name) + " was disposed", kDisposed);
@@ -107,31 +113,36 @@ struct CodebookRef {
   ~CodebookRef() { ei8_codebook_release(p); }
 };
 
-void* data_of(const Napi::TypedArray& t) {
-  return static_cast<uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset();
-}
-
 // ----------------------------------------------------------------------------- matmuls ----
 
 enum class Kind { I32, REQUANT, DEQUANT, F32 };
 
 struct Op {
   Kind kind;
-  std::string fn;
+  const char* fn;
   CodebookRef w;
   ei8_activations a{};
   int32_t za = 0;
   float a_scale = 1.0f;
   const float* a_f32 = nullptr;
   bool per_token = false;
-  size_t m = 0, k = 0;
+  size_t m = 0, k = 0, a_bytes = 0;
   ei8_requant rq{};
   const void* bias = nullptr;
+  size_t bias_bytes = 0;
   void* out = nullptr;
   size_t out_bytes = 0;
   ei8_status status = EI8_OK;
   size_t bad_index = 0;
-  std::vector<uint8_t> a_copy, bias_copy, out_copy;
+  std::vector<uint8_t> a_copy, bias_copy, out_copy;  // async calls only
+
+  Op(Kind k_, const char* fn_) : kind(k_), fn(fn_) {}
+  Op(Op&& o) noexcept
+      : kind(o.kind), fn(o.fn), a(o.a), za(o.za), a_scale(o.a_scale), a_f32(o.a_f32), per_token(o.per_token), m(o.m),
+        k(o.k), a_bytes(o.a_bytes), rq(o.rq), bias(o.bias), bias_bytes(o.bias_bytes), out(o.out), out_bytes(o.out_bytes) {
+    w.p = o.w.p;
+    o.w.p = nullptr;
+  }
 
   void run() {
     switch (kind) {
@@ -154,7 +165,8 @@ struct Op {
     return status_error(env, fn, status, detail);
   }
 
-  void own_inputs(size_t a_bytes, size_t bias_bytes) {
+  // Moves every input the worker thread reads into memory this object owns.
+  void own_inputs() {
     const void* src = kind == Kind::F32 ? static_cast<const void*>(a_f32) : a.data;
     a_copy.assign(static_cast<const uint8_t*>(src), static_cast<const uint8_t*>(src) + a_bytes);
     if (kind == Kind::F32)
@@ -174,9 +186,9 @@ struct Op {
 
 class Worker : public Napi::AsyncWorker {
  public:
-  Worker(Napi::Env env, std::unique_ptr<Op> op, Napi::TypedArray out)
+  Worker(Napi::Env env, std::unique_ptr<Op> op, napi_value out)
       : Napi::AsyncWorker(env, "edge-int8:codebook"), op_(std::move(op)), deferred_(Napi::Promise::Deferred::New(env)) {
-    out_ref_ = Napi::Persistent(out);
+    out_ref_ = Napi::Persistent(Napi::Value(env, out));
   }
   Napi::Promise promise() const { return deferred_.Promise(); }
   void Execute() override { op_->run(); }
@@ -186,12 +198,14 @@ class Worker : public Napi::AsyncWorker {
       deferred_.Reject(op_->error(env).Value());
       return;
     }
-    Napi::TypedArray out = out_ref_.Value();
-    if (out.ArrayBuffer().IsDetached() || out.ByteLength() < op_->out_bytes) {
-      deferred_.Reject(make_type_error(env, op_->fn + ": out was detached before the result was ready", kDetached).Value());
+    Napi::Value out = out_ref_.Value();
+    void* data = nullptr;
+    size_t bytes = 0;
+    if (!typed_array_bytes(env, out, &data, &bytes) || bytes < op_->out_bytes) {
+      deferred_.Reject(make_type_error(env, std::string(op_->fn) + ": out was detached before the result was ready", kDetached).Value());
       return;
     }
-    std::memcpy(data_of(out), op_->out_copy.data(), op_->out_bytes);
+    std::memcpy(data, op_->out_copy.data(), op_->out_bytes);
     deferred_.Resolve(out);
   }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
@@ -199,17 +213,17 @@ class Worker : public Napi::AsyncWorker {
  private:
   std::unique_ptr<Op> op_;
   Napi::Promise::Deferred deferred_;
-  Napi::Reference<Napi::TypedArray> out_ref_;
+  Napi::Reference<Napi::Value> out_ref_;
 };
 
 // Activation arguments (data, dtype, zeroPoint, m, k) at indices 0..4.
-void read_activations(const Args& args, Op& op, size_t& a_bytes) {
+void read_activations(const Args& args, Op& op) {
   op.a.dtype = args.dtype(1, "a.dtype");
   op.za = static_cast<int32_t>(args.integer(2, "a.zeroPoint", -128, 255));
   op.m = args.size(3, "m");
   op.k = args.size(4, "k");
-  a_bytes = checked_mul(args, op.m, op.k, "m x k");
-  op.a.data = data_of(args.bytes(0, "a.data", op.a.dtype, a_bytes));
+  op.a_bytes = checked_mul(args, op.m, op.k, "m x k");
+  op.a.data = args.bytes(0, "a.data", op.a.dtype, op.a_bytes).data;
   op.a.m = op.m;
   op.a.k = op.k;
   op.a.row_stride = op.k;
@@ -217,26 +231,20 @@ void read_activations(const Args& args, Op& op, size_t& a_bytes) {
   op.a.n_zero_points = 1;
 }
 
-Napi::Value finish(const Args& args, std::unique_ptr<Op> op, Napi::TypedArray out, bool async, size_t a_bytes,
-                   size_t bias_bytes) {
-  op->out = data_of(out);
+// Runs now (the operation lives on the caller's stack), or moves it to a worker and returns its promise.
+Napi::Value finish(const Args& args, Op& op, const View& out, bool async) {
+  op.out = out.data;
   if (!async) {
-    op->run();
-    if (op->status != EI8_OK) throw op->error(args.env());
-    return out;
+    op.run();
+    if (op.status != EI8_OK) throw op.error(args.env());
+    return Napi::Value(args.env(), out.value);
   }
-  op->own_inputs(a_bytes, bias_bytes);
-  auto* worker = new Worker(args.env(), std::move(op), out);
+  auto owned = std::make_unique<Op>(std::move(op));
+  owned->own_inputs();
+  auto* worker = new Worker(args.env(), std::move(owned), out.value);
   Napi::Promise p = worker->promise();
   worker->Queue();
   return p;
-}
-
-std::unique_ptr<Op> new_op(const Args& args, Kind kind) {
-  auto op = std::make_unique<Op>();
-  op->kind = kind;
-  op->fn = args.fn();
-  return op;
 }
 
 }  // namespace
@@ -249,13 +257,12 @@ static Napi::Value CodebookPack(const Napi::CallbackInfo& info) {
   const size_t n_books = args.size(6, "nBooks");
   const size_t group_size = args.size(7, "groupSize", 0);
   const size_t count = checked_mul(args, k, n, "k x n");
-  Napi::TypedArray indices = args.array<uint8_t>(0, "indices", napi_uint8_array, (count + 1) / 2);
-  Napi::TypedArray tables = args.array<int8_t>(4, "tables", napi_int8_array, checked_mul(args, n_books, 16, "nBooks x 16"));
-  Napi::Float32Array scales = args.array<float>(5, "scales", napi_float32_array, n_books);
+  const View indices = args.array(0, "indices", napi_uint8_array, (count + 1) / 2);
+  const View tables = args.array(4, "tables", napi_int8_array, checked_mul(args, n_books, 16, "nBooks x 16"));
+  const View scales = args.array(5, "scales", napi_float32_array, n_books);
   ei8_codebook* cb = nullptr;
-  const ei8_status st = ei8_codebook_pack(static_cast<const uint8_t*>(data_of(indices)), nk ? EI8_LAYOUT_NK : EI8_LAYOUT_KN,
-                                          k, n, static_cast<const int8_t*>(data_of(tables)), scales.Data(), n_books,
-                                          group_size, &cb);
+  const ei8_status st = ei8_codebook_pack(indices.as<const uint8_t>(), nk ? EI8_LAYOUT_NK : EI8_LAYOUT_KN, k, n,
+                                          tables.as<const int8_t>(), scales.as<const float>(), n_books, group_size, &cb);
   if (st != EI8_OK) throw status_error(info.Env(), "packCodebook", st, st == EI8_E_ARG ? "nBooks does not match the weights" : "");
   Napi::External<ei8_codebook> ext = Napi::External<ei8_codebook>::New(info.Env(), cb);
   Napi::Function ctor = NativeCodebook::Class(info.Env());
@@ -273,81 +280,75 @@ static Napi::Value CodebookPack(const Napi::CallbackInfo& info) {
 // codebookMatmulInt32(aData, aDtype, aZp, m, k, codebook, out: Int32Array, async)
 static Napi::Value CodebookMatmulInt32(const Napi::CallbackInfo& info) {
   Args args(info, "codebookMatmulInt32");
-  auto op = new_op(args, Kind::I32);
-  size_t a_bytes;
-  read_activations(args, *op, a_bytes);
-  op->w.p = NativeCodebook::Take(args, 5, "b");
-  op->out_bytes = checked_mul(args, op->m, ei8_codebook_n(op->w.p), "m x n") * 4;
-  Napi::Int32Array out = args.array<int32_t>(6, "out", napi_int32_array, op->out_bytes / 4);
-  return finish(args, std::move(op), out, args.boolean(7, "async"), a_bytes, 0);
+  Op op(Kind::I32, args.fn());
+  read_activations(args, op);
+  op.w.p = NativeCodebook::Take(args, 5, "b");
+  op.out_bytes = checked_mul(args, op.m, ei8_codebook_n(op.w.p), "m x n") * 4;
+  const View out = args.array(6, "out", napi_int32_array, op.out_bytes / 4);
+  return finish(args, op, out, args.boolean(7, "async"));
 }
 
 // codebookMatmulRequant(aData, aDtype, aZp, m, k, aScale, codebook, outScale, outZp, outDtype, rounding,
 //                       bias: Int32Array | null, clampMin, clampMax, out, async)
 static Napi::Value CodebookMatmulRequant(const Napi::CallbackInfo& info) {
   Args args(info, "codebookMatmul");
-  auto op = new_op(args, Kind::REQUANT);
-  size_t a_bytes;
-  read_activations(args, *op, a_bytes);
-  op->rq.a_scale = static_cast<float>(args.number(5, "a.scale"));
-  op->w.p = NativeCodebook::Take(args, 6, "b");
-  const size_t n = ei8_codebook_n(op->w.p);
-  op->rq.out_scale = static_cast<float>(args.number(7, "output.scale"));
-  op->rq.out_zero_point = static_cast<int32_t>(args.integer(8, "output.zeroPoint", -128, 255));
-  op->rq.out_dtype = args.dtype(9, "output.dtype");
-  op->rq.rounding = static_cast<ei8_rounding>(args.integer(10, "rounding", 0, 1));
-  size_t bias_bytes = 0;
+  Op op(Kind::REQUANT, args.fn());
+  read_activations(args, op);
+  op.rq.a_scale = static_cast<float>(args.number(5, "a.scale"));
+  op.w.p = NativeCodebook::Take(args, 6, "b");
+  const size_t n = ei8_codebook_n(op.w.p);
+  op.rq.out_scale = static_cast<float>(args.number(7, "output.scale"));
+  op.rq.out_zero_point = static_cast<int32_t>(args.integer(8, "output.zeroPoint", -128, 255));
+  op.rq.out_dtype = args.dtype(9, "output.dtype");
+  op.rq.rounding = static_cast<ei8_rounding>(args.integer(10, "rounding", 0, 1));
   if (!args.is_null(11)) {
-    Napi::Int32Array bias = args.array<int32_t>(11, "bias", napi_int32_array, n);
-    op->bias = bias.Data();
-    op->rq.bias = bias.Data();
-    bias_bytes = n * 4;
+    op.bias = args.array(11, "bias", napi_int32_array, n).data;
+    op.rq.bias = static_cast<const int32_t*>(op.bias);
+    op.bias_bytes = n * 4;
   }
-  op->rq.clamp_min = static_cast<int32_t>(args.integer(12, "clamp[0]", -128, 255));
-  op->rq.clamp_max = static_cast<int32_t>(args.integer(13, "clamp[1]", -128, 255));
-  op->out_bytes = checked_mul(args, op->m, n, "m x n");
-  Napi::TypedArray out = args.bytes(14, "out", op->rq.out_dtype, op->out_bytes);
-  return finish(args, std::move(op), out, args.boolean(15, "async"), a_bytes, bias_bytes);
+  op.rq.clamp_min = static_cast<int32_t>(args.integer(12, "clamp[0]", -128, 255));
+  op.rq.clamp_max = static_cast<int32_t>(args.integer(13, "clamp[1]", -128, 255));
+  op.out_bytes = checked_mul(args, op.m, n, "m x n");
+  const View out = args.bytes(14, "out", op.rq.out_dtype, op.out_bytes);
+  return finish(args, op, out, args.boolean(15, "async"));
 }
 
 // codebookMatmulDequant(aData, aDtype, aZp, m, k, aScale, codebook, bias: Float32Array | null, out, async)
 static Napi::Value CodebookMatmulDequant(const Napi::CallbackInfo& info) {
   Args args(info, "codebookMatmulDequantize");
-  auto op = new_op(args, Kind::DEQUANT);
-  size_t a_bytes;
-  read_activations(args, *op, a_bytes);
-  op->a_scale = static_cast<float>(args.number(5, "a.scale"));
-  op->w.p = NativeCodebook::Take(args, 6, "b");
-  const size_t n = ei8_codebook_n(op->w.p);
-  size_t bias_bytes = 0;
+  Op op(Kind::DEQUANT, args.fn());
+  read_activations(args, op);
+  op.a_scale = static_cast<float>(args.number(5, "a.scale"));
+  op.w.p = NativeCodebook::Take(args, 6, "b");
+  const size_t n = ei8_codebook_n(op.w.p);
   if (!args.is_null(7)) {
-    op->bias = args.array<float>(7, "bias", napi_float32_array, n).Data();
-    bias_bytes = n * 4;
+    op.bias = args.array(7, "bias", napi_float32_array, n).data;
+    op.bias_bytes = n * 4;
   }
-  op->out_bytes = checked_mul(args, op->m, n, "m x n") * 4;
-  Napi::Float32Array out = args.array<float>(8, "out", napi_float32_array, op->out_bytes / 4);
-  return finish(args, std::move(op), out, args.boolean(9, "async"), a_bytes, bias_bytes);
+  op.out_bytes = checked_mul(args, op.m, n, "m x n") * 4;
+  const View out = args.array(8, "out", napi_float32_array, op.out_bytes / 4);
+  return finish(args, op, out, args.boolean(9, "async"));
 }
 
 // codebookMatmulF32(a: Float32Array, m, k, perToken, codebook, bias: Float32Array | null, out, async)
 static Napi::Value CodebookMatmulF32(const Napi::CallbackInfo& info) {
   Args args(info, "codebookMatmulF32");
-  auto op = new_op(args, Kind::F32);
-  op->m = args.size(1, "m");
-  op->k = args.size(2, "k");
-  const size_t count = checked_mul(args, op->m, op->k, "m x k");
-  op->a_f32 = args.array<float>(0, "a", napi_float32_array, count).Data();
-  op->per_token = args.boolean(3, "perToken");
-  op->w.p = NativeCodebook::Take(args, 4, "b");
-  const size_t n = ei8_codebook_n(op->w.p);
-  size_t bias_bytes = 0;
+  Op op(Kind::F32, args.fn());
+  op.m = args.size(1, "m");
+  op.k = args.size(2, "k");
+  const size_t count = checked_mul(args, op.m, op.k, "m x k");
+  op.a_f32 = args.array(0, "a", napi_float32_array, count).as<const float>();
+  op.a_bytes = count * 4;
+  op.per_token = args.boolean(3, "perToken");
+  op.w.p = NativeCodebook::Take(args, 4, "b");
+  const size_t n = ei8_codebook_n(op.w.p);
   if (!args.is_null(5)) {
-    op->bias = args.array<float>(5, "bias", napi_float32_array, n).Data();
-    bias_bytes = n * 4;
+    op.bias = args.array(5, "bias", napi_float32_array, n).data;
+    op.bias_bytes = n * 4;
   }
-  op->out_bytes = checked_mul(args, op->m, n, "m x n") * 4;
-  Napi::Float32Array out = args.array<float>(6, "out", napi_float32_array, op->out_bytes / 4);
-  return finish(args, std::move(op), out, args.boolean(7, "async"), count * 4, bias_bytes);
+  op.out_bytes = checked_mul(args, op.m, n, "m x n") * 4;
+  const View out = args.array(6, "out", napi_float32_array, op.out_bytes / 4);
+  return finish(args, op, out, args.boolean(7, "async"));
 }
 
 // codebookKernels() -> { available: string[], current: string }
