@@ -13,7 +13,7 @@
     ],
     "quant_avxvnni_sources": [],
     "quant_avx512vnni_sources": [
-      "csrc/kernels/avx512vnni/lut4_gemm_4x4c64__avx512vnni.cc"
+      "csrc/kernels/avx512vnni/lut4_gemm_8x4c32__avx512vnni.cc"
     ],
     "quant_amx_sources": [],
     "quant_neon_sources": [],

@@ -1,8 +1,9 @@
 /**
  * 4-bit codebook (look-up-table) weights against int8 weights at LLM shapes: memory, and the speed
  * of the f32 path (dynamic quantization of A, integer matmul, float output), measured in the same
- * run, on the same threads. Codebooks per output column and per group of 128 along K; the kernel
- * of each look-up-table instruction set this CPU has (the best by default).
+ * run, on the same threads. Codebooks per output column and per group of 128 along K, each against
+ * int8 weights of the same granularity; the best look-up-table kernel by default, or each one this
+ * CPU has (--kernels all).
  * Usage: node --import tsx bench/codebook.bench.ts [--quick] [--threads 1,2] [--shapes MxKxN,...]
  *        [--kernels all|best]
  */
@@ -53,11 +54,14 @@ function randomCodebook(k: number, n: number, groupSize: number | undefined, see
   return { indices, bits: 4, shape: [k, n], codebook };
 }
 
-function randomInt8Weights(k: number, n: number, seed: number): ei8.QTensor {
+function randomInt8Weights(k: number, n: number, groupSize: number | undefined, seed: number): ei8.QTensor {
   const next = lcg(seed);
   const data = new Int8Array(k * n);
   for (let i = 0; i < data.length; i++) data[i] = (next() >>> 24) - 128;
-  return { data, shape: [k, n], quant: { dtype: 'int8', scale: new Float32Array(n).fill(0.01), zeroPoint: new Int32Array(n), axis: 1 } };
+  const params = groupSize ? Math.ceil(k / groupSize) * n : n;
+  const quant: ei8.QuantParams = { dtype: 'int8', scale: new Float32Array(params).fill(0.01), zeroPoint: new Int32Array(params), axis: 1 };
+  if (groupSize) Object.assign(quant, { axis: 0, groupSize });
+  return { data, shape: [k, n], quant };
 }
 
 async function main(): Promise<void> {
@@ -71,26 +75,32 @@ async function main(): Promise<void> {
   console.log('\nshape (MxKxN)      thr  weights      kernel        bytes      x int8 bytes   GOPS    weights GB/s   time / int8');
   for (const { m, k, n } of shapes) {
     const x = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i * 0.37));
-    const int8 = ei8.packWeights(randomInt8Weights(k, n, k + n));
-    const variants: [string, ei8.CodebookWeights][] = [['lut4 per column', ei8.packCodebook(randomCodebook(k, n, undefined, k * 3 + n))]];
-    if (k >= 128) variants.push(['lut4 group 128', ei8.packCodebook(randomCodebook(k, n, 128, k * 5 + n))]);
+    // Each codebook layout against int8 weights of the same granularity.
+    const pairs: [string, ei8.PackedWeights, string, ei8.CodebookWeights][] = [
+      ['int8 per column', ei8.packWeights(randomInt8Weights(k, n, undefined, k + n)), 'lut4 per column',
+        ei8.packCodebook(randomCodebook(k, n, undefined, k * 3 + n))],
+    ];
+    if (k >= 128) {
+      pairs.push(['int8 group 128', ei8.packWeights(randomInt8Weights(k, n, 128, k + 7 * n)), 'lut4 group 128',
+        ei8.packCodebook(randomCodebook(k, n, 128, k * 5 + n))]);
+    }
     const out = new Float32Array(m * n);
     const ops = 2 * m * n * k;
     for (const threads of threadList) {
       ei8.setThreads(threads);
-      const tInt8 = median(Array.from({ length: repeats }, () => timeSync('int8', () => ei8.matmulF32(x, [m, k], int8, { out }), minTime)));
-      const int8Row = {
-        m, k, n, threads, weights: 'int8 per column', kernel: ei8.cpuInfo().isa, bytes: int8.bytes, bytesVsInt8: 1,
-        gops: ops / tInt8 / 1e9, weightsGBps: (k * n) / tInt8 / 1e9, timeVsInt8: 1, seconds: tInt8,
-      };
-      rows.push(int8Row);
-      print(int8Row);
-      for (const [name, cb] of variants) {
+      for (const [int8Name, int8, lutName, cb] of pairs) {
+        const tInt8 = median(Array.from({ length: repeats }, () => timeSync(int8Name, () => ei8.matmulF32(x, [m, k], int8, { out }), minTime)));
+        const int8Row = {
+          m, k, n, threads, weights: int8Name, kernel: ei8.cpuInfo().isa, bytes: int8.bytes, bytesVsInt8: 1,
+          gops: ops / tInt8 / 1e9, weightsGBps: int8.bytes / tInt8 / 1e9, timeVsInt8: 1, seconds: tInt8,
+        };
+        rows.push(int8Row);
+        print(int8Row);
         for (const kernel of kernels) {
           ei8.setCodebookKernel(allKernels ? kernel : 'auto');
-          const t = median(Array.from({ length: repeats }, () => timeSync(name, () => ei8.codebookMatmulF32(x, [m, k], cb, { out }), minTime)));
+          const t = median(Array.from({ length: repeats }, () => timeSync(lutName, () => ei8.codebookMatmulF32(x, [m, k], cb, { out }), minTime)));
           const row = {
-            m, k, n, threads, weights: name, kernel: ei8.codebookKernels().current, bytes: cb.bytes, bytesVsInt8: cb.bytes / int8.bytes,
+            m, k, n, threads, weights: lutName, kernel: ei8.codebookKernels().current, bytes: cb.bytes, bytesVsInt8: cb.bytes / int8.bytes,
             gops: ops / t / 1e9, weightsGBps: cb.bytes / t / 1e9, timeVsInt8: t / tInt8, seconds: t,
           };
           rows.push(row);
@@ -99,8 +109,10 @@ async function main(): Promise<void> {
         ei8.setCodebookKernel('auto');
       }
     }
-    int8.dispose();
-    for (const [, cb] of variants) cb.dispose();
+    for (const [, int8, , cb] of pairs) {
+      int8.dispose();
+      cb.dispose();
+    }
   }
   const file = writeResults('codebook', rows, env);
   console.log(`\n${envLine(env)}\nresults: ${file}`);

@@ -169,33 +169,86 @@ bool prepare_a(const ei8_activations& a, const ei8_codebook& b, AForm form, Prep
 }
 
 constexpr size_t kMaxMr = 8;
+constexpr size_t kGroupChunk = 32;  // groups per micro-kernel call (bounds the stack buffer)
 
-// Rows [m0, m0 + mr) of panel p: the micro-kernel per group, then the epilogue.
-void run_tile(const LutKernel& kern, const Request& req, const PreparedA& pa, size_t m0, size_t mr, size_t p) {
+// The epilogue of the groups [g0, g0 + gc) for rows [m0, m0 + mr) and the NC columns from n0: the U8
+// correction, then the f32 group sum in group order (DEQUANT) or the wrapping int32 sum (I32,
+// REQUANT). NC is 4 for full panels, a constant the compiler vectorises; every operation is the
+// reference's, one IEEE operation each, so vectorising changes no bit.
+template <size_t NC>
+void accumulate_groups(const Request& req, const PreparedA& pa, AForm form, size_t g0, size_t gc, size_t m0, size_t mr,
+                       size_t n0, size_t nc, const int32_t* d, uint32_t* total, float* y) {
   const ei8_codebook& b = *req.b;
-  const GroupGeometry& g = b.geom;
-  const size_t N = b.n, n0 = p * lut::kNR, nc = std::min(lut::kNR, N - n0);
-  const size_t elem = kern.a_form == AForm::U8 ? 1 : 2;
-  int32_t d[kMaxMr * lut::kNR];
-  uint32_t total[kMaxMr * lut::kNR] = {};
-  float y[kMaxMr * lut::kNR] = {};
-  for (size_t gi = 0; gi < g.groups; ++gi) {
-    const size_t off = g.packed_offset(gi);
-    kern.run(mr, g.padded_len(gi) / lut::kKR, pa.storage.data() + m0 * pa.stride + off * elem, pa.stride,
-             b.panel(p) + off / 2 * lut::kNR, b.panel_tables(p, gi), d);
-    for (size_t i = 0; i < mr; ++i) {
-      const size_t m = m0 + i;
-      for (size_t j = 0; j < nc; ++j) {
-        int32_t acc = d[i * lut::kNR + j];
-        if (kern.a_form == AForm::U8) acc = ref::wrap_add(acc, ref::wrap_mul(-pa.za[m], b.colsum[gi * N + n0 + j]));
-        if (req.kind == OutKind::DEQUANT) {
-          const float sa = req.a_scale[req.n_a_scales == 1 ? 0 : m];
-          y[i * lut::kNR + j] += ref::dequant_term(acc, sa, b.scale[gi * N + n0 + j]);
-        } else {
-          total[i * lut::kNR + j] += static_cast<uint32_t>(acc);
-        }
+  const size_t N = b.n, cols = NC ? NC : nc;
+  const bool dequant = req.kind == OutKind::DEQUANT;
+  for (size_t i = 0; i < mr; ++i) {
+    const size_t m = m0 + i;
+    const uint32_t za = form == AForm::U8 ? static_cast<uint32_t>(pa.za[m]) : 0;
+    const float sa = dequant ? req.a_scale[req.n_a_scales == 1 ? 0 : m] : 0.0f;
+    // Local copies (no aliasing with the inputs) for the compiler to keep in vector registers.
+    float yl[lut::kNR];
+    uint32_t tl[lut::kNR];
+    for (size_t j = 0; j < lut::kNR; ++j) {
+      yl[j] = y[i * lut::kNR + j];
+      tl[j] = total[i * lut::kNR + j];
+    }
+    for (size_t g = g0; g < g0 + gc; ++g) {
+      const int32_t* __restrict dg = d + ((g - g0) * mr + i) * lut::kNR;
+      const int32_t* __restrict colsum = &b.colsum[g * N + n0];
+      int32_t acc[lut::kNR];
+      for (size_t j = 0; j < cols; ++j)
+        acc[j] = static_cast<int32_t>(static_cast<uint32_t>(dg[j]) - za * static_cast<uint32_t>(colsum[j]));
+      if (dequant) {
+        const float* __restrict sb = &b.scale[g * N + n0];
+        for (size_t j = 0; j < cols; ++j) yl[j] += ref::dequant_term(acc[j], sa, sb[j]);
+      } else {
+        for (size_t j = 0; j < cols; ++j) tl[j] += static_cast<uint32_t>(acc[j]);
       }
     }
+    for (size_t j = 0; j < lut::kNR; ++j) {
+      y[i * lut::kNR + j] = yl[j];
+      total[i * lut::kNR + j] = tl[j];
+    }
+  }
+}
+
+// Rows [m0, m0 + mr) of panel p: the micro-kernel over chunks of groups, then the output epilogue.
+void run_tile(const LutKernel& kern, const Request& req, const PreparedA& pa, size_t m0, size_t mr, size_t p) {
+  const ei8_codebook& b = *req.b;
+  const GroupGeometry& geom = b.geom;
+  const size_t N = b.n, n0 = p * lut::kNR, nc = std::min(lut::kNR, N - n0);
+  const size_t elem = kern.a_form == AForm::U8 ? 1 : 2;
+  const size_t G = geom.groups, group_blocks = round_up(geom.group_size, lut::kKR) / lut::kKR;
+  const size_t last_blocks = geom.padded_len(G - 1) / lut::kKR;
+  int32_t d[kGroupChunk * kMaxMr * lut::kNR];
+  uint32_t total[kMaxMr * lut::kNR] = {};
+  float y[kMaxMr * lut::kNR] = {};
+  // Float output of a full panel: the kernel's own epilogue, when it has one.
+  const bool fused = req.kind == OutKind::DEQUANT && nc == lut::kNR && kern.gemm_dequant != nullptr;
+  int32_t za[kMaxMr] = {};
+  float sa[kMaxMr] = {};
+  if (fused) {
+    for (size_t i = 0; i < mr; ++i) {
+      za[i] = kern.a_form == AForm::U8 ? pa.za[m0 + i] : 0;
+      sa[i] = req.a_scale[req.n_a_scales == 1 ? 0 : m0 + i];
+    }
+  }
+  for (size_t g0 = 0; g0 < G; g0 += kGroupChunk) {
+    const size_t gc = std::min(kGroupChunk, G - g0);
+    const lut::Groups groups{gc, group_blocks, g0 + gc == G ? last_blocks : group_blocks};
+    const size_t off = geom.packed_offset(g0);
+    const uint8_t* a = pa.storage.data() + m0 * pa.stride + off * elem;
+    const uint8_t* w = b.panel(p) + off / 2 * lut::kNR;
+    if (fused) {
+      const lut::DequantParams params{za, sa, &b.colsum[g0 * N + n0], &b.scale[g0 * N + n0], N, y};
+      kern.gemm_dequant(mr, groups, a, pa.stride, w, b.panel_tables(p, g0), params);
+      continue;
+    }
+    kern.gemm(mr, groups, a, pa.stride, w, b.panel_tables(p, g0), d);
+    if (nc == lut::kNR)
+      accumulate_groups<lut::kNR>(req, pa, kern.a_form, g0, gc, m0, mr, n0, nc, d, total, y);
+    else
+      accumulate_groups<0>(req, pa, kern.a_form, g0, gc, m0, mr, n0, nc, d, total, y);
   }
   for (size_t i = 0; i < mr; ++i) {
     const size_t m = m0 + i;
@@ -230,8 +283,9 @@ void run_tile(const LutKernel& kern, const Request& req, const PreparedA& pa, si
   }
 }
 
-// Below this many multiply-adds a call runs on the calling thread: waking workers costs more.
-constexpr size_t kMinParallelMacs = size_t(1) << 18;
+// Below this many multiply-adds a call runs on the calling thread: waking workers costs more than
+// it saves (measured on LLM decode shapes).
+constexpr size_t kMinParallelMacs = size_t(1) << 21;
 
 ei8_status run_kernel(const LutKernel& kern, const Request& req) {
   const ei8_activations& a = *req.a;
@@ -239,21 +293,19 @@ ei8_status run_kernel(const LutKernel& kern, const Request& req) {
   if (kern.mr > kMaxMr) return EI8_E_ARG;
   PreparedA pa;
   if (!prepare_a(a, b, kern.a_form, pa)) return EI8_E_NOMEM;
-  const size_t M = a.m, panels = b.panels, m_tiles = div_up(M, kern.mr);
+  const size_t M = a.m, panels = b.panels;
   const size_t threads = M * b.n * b.k < kMinParallelMacs ? 1 : ThreadPool::instance().threads();
   const size_t target = threads == 1 ? 1 : threads * 4;
+  // Split N first (each task streams its own panels once), M only when there are too few panels.
   const size_t n_chunks = std::min(panels, target);
-  const size_t m_chunks = std::min(m_tiles, div_up(target, n_chunks));
-  const size_t panels_per_chunk = div_up(panels, n_chunks), tiles_per_chunk = div_up(m_tiles, m_chunks);
+  const size_t m_chunks = std::min(div_up(M, kern.mr), div_up(target, n_chunks));
+  const size_t panels_per_chunk = div_up(panels, n_chunks), rows_per_chunk = round_up(div_up(M, m_chunks), kern.mr);
   auto task = [&](size_t t) {
     const size_t pc = t % n_chunks, mc = t / n_chunks;
     const size_t p0 = pc * panels_per_chunk, p1 = std::min(panels, p0 + panels_per_chunk);
-    const size_t t0 = mc * tiles_per_chunk, t1 = std::min(m_tiles, t0 + tiles_per_chunk);
+    const size_t r0 = mc * rows_per_chunk, r1 = std::min(M, r0 + rows_per_chunk);
     for (size_t p = p0; p < p1; ++p)
-      for (size_t tm = t0; tm < t1; ++tm) {
-        const size_t m0 = tm * kern.mr;
-        run_tile(kern, req, pa, m0, std::min<size_t>(kern.mr, M - m0), p);
-      }
+      for (size_t m0 = r0; m0 < r1; m0 += kern.mr) run_tile(kern, req, pa, m0, std::min<size_t>(kern.mr, r1 - m0), p);
   };
   if (threads == 1) {
     for (size_t t = 0; t < n_chunks * m_chunks; ++t) task(t);

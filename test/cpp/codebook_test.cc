@@ -194,7 +194,7 @@ TEST(codebook_n_sweep_tails) {
 TEST(codebook_groups) {
   for (size_t g : {1, 7, 16, 32, 48, 64, 96, 128})
     for (size_t k : {1, 31, 32, 33, 64, 100, 128, 129, 256, 300})
-      for (size_t m : {1, 4, 6}) differential(variant(m, 6, k, g, 3));
+      for (size_t m : {1, 4, 6, 9, 17}) differential(variant(m, 6, k, g, 3));
 }
 
 TEST(codebook_deep_k_and_large_shapes) {
