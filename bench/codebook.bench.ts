@@ -2,10 +2,10 @@
  * 4-bit codebook (look-up-table) weights against int8 weights at LLM shapes: memory, and the speed
  * of the f32 path (dynamic quantization of A, integer matmul, float output), measured in the same
  * run, on the same threads. Codebooks per output column and per group of 128 along K, each against
- * int8 weights of the same granularity; the best look-up-table kernel by default, or each one this
- * CPU has (--kernels all).
+ * int8 weights of the same granularity, both on the best kernel path by default, or on each path
+ * that has a look-up-table kernel (--isa all: scalar, avx2, avx512vnni, ...).
  * Usage: node --import tsx bench/codebook.bench.ts [--quick] [--threads 1,2] [--shapes MxKxN,...]
- *        [--kernels all|best]
+ *        [--isa all|best]
  */
 import * as ei8 from '../ts/index';
 import { benchEnv, envLine, median, timeSync, writeResults } from './common';
@@ -21,7 +21,7 @@ const quick = argv.includes('--quick');
 const threadList = (arg('threads') ?? '1,2').split(',').map(Number);
 const repeats = Number(arg('repeats') ?? (quick ? 1 : 3));
 const minTime = quick ? 0.1 : 0.25;
-const allKernels = (arg('kernels') ?? 'best') === 'all';
+const allIsas = (arg('isa') ?? 'best') === 'all';
 
 function defaultShapes(): Shape[] {
   const kn: [number, number][] = quick ? [[1024, 1024], [4096, 4096]] : [[1024, 1024], [4096, 4096], [4096, 11008]];
@@ -67,10 +67,10 @@ function randomInt8Weights(k: number, n: number, groupSize: number | undefined, 
 async function main(): Promise<void> {
   const env = benchEnv();
   console.log(envLine(env));
-  const kernelInfo = ei8.codebookKernels();
-  const kernels = allKernels ? kernelInfo.available.filter((k) => k !== 'ref') : [kernelInfo.current];
-  console.log(`look-up-table kernels: ${kernelInfo.available.join(', ')}; measuring ${kernels.join(', ')} ` +
-    `(int8 path: ${ei8.cpuInfo().isa})`);
+  // The kernel paths to compare on: the best, or every one that has a look-up-table kernel.
+  const lutIsas = ei8.codebookKernels().available.filter((k) => k !== 'ref');
+  const isas = allIsas ? ei8.cpuInfo().available.filter((isa) => lutIsas.includes(isa)) : [ei8.cpuInfo().isa];
+  console.log(`look-up-table kernels: ${lutIsas.join(', ')}; measuring on ${isas.join(', ')}`);
   const rows: Record<string, unknown>[] = [];
   console.log('\nshape (MxKxN)      thr  weights      kernel        bytes      x int8 bytes   GOPS    weights GB/s   time / int8');
   for (const { m, k, n } of shapes) {
@@ -89,24 +89,23 @@ async function main(): Promise<void> {
     for (const threads of threadList) {
       ei8.setThreads(threads);
       for (const [int8Name, int8, lutName, cb] of pairs) {
-        const tInt8 = median(Array.from({ length: repeats }, () => timeSync(int8Name, () => ei8.matmulF32(x, [m, k], int8, { out }), minTime)));
-        const int8Row = {
-          m, k, n, threads, weights: int8Name, kernel: ei8.cpuInfo().isa, bytes: int8.bytes, bytesVsInt8: 1,
-          gops: ops / tInt8 / 1e9, weightsGBps: int8.bytes / tInt8 / 1e9, timeVsInt8: 1, seconds: tInt8,
-        };
-        rows.push(int8Row);
-        print(int8Row);
-        for (const kernel of kernels) {
-          ei8.setCodebookKernel(allKernels ? kernel : 'auto');
+        for (const isa of isas) {
+          // Both paths on the same instruction set: the look-up-table kernel follows setIsa.
+          ei8.setIsa(isa);
+          const tInt8 = median(Array.from({ length: repeats }, () => timeSync(int8Name, () => ei8.matmulF32(x, [m, k], int8, { out }), minTime)));
           const t = median(Array.from({ length: repeats }, () => timeSync(lutName, () => ei8.codebookMatmulF32(x, [m, k], cb, { out }), minTime)));
-          const row = {
-            m, k, n, threads, weights: lutName, kernel: ei8.codebookKernels().current, bytes: cb.bytes, bytesVsInt8: cb.bytes / int8.bytes,
-            gops: ops / t / 1e9, weightsGBps: cb.bytes / t / 1e9, timeVsInt8: t / tInt8, seconds: t,
-          };
-          rows.push(row);
-          print(row);
+          for (const [weights, bytes, seconds, kernel] of [
+            [int8Name, int8.bytes, tInt8, ei8.cpuInfo().isa], [lutName, cb.bytes, t, ei8.codebookKernels().current],
+          ] as const) {
+            const row = {
+              m, k, n, threads, weights, kernel, bytes, bytesVsInt8: bytes / int8.bytes, gops: ops / seconds / 1e9,
+              weightsGBps: bytes / seconds / 1e9, timeVsInt8: seconds / tInt8, seconds,
+            };
+            rows.push(row);
+            print(row);
+          }
         }
-        ei8.setCodebookKernel('auto');
+        ei8.setIsa('auto');
       }
     }
     for (const [, int8, , cb] of pairs) {
