@@ -1,10 +1,20 @@
 {
   "variables": {
-    "quant_sources": [],
-    "quant_napi_sources": [],
-    "quant_avx2_sources": [],
+    "quant_sources": [
+      "csrc/kernels/codebook_lut.cc",
+      "csrc/kernels/scalar/lut4_gemm_1x4c32__scalar.cc",
+      "csrc/ref/codebook_ref.cc"
+    ],
+    "quant_napi_sources": [
+      "csrc/napi/codebook_napi.cc"
+    ],
+    "quant_avx2_sources": [
+      "csrc/kernels/avx2/lut4_gemm_2x4c32__avx2.cc"
+    ],
     "quant_avxvnni_sources": [],
-    "quant_avx512vnni_sources": [],
+    "quant_avx512vnni_sources": [
+      "csrc/kernels/avx512vnni/lut4_gemm_8x4c32__avx512vnni.cc"
+    ],
     "quant_amx_sources": [],
     "quant_neon_sources": [],
     "quant_dotprod_sources": [],

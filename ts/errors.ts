@@ -27,6 +27,8 @@ export const ErrorCodes = {
   PATTERN_MISMATCH: 'ERR_EDGE_INT8_PATTERN_MISMATCH',
   /** Native memory could not be allocated. */
   OUT_OF_MEMORY: 'ERR_EDGE_INT8_OUT_OF_MEMORY',
+  /** An input that must hold values holds none (an empty batch; a calibrator that observed nothing). */
+  EMPTY: 'ERR_EDGE_INT8_EMPTY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -16,3 +16,18 @@ export {
   packSparse, SparseWeights, sparseIsa, sparseIsaCalls, type PackSparseOptions, type SparseFormat, type Weights,
 } from './sparse';
 export { prune, pruneGlobal, type PruneMethod, type PruneOptions, type PrunePattern, type PruneResult, type PruneTensor } from './prune';
+export {
+  quantizeCodebook, dequantizeCodebook, codebookToQTensor, quantizeLog2, dequantizeLog2, log2ToCodebook, packCodebook,
+  CodebookWeights, codebookMatmulInt32, codebookMatmulInt32Async, codebookMatmul, codebookMatmulAsync, codebookMatmulDequantize,
+  codebookMatmulDequantizeAsync, codebookMatmulF32, codebookMatmulF32Async, codebookKernels, setCodebookKernel, codebookKernelCalls,
+  type Codebook, type CodebookTensor, type Log2Tensor, type CodebookOptions, type Log2Options, type PackCodebookOptions,
+  type CodebookKernelInfo,
+} from './nonlinear';
+export {
+  createCalibrator, type Calibrator, type CalibratorOptions, type CalibrationMethod, type RangeOptions, type CalibratedRange,
+} from './calibrate';
+export { quantizeWeights, tfliteBias, type WeightPreset, type WeightPresetOptions } from './presets';
+export {
+  quantizationError, type ErrorStats, type PerChannelErrorStats, type QuantizationErrorResult, type QuantizationErrorOptions,
+} from './metrics';
+export { smooth, smoothActivations, type FloatWeights, type SmoothResult } from './smooth';

@@ -1,0 +1,486 @@
+// The codebook C API (edge_int8_codebook.h): argument checks, kernel choice, and the tiled driver
+// that runs a look-up-table micro-kernel per (panel, rows, group) and applies the epilogues of
+// ref/scalar_math.h in the reference's order, so that results equal the reference bit for bit.
+#include "kernels/codebook_lut.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "core/aligned_buffer.h"
+#include "core/dynamic_quant.h"
+#include "core/threadpool.h"
+#include "dispatch/registry.h"
+#include "edge_int8_codebook.h"
+#include "ref/codebook_ref.h"
+#include "ref/quantize_ref.h"
+#include "ref/scalar_math.h"
+
+using namespace ei8;
+using ei8::lut::AForm;
+using ei8::lut::LutKernel;
+
+namespace {
+
+// ------------------------------------------------------------------------ kernel choice ----
+
+struct KernelEntry {
+  const char* name;  // "ref" or the kernel's ISA
+  const LutKernel* kernel;  // null: the reference
+};
+
+// Rank of a kernel path name: a forced path may use kernels of its own rank or lower.
+int isa_rank(const std::string& isa) {
+  static const char* const order[] = {"scalar", "avx2", "avxvnni", "avx512vnni", "amx"};
+  static const char* const arm_order[] = {"scalar", "neon", "dotprod", "i8mm"};
+  for (int i = 0; i < 5; ++i)
+    if (isa == order[i]) return i;
+  for (int i = 0; i < 4; ++i)
+    if (isa == arm_order[i]) return i;
+  return 0;
+}
+
+const std::vector<KernelEntry>& available() {
+  static const std::vector<KernelEntry> list = [] {
+    std::vector<KernelEntry> v{{"ref", nullptr}, {lut::kLut4Scalar.isa, &lut::kLut4Scalar}};
+#if defined(__x86_64__) || defined(_M_X64)
+    for (const LutKernel* k : {&lut::kLut4Avx2, &lut::kLut4Avx512Vnni})
+      if (k->supported(cpu_features())) v.push_back({k->isa, k});
+#endif
+    return v;
+  }();
+  return list;
+}
+
+std::atomic<int>& forced() {  // index into available(), or -1 for "auto"
+  static std::atomic<int> f{-1};
+  return f;
+}
+
+const KernelEntry& current_entry() {
+  const auto& list = available();
+  const int f = forced().load();
+  if (f >= 0) return list[static_cast<size_t>(f)];
+  const IsaEntry& isa = current_isa();
+  if (isa.path == nullptr) return list.front();  // "ref"
+  if (&isa == &available_isas().back()) return list.back();  // the best path: the best kernel
+  const int rank = isa_rank(isa.name);
+  size_t best = 1;
+  for (size_t i = 1; i < list.size(); ++i)
+    if (isa_rank(list[i].name) <= rank) best = i;
+  return list[best];
+}
+
+// Calls per entry of available(), for tests that prove a kernel ran.
+std::atomic<uint64_t>* calls() {
+  static std::atomic<uint64_t>* c = [] {
+    auto* a = new std::atomic<uint64_t>[available().size()];
+    for (size_t i = 0; i < available().size(); ++i) a[i].store(0);
+    return a;
+  }();
+  return c;
+}
+
+// ------------------------------------------------------------------------------ checks ----
+
+bool valid_dtype(ei8_dtype dt) { return dt == EI8_INT8 || dt == EI8_UINT8; }
+
+// Shapes, zero points and the exactness bound over `reduced` (K, or the group length). The decoded
+// weights are int8 with zero point 0, so |B - zb| <= 128, as for int8 weights packed by ei8_pack_weights.
+ei8_status check_activations(const ei8_activations* a, const ei8_codebook* b, bool per_group_bound) {
+  if (!a || !b || !a->data || !a->zero_point || !valid_dtype(a->dtype)) return EI8_E_ARG;
+  if (a->m == 0 || a->k != b->k || a->row_stride < a->k) return EI8_E_ARG;
+  if (a->n_zero_points != 1 && a->n_zero_points != a->m) return EI8_E_ARG;
+  if (a->m - 1 > (std::numeric_limits<size_t>::max() - a->k) / a->row_stride) return EI8_E_OVERFLOW;
+  int32_t qmin, qmax;
+  ei8_dtype_range(a->dtype, 0, &qmin, &qmax);
+  if (ref::check_params(nullptr, a->zero_point, a->n_zero_points, qmin, qmax, nullptr) != EI8_OK) return EI8_E_RANGE;
+  int32_t worst = 0;
+  for (size_t i = 0; i < a->n_zero_points; ++i)
+    worst = std::max(worst, std::max(a->zero_point[i] - qmin, qmax - a->zero_point[i]));
+  const size_t reduced = per_group_bound && b->group_size ? std::min(b->group_size, b->k) : b->k;
+  const int64_t bound = worst == 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int32_t>::max() / (int64_t{worst} * 128);
+  return static_cast<int64_t>(reduced) <= bound ? EI8_OK : EI8_E_OVERFLOW;
+}
+
+// ------------------------------------------------------------------------------ driver ----
+
+enum class OutKind { I32, REQUANT, DEQUANT };
+
+struct Request {
+  const ei8_activations* a;
+  const ei8_codebook* b;
+  OutKind kind;
+  void* out;
+  const ei8_requant* rq = nullptr;
+  const float* mult_float = nullptr;
+  const int32_t* mult_fixed = nullptr;
+  const int32_t* shift_fixed = nullptr;
+  const float* a_scale = nullptr;
+  size_t n_a_scales = 1;
+  const float* bias_f32 = nullptr;
+};
+
+// A in the kernel's form: one row per m, packed_k elements, each group at its packed offset, zero padding.
+struct PreparedA {
+  AlignedBuffer storage;
+  size_t stride = 0;            // bytes
+  std::vector<int32_t> za;      // U8: za' per row (subtracted times colsum); S16: unused
+};
+
+int32_t load_a(const ei8_activations& a, size_t m, size_t k) {
+  const size_t i = m * a.row_stride + k;
+  return a.dtype == EI8_INT8 ? static_cast<const int8_t*>(a.data)[i] : static_cast<const uint8_t*>(a.data)[i];
+}
+
+bool prepare_a(const ei8_activations& a, const ei8_codebook& b, AForm form, PreparedA& p) {
+  const GroupGeometry& g = b.geom;
+  const size_t elem = form == AForm::U8 ? 1 : 2;
+  p.stride = round_up(g.packed_k() * elem, 64);
+  if (!p.storage.resize(a.m * p.stride)) return false;
+  p.za.resize(a.m);
+  const int32_t shift = a.dtype == EI8_INT8 ? 128 : 0;  // U8: int8 activations become a + 128
+  for (size_t m = 0; m < a.m; ++m) {
+    const int32_t za = a.zero_point[a.n_zero_points == 1 ? 0 : m];
+    p.za[m] = za + shift;
+    uint8_t* row = p.storage.data() + m * p.stride;
+    for (size_t gi = 0; gi < g.groups; ++gi) {
+      const size_t k0 = gi * g.group_size, off = g.packed_offset(gi);
+      for (size_t kk = 0; kk < g.len(gi); ++kk) {
+        const int32_t v = load_a(a, m, k0 + kk);
+        if (form == AForm::U8)
+          row[off + kk] = static_cast<uint8_t>(v + shift);
+        else
+          reinterpret_cast<int16_t*>(row)[off + kk] = static_cast<int16_t>(v - za);
+      }
+    }
+  }
+  return true;
+}
+
+constexpr size_t kMaxMr = 8;
+constexpr size_t kGroupChunk = 32;  // groups per micro-kernel call (bounds the stack buffer)
+
+// The epilogue of the groups [g0, g0 + gc) for rows [m0, m0 + mr) and the NC columns from n0: the U8
+// correction, then the f32 group sum in group order (DEQUANT) or the wrapping int32 sum (I32,
+// REQUANT). NC is 4 for full panels, a constant the compiler vectorises; every operation is the
+// reference's, one IEEE operation each, so vectorising changes no bit.
+template <size_t NC>
+void accumulate_groups(const Request& req, const PreparedA& pa, AForm form, size_t g0, size_t gc, size_t m0, size_t mr,
+                       size_t n0, size_t nc, const int32_t* d, uint32_t* total, float* y) {
+  const ei8_codebook& b = *req.b;
+  const size_t N = b.n, cols = NC ? NC : nc;
+  const bool dequant = req.kind == OutKind::DEQUANT;
+  for (size_t i = 0; i < mr; ++i) {
+    const size_t m = m0 + i;
+    const uint32_t za = form == AForm::U8 ? static_cast<uint32_t>(pa.za[m]) : 0;
+    const float sa = dequant ? req.a_scale[req.n_a_scales == 1 ? 0 : m] : 0.0f;
+    // Local copies (no aliasing with the inputs) for the compiler to keep in vector registers.
+    float yl[lut::kNR];
+    uint32_t tl[lut::kNR];
+    for (size_t j = 0; j < lut::kNR; ++j) {
+      yl[j] = y[i * lut::kNR + j];
+      tl[j] = total[i * lut::kNR + j];
+    }
+    for (size_t g = g0; g < g0 + gc; ++g) {
+      const int32_t* __restrict dg = d + ((g - g0) * mr + i) * lut::kNR;
+      const int32_t* __restrict colsum = &b.colsum[g * N + n0];
+      int32_t acc[lut::kNR];
+      for (size_t j = 0; j < cols; ++j)
+        acc[j] = static_cast<int32_t>(static_cast<uint32_t>(dg[j]) - za * static_cast<uint32_t>(colsum[j]));
+      if (dequant) {
+        const float* __restrict sb = &b.scale[g * N + n0];
+        for (size_t j = 0; j < cols; ++j) yl[j] += ref::dequant_term(acc[j], sa, sb[j]);
+      } else {
+        for (size_t j = 0; j < cols; ++j) tl[j] += static_cast<uint32_t>(acc[j]);
+      }
+    }
+    for (size_t j = 0; j < lut::kNR; ++j) {
+      y[i * lut::kNR + j] = yl[j];
+      total[i * lut::kNR + j] = tl[j];
+    }
+  }
+}
+
+// Rows [m0, m0 + mr) of panel p: the micro-kernel over chunks of groups, then the output epilogue.
+void run_tile(const LutKernel& kern, const Request& req, const PreparedA& pa, size_t m0, size_t mr, size_t p) {
+  const ei8_codebook& b = *req.b;
+  const GroupGeometry& geom = b.geom;
+  const size_t N = b.n, n0 = p * lut::kNR, nc = std::min(lut::kNR, N - n0);
+  const size_t elem = kern.a_form == AForm::U8 ? 1 : 2;
+  const size_t G = geom.groups, group_blocks = round_up(geom.group_size, lut::kKR) / lut::kKR;
+  const size_t last_blocks = geom.padded_len(G - 1) / lut::kKR;
+  int32_t d[kGroupChunk * kMaxMr * lut::kNR];
+  uint32_t total[kMaxMr * lut::kNR] = {};
+  float y[kMaxMr * lut::kNR] = {};
+  // Float output of a full panel: the kernel's own epilogue, when it has one.
+  const bool fused = req.kind == OutKind::DEQUANT && nc == lut::kNR && kern.gemm_dequant != nullptr;
+  int32_t za[kMaxMr] = {};
+  float sa[kMaxMr] = {};
+  if (fused) {
+    for (size_t i = 0; i < mr; ++i) {
+      za[i] = kern.a_form == AForm::U8 ? pa.za[m0 + i] : 0;
+      sa[i] = req.a_scale[req.n_a_scales == 1 ? 0 : m0 + i];
+    }
+  }
+  for (size_t g0 = 0; g0 < G; g0 += kGroupChunk) {
+    const size_t gc = std::min(kGroupChunk, G - g0);
+    const lut::Groups groups{gc, group_blocks, g0 + gc == G ? last_blocks : group_blocks};
+    const size_t off = geom.packed_offset(g0);
+    const uint8_t* a = pa.storage.data() + m0 * pa.stride + off * elem;
+    const uint8_t* w = b.panel(p) + off / 2 * lut::kNR;
+    if (fused) {
+      const lut::DequantParams params{za, sa, &b.colsum[g0 * N + n0], &b.scale[g0 * N + n0], N, y};
+      kern.gemm_dequant(mr, groups, a, pa.stride, w, b.panel_tables(p, g0), params);
+      continue;
+    }
+    kern.gemm(mr, groups, a, pa.stride, w, b.panel_tables(p, g0), d);
+    if (nc == lut::kNR)
+      accumulate_groups<lut::kNR>(req, pa, kern.a_form, g0, gc, m0, mr, n0, nc, d, total, y);
+    else
+      accumulate_groups<0>(req, pa, kern.a_form, g0, gc, m0, mr, n0, nc, d, total, y);
+  }
+  for (size_t i = 0; i < mr; ++i) {
+    const size_t m = m0 + i;
+    for (size_t j = 0; j < nc; ++j) {
+      const size_t n = n0 + j, t = i * lut::kNR + j;
+      switch (req.kind) {
+        case OutKind::I32:
+          static_cast<int32_t*>(req.out)[m * N + n] = static_cast<int32_t>(total[t]);
+          break;
+        case OutKind::REQUANT: {
+          const ei8_requant& rq = *req.rq;
+          int32_t acc = static_cast<int32_t>(total[t]);
+          if (rq.bias) acc = ref::wrap_add(acc, rq.bias[n]);
+          const int32_t v = rq.rounding == EI8_ROUND_FLOAT
+                                ? ref::requantize_float(acc, req.mult_float[n], rq.out_zero_point, rq.clamp_min, rq.clamp_max)
+                                : ref::requantize_fixedpoint(acc, req.mult_fixed[n], req.shift_fixed[n], rq.out_zero_point,
+                                                             rq.clamp_min, rq.clamp_max);
+          if (rq.out_dtype == EI8_INT8)
+            static_cast<int8_t*>(req.out)[m * N + n] = static_cast<int8_t>(v);
+          else
+            static_cast<uint8_t*>(req.out)[m * N + n] = static_cast<uint8_t>(v);
+          break;
+        }
+        case OutKind::DEQUANT: {
+          float v = y[t];
+          if (req.bias_f32) v += req.bias_f32[n];
+          static_cast<float*>(req.out)[m * N + n] = v;
+          break;
+        }
+      }
+    }
+  }
+}
+
+// Below this many multiply-adds a call runs on the calling thread: waking workers costs more.
+constexpr size_t kMinParallelMacs = size_t(1) << 18;
+
+ei8_status run_kernel(const LutKernel& kern, const Request& req) {
+  const ei8_activations& a = *req.a;
+  const ei8_codebook& b = *req.b;
+  if (kern.mr > kMaxMr) return EI8_E_ARG;
+  PreparedA pa;
+  if (!prepare_a(a, b, kern.a_form, pa)) return EI8_E_NOMEM;
+  const size_t M = a.m, panels = b.panels;
+  const size_t threads = M * b.n * b.k < kMinParallelMacs ? 1 : ThreadPool::instance().threads();
+  const size_t target = threads == 1 ? 1 : threads * 4;
+  // Split N first (each task streams its own panels once), M only when there are too few panels.
+  const size_t n_chunks = std::min(panels, target);
+  const size_t m_chunks = std::min(div_up(M, kern.mr), div_up(target, n_chunks));
+  const size_t panels_per_chunk = div_up(panels, n_chunks), rows_per_chunk = round_up(div_up(M, m_chunks), kern.mr);
+  auto task = [&](size_t t) {
+    const size_t pc = t % n_chunks, mc = t / n_chunks;
+    const size_t p0 = pc * panels_per_chunk, p1 = std::min(panels, p0 + panels_per_chunk);
+    const size_t r0 = mc * rows_per_chunk, r1 = std::min(M, r0 + rows_per_chunk);
+    for (size_t p = p0; p < p1; ++p)
+      for (size_t m0 = r0; m0 < r1; m0 += kern.mr) run_tile(kern, req, pa, m0, std::min<size_t>(kern.mr, r1 - m0), p);
+  };
+  if (threads == 1) {
+    for (size_t t = 0; t < n_chunks * m_chunks; ++t) task(t);
+  } else {
+    ThreadPool::instance().parallel_for(n_chunks * m_chunks, task);
+  }
+  return EI8_OK;
+}
+
+// Runs the chosen kernel, or `reference` for "ref".
+template <class RefFn>
+ei8_status dispatch(const Request& req, RefFn&& reference) {
+  const KernelEntry& e = current_entry();
+  calls()[&e - available().data()].fetch_add(1, std::memory_order_relaxed);
+  try {
+    if (e.kernel == nullptr) {
+      reference();
+      return EI8_OK;
+    }
+    return run_kernel(*e.kernel, req);
+  } catch (const std::bad_alloc&) {
+    return EI8_E_NOMEM;
+  }
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------- C API ----
+
+ei8_status ei8_codebook_pack(const uint8_t* indices, ei8_layout layout, size_t k, size_t n,
+                             const int8_t* tables, const float* scales, size_t n_books,
+                             size_t group_size, ei8_codebook** out) {
+  if (!out) return EI8_E_ARG;
+  *out = nullptr;
+  if (!indices || !tables || !scales || k == 0 || n == 0) return EI8_E_ARG;
+  if (layout != EI8_LAYOUT_KN && layout != EI8_LAYOUT_NK) return EI8_E_ARG;
+  if (k > std::numeric_limits<size_t>::max() / 2 / n) return EI8_E_OVERFLOW;
+  const size_t groups = group_size ? div_up(k, group_size) : 1;
+  const bool books_ok = group_size ? n_books == groups * n : (n_books == 1 || n_books == n);
+  if (!books_ok) return EI8_E_ARG;
+  for (size_t i = 0; i < n_books; ++i)
+    if (!std::isfinite(scales[i]) || !(scales[i] > 0.0f)) return EI8_E_RANGE;
+  ei8_codebook* c = new (std::nothrow) ei8_codebook();
+  if (!c) return EI8_E_NOMEM;
+  const ei8_status st = ref::codebook_pack(indices, layout, k, n, tables, scales, n_books, group_size, *c);
+  if (st != EI8_OK) {
+    delete c;
+    return st;
+  }
+  *out = c;
+  return EI8_OK;
+}
+
+void ei8_codebook_retain(ei8_codebook* c) {
+  if (c) c->refs.fetch_add(1);
+}
+void ei8_codebook_release(ei8_codebook* c) {
+  if (c && c->refs.fetch_sub(1) == 1) delete c;
+}
+size_t ei8_codebook_k(const ei8_codebook* c) { return c ? c->k : 0; }
+size_t ei8_codebook_n(const ei8_codebook* c) { return c ? c->n : 0; }
+size_t ei8_codebook_group_size(const ei8_codebook* c) { return c ? c->group_size : 0; }
+size_t ei8_codebook_bytes(const ei8_codebook* c) { return c ? c->bytes() : 0; }
+
+ei8_status ei8_codebook_matmul_i32(const ei8_activations* a, const ei8_codebook* b, int32_t* out) {
+  const ei8_status st = check_activations(a, b, false);
+  if (st != EI8_OK) return st;
+  if (!out) return EI8_E_ARG;
+  const Request req{a, b, OutKind::I32, out};
+  return dispatch(req, [&] { ref::codebook_matmul_i32(*a, *b, out); });
+}
+
+ei8_status ei8_codebook_matmul_requant(const ei8_activations* a, const ei8_codebook* b,
+                                       const ei8_requant* rq, void* out) {
+  const ei8_status st = check_activations(a, b, false);
+  if (st != EI8_OK) return st;
+  if (!rq || !out || !valid_dtype(rq->out_dtype) || b->group_size) return EI8_E_ARG;
+  if (rq->rounding != EI8_ROUND_FLOAT && rq->rounding != EI8_ROUND_FIXEDPOINT) return EI8_E_ARG;
+  int32_t qmin, qmax;
+  ei8_dtype_range(rq->out_dtype, 0, &qmin, &qmax);
+  const bool scales_ok = std::isfinite(rq->a_scale) && rq->a_scale > 0 && std::isfinite(rq->out_scale) && rq->out_scale > 0;
+  if (!scales_ok || rq->out_zero_point < qmin || rq->out_zero_point > qmax) return EI8_E_RANGE;
+  if (rq->clamp_min < qmin || rq->clamp_max > qmax || rq->clamp_min > rq->clamp_max) return EI8_E_RANGE;
+  try {
+    const size_t N = b->n;
+    std::vector<float> mult_float;
+    std::vector<int32_t> mult_fixed, shift_fixed;
+    if (rq->rounding == EI8_ROUND_FLOAT) {
+      mult_float.resize(N);
+      for (size_t n = 0; n < N; ++n) {
+        mult_float[n] = ref::float_multiplier(rq->a_scale, b->scale[n], rq->out_scale);
+        if (!std::isfinite(mult_float[n])) return EI8_E_RANGE;
+      }
+    } else {
+      mult_fixed.resize(N);
+      shift_fixed.resize(N);
+      for (size_t n = 0; n < N; ++n) {
+        const double real = static_cast<double>(rq->a_scale) * b->scale[n] / rq->out_scale;
+        if (!std::isfinite(real)) return EI8_E_RANGE;
+        ref::quantize_multiplier(real, &mult_fixed[n], &shift_fixed[n]);
+      }
+    }
+    Request req{a, b, OutKind::REQUANT, out};
+    req.rq = rq;
+    req.mult_float = mult_float.data();
+    req.mult_fixed = mult_fixed.data();
+    req.shift_fixed = shift_fixed.data();
+    return dispatch(req, [&] { ref::codebook_matmul_requant(*a, *b, *rq, out); });
+  } catch (const std::bad_alloc&) {
+    return EI8_E_NOMEM;
+  }
+}
+
+ei8_status ei8_codebook_matmul_dequant(const ei8_activations* a, const float* a_scale,
+                                       size_t n_a_scales, const ei8_codebook* b, const float* bias,
+                                       float* out) {
+  const ei8_status st = check_activations(a, b, true);
+  if (st != EI8_OK) return st;
+  if (!a_scale || !out || (n_a_scales != 1 && n_a_scales != a->m)) return EI8_E_ARG;
+  for (size_t i = 0; i < n_a_scales; ++i)
+    if (!std::isfinite(a_scale[i]) || !(a_scale[i] > 0)) return EI8_E_RANGE;
+  Request req{a, b, OutKind::DEQUANT, out};
+  req.a_scale = a_scale;
+  req.n_a_scales = n_a_scales;
+  req.bias_f32 = bias;
+  return dispatch(req, [&] { ref::codebook_matmul_dequant(*a, a_scale, n_a_scales, *b, bias, out); });
+}
+
+ei8_status ei8_codebook_matmul_f32(const float* a, size_t m, size_t k, int per_token,
+                                   const ei8_codebook* b, const float* bias, float* out,
+                                   size_t* bad_index) {
+  if (!a || !b || !out || m == 0 || k != b->k) return EI8_E_ARG;
+  if (m > std::numeric_limits<size_t>::max() / k) return EI8_E_OVERFLOW;
+  try {
+    // A per row (per token) or per tensor, uint8 affine: exactly as ei8_matmul_f32 quantizes it (the
+    // kernel path's vectorised quantization equals the reference's).
+    const size_t np = per_token ? m : 1;
+    std::vector<float> scale(np);
+    std::vector<int32_t> zp(np);
+    std::vector<uint8_t> q(m * k);
+    const IsaEntry& isa = current_isa();
+    ei8_status st;
+    if (isa.path) {
+      st = quantize_rows_u8(*isa.path, a, m, k, per_token != 0, scale.data(), zp.data(), q.data(), bad_index);
+    } else {
+      const ei8_qview view = per_token ? ei8_qview{1, m, k, EI8_PER_CHANNEL, 0} : ei8_qview{1, 1, m * k, EI8_PER_TENSOR, 0};
+      st = ref::choose_qparams(a, view, EI8_UINT8, 0, 0, scale.data(), zp.data(), bad_index);
+      if (st == EI8_OK) st = ref::quantize(a, view, scale.data(), zp.data(), EI8_UINT8, 0, 255, q.data(), bad_index);
+    }
+    if (st != EI8_OK) return st;
+    const ei8_activations qa{q.data(), EI8_UINT8, m, k, k, zp.data(), np};
+    return ei8_codebook_matmul_dequant(&qa, scale.data(), np, b, bias, out);
+  } catch (const std::bad_alloc&) {
+    return EI8_E_NOMEM;
+  }
+}
+
+size_t ei8_codebook_kernel_count(void) { return available().size(); }
+const char* ei8_codebook_kernel_name(size_t i) { return i < available().size() ? available()[i].name : nullptr; }
+const char* ei8_codebook_kernel_current(void) { return current_entry().name; }
+
+ei8_status ei8_codebook_set_kernel(const char* name) {
+  if (!name) return EI8_E_ISA;
+  if (std::strcmp(name, "auto") == 0) {
+    forced().store(-1);
+    return EI8_OK;
+  }
+  const auto& list = available();
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (std::strcmp(name, list[i].name) == 0) {
+      forced().store(static_cast<int>(i));
+      return EI8_OK;
+    }
+  }
+  return EI8_E_ISA;
+}
+
+uint64_t ei8_codebook_kernel_calls(const char* name) {
+  if (!name) return 0;
+  const auto& list = available();
+  for (size_t i = 0; i < list.size(); ++i)
+    if (std::strcmp(name, list[i].name) == 0) return calls()[i].load();
+  return 0;
+}

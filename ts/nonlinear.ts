@@ -1,0 +1,815 @@
+/**
+ * Non-linear quantization: codebooks (k-means) and powers of two (log2), and the matmul over
+ * codebook weights.
+ *
+ * A codebook holds 16 (4-bit indices) or 256 (8-bit indices) int8 centroids and a scale: a weight is
+ * `scale * centroids[index]`. Because the centroids are int8, the 4-bit kernels decode indices to
+ * int8 with a 16-entry table look-up (pshufb on x86) and feed the integer dot product; the result
+ * is exactly that of decoding to int8 first (codebookToQTensor) and running the ordinary integer
+ * matmul (DESIGN.md section 2). 8-bit indices into int8 centroids are int8 weights already: they
+ * are decoded when packed and run on the int8 kernels, with the same memory as int8.
+ *
+ * Power-of-two quantization keeps a sign and an exponent: values are 0 or +-2^e with e in the
+ * `levels` exponents below a per-channel maximum. Its 4-bit codes are a codebook (16 int8 entries
+ * 0, +-1, +-2, ..., +-64 with scale 2^(maxExponent - 6)), so they run on the same kernels.
+ */
+import { ErrorCodes, rangeError, typeError } from './errors';
+import { native, type Bytes, type NativeDType } from './native';
+import { checkQTensorHeader, checkTensorParams, makeView, paramCount, type QView } from './qtensor';
+import type { QDType, QTensor, Rounding } from './types';
+import {
+  checkArray, checkBoolean, checkBytes, checkDType, checkInteger, checkNoOverlap, checkOptions, checkScale, checkScales,
+  checkShape, dtypeRange, nativeDType,
+} from './validate';
+import {
+  matmul, matmulAsync, matmulDequantize, matmulDequantizeAsync, matmulF32, matmulF32Async, matmulInt32, matmulInt32Async,
+  type DequantizeOptions, type MatmulF32Options, type MatmulOptions, type OutputQuant,
+} from './matmul';
+import { packWeights, type PackedWeights, type WeightsLayout } from './weights';
+
+// ------------------------------------------------------------------------------- types ----
+
+/** Centroids and scales of the codebooks of a tensor, laid out like QuantParams. */
+export interface Codebook {
+  /** books x 2^bits int8 centroids; book b's entries at [b * 2^bits, (b + 1) * 2^bits). */
+  centroids: Int8Array;
+  /** One scale per book (finite, > 0). */
+  scale: Float32Array;
+  /** Absent: one book for the tensor. Else one per index of `axis` (or per group along it). */
+  axis?: number;
+  /** Books per run of groupSize elements along `axis` (QuantParams' per-group layout). */
+  groupSize?: number;
+}
+
+/** A tensor stored as codebook indices: element i = scale[book] * centroids[book][index i]. */
+export interface CodebookTensor {
+  /** bits 4: two per byte, element i in byte i >> 1 (low nibble when i is even); bits 8: one per byte. */
+  indices: Uint8Array;
+  bits: 4 | 8;
+  shape: number[];
+  codebook: Codebook;
+}
+
+/** A tensor stored as power-of-two codes. */
+export interface Log2Tensor {
+  /**
+   * bits 4: two per byte as CodebookTensor.indices; code = sign << 3 | m.
+   * bits 8: one per byte; code = sign << 7 | m.
+   * m = 0 is 0; m in 1..levels is sign * 2^(maxExponent - levels + m), levels = 7 (4 bits) or 127 (8 bits).
+   */
+  codes: Uint8Array;
+  bits: 4 | 8;
+  shape: number[];
+  /** Per tensor (number) or per index of `axis` (Int32Array), in [-143, 127]. */
+  maxExponent: number | Int32Array;
+  axis?: number;
+}
+
+// ------------------------------------------------------------------------------ helpers ----
+
+const FLT_MIN = 1.1754943508222875e-38;
+
+/** Round half to even. */
+function rne(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  if (d < 0.5) return f;
+  if (d > 0.5) return f + 1;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+/** mulberry32: a small deterministic generator. */
+function mulberry32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The first index of NaN or +-Infinity, or -1. */
+function firstNonFinite(x: Float32Array): number {
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return i;
+  return -1;
+}
+
+function checkFinite(fn: string, name: string, x: Float32Array): void {
+  const bad = firstNonFinite(x);
+  if (bad >= 0) throw rangeError(fn, `${name}[${bad}] is ${x[bad]}`, ErrorCodes.NON_FINITE);
+}
+
+/** Parameter (book) index of each element, in flat order (DESIGN.md's per-group layout). */
+function bookOfEach(v: QView, count: number): Uint32Array {
+  const out = new Uint32Array(count);
+  const groups = v.granularity === 2 ? Math.ceil(v.axisLen / v.groupSize) : 1;
+  let flat = 0;
+  for (let o = 0; o < v.outer; o++) {
+    for (let a = 0; a < v.axisLen; a++) {
+      for (let i = 0; i < v.inner; i++, flat++) {
+        out[flat] = v.granularity === 0 ? 0 : v.granularity === 1 ? a : (o * groups + Math.floor(a / v.groupSize)) * v.inner + i;
+      }
+    }
+  }
+  return out;
+}
+
+function getIndex(indices: Uint8Array, bits: 4 | 8, i: number): number {
+  return bits === 8 ? indices[i] : (indices[i >> 1] >> ((i & 1) * 4)) & 0x0f;
+}
+
+function setIndex(indices: Uint8Array, bits: 4 | 8, i: number, v: number): void {
+  if (bits === 8) indices[i] = v;
+  else indices[i >> 1] |= v << ((i & 1) * 4);
+}
+
+function checkBits(fn: string, bits: unknown): 4 | 8 {
+  if (bits !== 4 && bits !== 8) {
+    if (typeof bits !== 'number') throw typeError(fn, `bits must be 4 or 8, got ${typeof bits}`);
+    throw rangeError(fn, `bits must be 4 or 8, got ${bits}`, ErrorCodes.OUT_OF_RANGE);
+  }
+  return bits;
+}
+
+// ------------------------------------------------------------------------------ k-means ----
+
+/** At most this many values seed k-means++ (an evenly spaced sample of the sorted values). */
+const KMEANS_SEED_SAMPLE = 1 << 16;
+
+/**
+ * k centroids of sorted values: k-means++ seeding (D^2 sampling with `rand`) on an evenly spaced
+ * sample, then Lloyd iterations on every value. In one dimension a Lloyd step is exact and cheap:
+ * clusters are runs of the sorted values split at the midpoints between centroids (a value on a
+ * midpoint joins the lower centroid), and their means come from prefix sums. Stops when no
+ * centroid moves, or after `iterations`. Empty clusters keep their centroid.
+ */
+function kmeans1d(sorted: Float64Array, k: number, rand: () => number, iterations: number): Float64Array {
+  const n = sorted.length;
+  const step = Math.max(1, n / KMEANS_SEED_SAMPLE);
+  const sample = Float64Array.from({ length: Math.min(n, KMEANS_SEED_SAMPLE) }, (_, i) => sorted[Math.floor(i * step)]);
+  const c = new Float64Array(k);
+  c[0] = sample[Math.floor(rand() * sample.length)];
+  const d2 = sample.map((v) => (v - c[0]) ** 2);
+  for (let j = 1; j < k; j++) {
+    let total = 0;
+    for (let i = 0; i < d2.length; i++) total += d2[i];
+    if (total === 0) {
+      c.fill(c[j - 1], j); // fewer distinct values than k: the rest repeat the last centroid
+      break;
+    }
+    let r = rand() * total;
+    let pick = d2.length - 1;
+    for (let i = 0; i < d2.length; i++) {
+      r -= d2[i];
+      if (r < 0) {
+        pick = i;
+        break;
+      }
+    }
+    c[j] = sample[pick];
+    for (let i = 0; i < d2.length; i++) d2[i] = Math.min(d2[i], (sample[i] - c[j]) ** 2);
+  }
+  c.sort();
+  const prefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + sorted[i];
+  /** First index whose value is > x. */
+  const upper = (x: number): number => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  for (let it = 0; it < iterations; it++) {
+    let moved = false;
+    let lo = 0;
+    for (let j = 0; j < k; j++) {
+      const hi = j === k - 1 ? n : upper((c[j] + c[j + 1]) / 2);
+      if (hi > lo) {
+        const mean = (prefix[hi] - prefix[lo]) / (hi - lo);
+        if (mean !== c[j]) moved = true;
+        c[j] = mean;
+      }
+      lo = Math.max(lo, hi);
+    }
+    c.sort();
+    if (!moved) break;
+  }
+  return c;
+}
+
+/** Centroids as int8 with one scale: scale = max|c| / 127 (1 when every centroid is 0). */
+function centroidsToInt8(c: Float64Array, out: Int8Array, outOffset: number): number {
+  let maxAbs = 0;
+  for (const v of c) maxAbs = Math.max(maxAbs, Math.abs(v));
+  const scale = maxAbs === 0 ? 1 : Math.max(Math.fround(maxAbs / 127), FLT_MIN);
+  for (let j = 0; j < c.length; j++) out[outOffset + j] = Math.max(-127, Math.min(127, rne(Math.fround(c[j] / scale))));
+  return scale;
+}
+
+export interface CodebookOptions {
+  /** 4 (16 centroids, default) or 8 (256 centroids). */
+  bits?: 4 | 8;
+  /** One codebook per index of this axis (per channel), or per group along it with groupSize. */
+  axis?: number;
+  groupSize?: number;
+  /** Seed of k-means++ (default 1): the same input and seed give the same codebooks everywhere. */
+  seed?: number;
+  /** Most Lloyd iterations (default 30). */
+  iterations?: number;
+}
+
+/**
+ * Codebook quantization by k-means (k = 2^bits) per tensor, per channel or per group, then int8
+ * centroids (scale = max|centroid| / 127) and each value's index: the nearest decoded centroid
+ * (a tie goes to the lower index). Deterministic for a given seed.
+ * Errors: NaN or Infinity in x (RangeError naming the index); a book with fewer values than k.
+ */
+export function quantizeCodebook(x: Float32Array, shape: number[], opts?: CodebookOptions): CodebookTensor {
+  const fn = 'quantizeCodebook';
+  const o = checkOptions(fn, opts, ['bits', 'axis', 'groupSize', 'seed', 'iterations']) as CodebookOptions;
+  const count = checkShape(fn, 'shape', shape);
+  checkArray(fn, 'x', x, 'Float32Array', count);
+  const bits = o.bits === undefined ? 4 : checkBits(fn, o.bits);
+  const seed = o.seed === undefined ? 1 : checkInteger(fn, 'seed', o.seed, 0, 2 ** 32 - 1);
+  const iterations = o.iterations === undefined ? 30 : checkInteger(fn, 'iterations', o.iterations, 0, 10000);
+  const view = makeView(fn, shape, o.axis, o.groupSize);
+  checkFinite(fn, 'x', x);
+  const k = 2 ** bits;
+  const books = paramCount(view);
+  const bookOf = bookOfEach(view, count);
+
+  // Values of each book, grouped: counting sort by book.
+  const sizes = new Uint32Array(books);
+  for (let i = 0; i < count; i++) sizes[bookOf[i]]++;
+  for (let b = 0; b < books; b++) {
+    if (sizes[b] < k) {
+      throw rangeError(fn, `k (${k} centroids for ${bits}-bit indices) is larger than the number of values (${sizes[b]}) ` +
+        `in codebook ${b}`, ErrorCodes.OUT_OF_RANGE);
+    }
+  }
+  const start = new Uint32Array(books + 1);
+  for (let b = 0; b < books; b++) start[b + 1] = start[b] + sizes[b];
+  const values = new Float64Array(count);
+  const fill = start.slice(0, books);
+  for (let i = 0; i < count; i++) values[fill[bookOf[i]]++] = x[i];
+
+  const centroids = new Int8Array(books * k);
+  const scale = new Float32Array(books);
+  const decoded = new Float64Array(books * k);
+  for (let b = 0; b < books; b++) {
+    const sorted = values.subarray(start[b], start[b + 1]).sort();
+    const c = kmeans1d(sorted, k, mulberry32(seed + b * 0x9e3779b1), iterations);
+    scale[b] = centroidsToInt8(c, centroids, b * k);
+    for (let j = 0; j < k; j++) decoded[b * k + j] = Math.fround(scale[b] * centroids[b * k + j]);
+  }
+  const indices = new Uint8Array(bits === 4 ? Math.ceil(count / 2) : count);
+  for (let i = 0; i < count; i++) setIndex(indices, bits, i, nearest(decoded, bookOf[i] * k, k, x[i]));
+  const codebook: Codebook = { centroids, scale };
+  if (view.axis !== undefined) codebook.axis = view.axis;
+  if (view.granularity === 2) codebook.groupSize = view.groupSize;
+  return { indices, bits, shape: shape.slice(), codebook };
+}
+
+/** Index in [0, k) of the entry of sorted d[off .. off + k) nearest to v; a tie goes to the lower index. */
+function nearest(d: Float64Array, off: number, k: number, v: number): number {
+  let lo = 0;
+  let hi = k;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (d[off + mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === 0) return 0;
+  if (lo === k) return k - 1;
+  return v - d[off + lo - 1] <= d[off + lo] - v ? lo - 1 : lo;
+}
+
+interface CheckedCodebook {
+  t: CodebookTensor;
+  count: number;
+  view: QView;
+  books: number;
+}
+
+function checkCodebookTensor(fn: string, name: string, t: unknown): CheckedCodebook {
+  if (t === null || typeof t !== 'object') throw typeError(fn, `${name} must be a CodebookTensor { indices, bits, shape, codebook }`);
+  const { indices, bits, shape, codebook } = t as Partial<CodebookTensor>;
+  const b = checkBits(fn, bits);
+  const count = checkShape(fn, `${name}.shape`, shape);
+  checkArray(fn, `${name}.indices`, indices, 'Uint8Array', b === 4 ? Math.ceil(count / 2) : count);
+  if (codebook === null || typeof codebook !== 'object') throw typeError(fn, `${name}.codebook must be an object`);
+  const view = makeView(fn, shape as number[], codebook.axis, codebook.groupSize);
+  const books = paramCount(view);
+  checkArray(fn, `${name}.codebook.centroids`, codebook.centroids, 'Int8Array', books * 2 ** b);
+  checkScales(fn, `${name}.codebook.scale`, checkArray(fn, `${name}.codebook.scale`, codebook.scale, 'Float32Array', books));
+  return { t: t as CodebookTensor, count, view, books };
+}
+
+/** x[i] = scale[book] * centroids[book][index i] (float32). */
+export function dequantizeCodebook(t: CodebookTensor, out?: Float32Array): Float32Array {
+  const fn = 'dequantizeCodebook';
+  const { count, view } = checkCodebookTensor(fn, 't', t);
+  const dst = out === undefined ? new Float32Array(count) : checkArray(fn, 'out', out, 'Float32Array', count);
+  const k = 2 ** t.bits;
+  const bookOf = bookOfEach(view, count);
+  const { centroids, scale } = t.codebook;
+  for (let i = 0; i < count; i++) dst[i] = Math.fround(scale[bookOf[i]] * centroids[bookOf[i] * k + getIndex(t.indices, t.bits, i)]);
+  return dst;
+}
+
+/**
+ * The decoded tensor as int8 with zero point 0 and the codebook scales as quantization parameters.
+ * packWeights() of it, then the ordinary matmuls, is the reference the codebook kernels must equal.
+ */
+export function codebookToQTensor(t: CodebookTensor): QTensor {
+  const fn = 'codebookToQTensor';
+  const { count, view, books } = checkCodebookTensor(fn, 't', t);
+  const k = 2 ** t.bits;
+  const bookOf = bookOfEach(view, count);
+  const data = new Int8Array(count);
+  for (let i = 0; i < count; i++) data[i] = t.codebook.centroids[bookOf[i] * k + getIndex(t.indices, t.bits, i)];
+  const scale = Float32Array.from(t.codebook.scale);
+  if (view.granularity === 0) return { data, shape: t.shape.slice(), quant: { dtype: 'int8', scale: scale[0], zeroPoint: 0 } };
+  const quant: QTensor['quant'] = { dtype: 'int8', scale, zeroPoint: new Int32Array(books), axis: view.axis };
+  if (view.granularity === 2) quant.groupSize = view.groupSize;
+  return { data, shape: t.shape.slice(), quant };
+}
+
+// ------------------------------------------------------------------------------- log2 ----
+
+const MIN_EXPONENT = -143; // 2^(e - 6), the 4-bit codebook scale, stays a float32 (>= 2^-149)
+const MAX_EXPONENT = 127;
+
+/** The exponent t of the power of two nearest to a > 0 (a tie, 1.5 * 2^p, goes up). */
+function nearestExponent(a: number): number {
+  let p = Math.floor(Math.log2(a));
+  while (2 ** p > a) p--;
+  while (2 ** (p + 1) <= a) p++;
+  return a >= 1.5 * 2 ** p ? p + 1 : p;
+}
+
+export interface Log2Options {
+  /** 4 (default: 7 exponents, a codebook the kernels run) or 8 (127 exponents). */
+  bits?: 4 | 8;
+  /** Per channel along this axis; absent = per tensor. */
+  axis?: number;
+}
+
+/**
+ * Power-of-two quantization: the maximum exponent E of each channel is that of the power of two
+ * nearest to its max |x| (clamped to [-143, 127]); each value becomes the nearest of 0 and
+ * +-2^e, e in (E - levels, E] (ties away from zero; larger values clip to 2^E).
+ */
+export function quantizeLog2(x: Float32Array, shape: number[], opts?: Log2Options): Log2Tensor {
+  const fn = 'quantizeLog2';
+  const o = checkOptions(fn, opts, ['bits', 'axis']) as Log2Options;
+  const count = checkShape(fn, 'shape', shape);
+  checkArray(fn, 'x', x, 'Float32Array', count);
+  const bits = o.bits === undefined ? 4 : checkBits(fn, o.bits);
+  const view = makeView(fn, shape, o.axis, undefined);
+  checkFinite(fn, 'x', x);
+  const levels = bits === 4 ? 7 : 127;
+  const channels = paramCount(view);
+  const bookOf = bookOfEach(view, count);
+  const absMax = new Float64Array(channels);
+  for (let i = 0; i < count; i++) absMax[bookOf[i]] = Math.max(absMax[bookOf[i]], Math.abs(x[i]));
+  const maxExp = Int32Array.from(absMax, (a) => (a === 0 ? 0 : Math.max(MIN_EXPONENT, Math.min(MAX_EXPONENT, nearestExponent(a)))));
+  const codes = new Uint8Array(bits === 4 ? Math.ceil(count / 2) : count);
+  const signBit = 1 << (bits - 1);
+  for (let i = 0; i < count; i++) {
+    const a = Math.abs(x[i]);
+    if (a === 0) continue;
+    const low = maxExp[bookOf[i]] - levels; // m = 1 is 2^(low + 1)
+    let m = nearestExponent(a) - low;
+    if (m > levels) m = levels;
+    else if (m < 1) m = a >= 2 ** (low + 1) / 2 ? 1 : 0;
+    if (m === 0) continue;
+    setIndex(codes, bits, i, (x[i] < 0 ? signBit : 0) | m);
+  }
+  const t: Log2Tensor = { codes, bits, shape: shape.slice(), maxExponent: view.granularity === 0 ? maxExp[0] : maxExp };
+  if (view.axis !== undefined) t.axis = view.axis;
+  return t;
+}
+
+function checkLog2Tensor(fn: string, name: string, t: unknown): { count: number; view: QView; maxExp: Int32Array } {
+  if (t === null || typeof t !== 'object') throw typeError(fn, `${name} must be a Log2Tensor { codes, bits, shape, maxExponent }`);
+  const { codes, bits, shape, maxExponent, axis } = t as Partial<Log2Tensor>;
+  const b = checkBits(fn, bits);
+  const count = checkShape(fn, `${name}.shape`, shape);
+  checkArray(fn, `${name}.codes`, codes, 'Uint8Array', b === 4 ? Math.ceil(count / 2) : count);
+  const view = makeView(fn, shape as number[], axis, undefined);
+  const maxExp = view.granularity === 0
+    ? Int32Array.of(checkInteger(fn, `${name}.maxExponent`, maxExponent, MIN_EXPONENT, MAX_EXPONENT))
+    : checkArray(fn, `${name}.maxExponent`, maxExponent, 'Int32Array', paramCount(view));
+  for (let i = 0; i < maxExp.length; i++) {
+    if (maxExp[i] < MIN_EXPONENT || maxExp[i] > MAX_EXPONENT) {
+      throw rangeError(fn, `${name}.maxExponent[${i}] (${maxExp[i]}) is outside [${MIN_EXPONENT}, ${MAX_EXPONENT}]`, ErrorCodes.OUT_OF_RANGE);
+    }
+  }
+  return { count, view, maxExp };
+}
+
+/** x[i] = sign * 2^(maxExponent - levels + m), or 0 for m = 0 (float32). */
+export function dequantizeLog2(t: Log2Tensor, out?: Float32Array): Float32Array {
+  const fn = 'dequantizeLog2';
+  const { count, view, maxExp } = checkLog2Tensor(fn, 't', t);
+  const dst = out === undefined ? new Float32Array(count) : checkArray(fn, 'out', out, 'Float32Array', count);
+  const levels = t.bits === 4 ? 7 : 127;
+  const mask = t.bits === 4 ? 7 : 127;
+  const signBit = 1 << (t.bits - 1);
+  const bookOf = bookOfEach(view, count);
+  for (let i = 0; i < count; i++) {
+    const c = getIndex(t.codes, t.bits, i);
+    const m = c & mask;
+    dst[i] = m === 0 ? 0 : Math.fround((c & signBit ? -1 : 1) * 2 ** (maxExp[bookOf[i]] - levels + m));
+  }
+  return dst;
+}
+
+/**
+ * 4-bit power-of-two codes as a codebook with the same indices: per channel the 16 int8 entries
+ * 0, 1, 2, 4, ..., 64, 0, -1, -2, ..., -64 and scale 2^(maxExponent - 6). Decodes to exactly
+ * dequantizeLog2(t), and runs on the look-up-table kernels. (8-bit codes span 127 octaves, which
+ * no int8 table holds: they have no integer matmul path.)
+ */
+export function log2ToCodebook(t: Log2Tensor): CodebookTensor {
+  const fn = 'log2ToCodebook';
+  const { view, maxExp } = checkLog2Tensor(fn, 't', t);
+  if (t.bits !== 4) {
+    throw rangeError(fn, `only 4-bit codes map to an int8 codebook (7 octaves); 8-bit codes span 127`, ErrorCodes.OUT_OF_RANGE);
+  }
+  const books = maxExp.length;
+  const centroids = new Int8Array(books * 16);
+  const scale = new Float32Array(books);
+  for (let b = 0; b < books; b++) {
+    for (let m = 1; m < 8; m++) {
+      centroids[b * 16 + m] = 2 ** (m - 1);
+      centroids[b * 16 + 8 + m] = -(2 ** (m - 1));
+    }
+    scale[b] = 2 ** (maxExp[b] - 6);
+  }
+  const codebook: Codebook = { centroids, scale };
+  if (view.axis !== undefined) codebook.axis = view.axis;
+  return { indices: t.codes.slice(), bits: 4, shape: t.shape.slice(), codebook };
+}
+
+// ---------------------------------------------------------------------- packed weights ----
+
+/** The native functions of csrc/napi/codebook_napi.cc. */
+interface NativeCodebookHandle {
+  dispose(): void;
+  bytes(): number;
+}
+
+interface CodebookNative {
+  codebookPack(indices: Uint8Array, layoutNk: boolean, k: number, n: number, tables: Int8Array, scales: Float32Array,
+    nBooks: number, groupSize: number): NativeCodebookHandle;
+  codebookMatmulInt32(a: Bytes, aDtype: NativeDType, aZp: number, m: number, k: number, b: NativeCodebookHandle, out: Int32Array,
+    async: boolean): Int32Array | Promise<Int32Array>;
+  codebookMatmulRequant(a: Bytes, aDtype: NativeDType, aZp: number, m: number, k: number, aScale: number, b: NativeCodebookHandle,
+    outScale: number, outZp: number, outDtype: NativeDType, rounding: 0 | 1, bias: Int32Array | null, clampMin: number,
+    clampMax: number, out: Bytes, async: boolean): Bytes | Promise<Bytes>;
+  codebookMatmulDequant(a: Bytes, aDtype: NativeDType, aZp: number, m: number, k: number, aScale: number, b: NativeCodebookHandle,
+    bias: Float32Array | null, out: Float32Array, async: boolean): Float32Array | Promise<Float32Array>;
+  codebookMatmulF32(a: Float32Array, m: number, k: number, perToken: boolean, b: NativeCodebookHandle, bias: Float32Array | null,
+    out: Float32Array, async: boolean): Float32Array | Promise<Float32Array>;
+  codebookKernels(): { available: string[]; current: string };
+  setCodebookKernel(name: string): void;
+  codebookKernelCalls(name: string): number;
+}
+
+const lut = native as unknown as CodebookNative;
+
+export interface PackCodebookOptions {
+  /** 'kn': the tensor is [K, N] (default); 'nk': [N, K]. */
+  layout?: WeightsLayout;
+}
+
+/**
+ * Codebook weights ready for the codebook matmuls. Owns native memory: released when
+ * garbage-collected, or at once by dispose(); any use after dispose() throws ERR_EDGE_INT8_DISPOSED.
+ */
+export class CodebookWeights {
+  readonly k: number;
+  readonly n: number;
+  readonly bits: 4 | 8;
+  readonly layout: WeightsLayout;
+  /** 0 unless one codebook per group of groupSize along K. */
+  readonly groupSize: number;
+  /** Scale per column (or per (group, column), index g * n + column); length 1 if per tensor. */
+  readonly scale: Float32Array;
+  #lut: NativeCodebookHandle | null;
+  #int8: PackedWeights | null;
+
+  /** @internal Use packCodebook(). */
+  constructor(handle: NativeCodebookHandle | null, int8: PackedWeights | null, k: number, n: number, bits: 4 | 8,
+    layout: WeightsLayout, groupSize: number, scale: Float32Array) {
+    this.#lut = handle;
+    this.#int8 = int8;
+    this.k = k;
+    this.n = n;
+    this.bits = bits;
+    this.layout = layout;
+    this.groupSize = groupSize;
+    this.scale = scale;
+  }
+
+  get disposed(): boolean {
+    return this.#lut === null && this.#int8 === null;
+  }
+
+  /** Bytes of native memory held (4 bits: indices, tables, scales and column sums). */
+  get bytes(): number {
+    if (this.#int8) return this.#int8.bytes;
+    return this.lutHandle('bytes')!.bytes();
+  }
+
+  dispose(): void {
+    this.#lut?.dispose();
+    this.#int8?.dispose();
+    this.#lut = null;
+    this.#int8 = null;
+  }
+
+  /** @internal The look-up-table handle (4 bits), null for 8 bits; throws if disposed. */
+  lutHandle(fn: string): NativeCodebookHandle | null {
+    if (this.disposed) throw typeError(fn, 'CodebookWeights used after dispose()', ErrorCodes.DISPOSED);
+    return this.#lut;
+  }
+
+  /** @internal The int8 weights of an 8-bit codebook. */
+  int8(): PackedWeights | null {
+    return this.#int8;
+  }
+}
+
+/**
+ * Packs codebook weights (2-D) for the codebook matmuls. Books may be per tensor, per output column
+ * (axis = the N axis: 1 for 'kn', 0 for 'nk') or per group along K (axis = the K axis, groupSize).
+ * 4-bit indices stay 4-bit (the look-up-table kernels); 8-bit ones are decoded to int8 and packed
+ * for the int8 kernels. The data is copied.
+ */
+export function packCodebook(t: CodebookTensor, opts?: PackCodebookOptions): CodebookWeights {
+  const fn = 'packCodebook';
+  const o = checkOptions(fn, opts, ['layout']) as PackCodebookOptions;
+  const layout = o.layout ?? 'kn';
+  if (layout !== 'kn' && layout !== 'nk') throw rangeError(fn, `layout must be 'kn' or 'nk', got ${String(layout)}`, ErrorCodes.OUT_OF_RANGE);
+  const c = checkCodebookTensor(fn, 't', t);
+  if (t.shape.length !== 2) throw rangeError(fn, `t.shape must be 2-D, got [${t.shape.join(', ')}]`, ErrorCodes.INVALID_SHAPE);
+  const kAxis = layout === 'kn' ? 0 : 1;
+  const nAxis = 1 - kAxis;
+  const k = t.shape[kAxis];
+  const n = t.shape[nAxis];
+  const v = c.view;
+  if (v.granularity === 1 && v.axis !== nAxis) {
+    throw rangeError(fn, `per-channel codebooks must be along the N axis (${nAxis} for '${layout}'), got axis ${v.axis}`,
+      ErrorCodes.INVALID_SHAPE);
+  }
+  if (v.granularity === 2 && v.axis !== kAxis) {
+    throw rangeError(fn, `per-group codebooks must be grouped along the K axis (${kAxis} for '${layout}'), got axis ${v.axis}`,
+      ErrorCodes.INVALID_SHAPE);
+  }
+  const groupSize = v.granularity === 2 ? v.groupSize : 0;
+  if (t.bits === 8) {
+    const w = packWeights(codebookToQTensor(t), { layout });
+    return new CodebookWeights(null, w, k, n, 8, layout, w.groupSize, w.scale);
+  }
+  let centroids = t.codebook.centroids;
+  let scale = t.codebook.scale;
+  if (v.granularity === 2 && layout === 'nk') {
+    // Books arrive as [N, groups]; the core indexes them g * N + n.
+    const groups = Math.ceil(k / groupSize);
+    centroids = new Int8Array(groups * n * 16);
+    scale = new Float32Array(groups * n);
+    for (let col = 0; col < n; col++) {
+      for (let g = 0; g < groups; g++) {
+        centroids.set(t.codebook.centroids.subarray((col * groups + g) * 16, (col * groups + g + 1) * 16), (g * n + col) * 16);
+        scale[g * n + col] = t.codebook.scale[col * groups + g];
+      }
+    }
+  }
+  const handle = lut.codebookPack(t.indices, layout === 'nk', k, n, centroids, scale, c.books, groupSize);
+  return new CodebookWeights(handle, null, k, n, 4, layout, groupSize, Float32Array.from(scale));
+}
+
+// ---------------------------------------------------------------------------- matmuls ----
+
+const INT32_MAX = 2 ** 31 - 1;
+
+function checkCodebookWeights(fn: string, b: unknown): CodebookWeights {
+  if (!(b instanceof CodebookWeights)) throw typeError(fn, 'b must be CodebookWeights from packCodebook()');
+  b.lutHandle(fn);
+  return b;
+}
+
+/** |B| <= 128 for decoded int8 weights with zero point 0 (as packWeights bounds int8 weights). */
+function maxExactK(aDtype: QDType, aZeroPoint: number): number {
+  const [lo, hi] = dtypeRange(aDtype);
+  const worst = Math.max(aZeroPoint - lo, hi - aZeroPoint) * 128;
+  return worst === 0 ? Infinity : Math.floor(INT32_MAX / worst);
+}
+
+interface Activations {
+  data: Bytes;
+  dtype: QDType;
+  zeroPoint: number;
+  scale: number;
+  m: number;
+  outShape: number[];
+}
+
+function checkActivations(fn: string, a: unknown, b: CodebookWeights, reduced: number): Activations {
+  const t = checkQTensorHeader(fn, 'a', a);
+  if (t.quant.axis !== undefined || t.quant.groupSize !== undefined) {
+    throw rangeError(fn, 'a must be quantized per tensor (a.quant.axis must be absent)', ErrorCodes.INVALID_SHAPE);
+  }
+  const p = checkTensorParams(fn, 'a.quant', t.quant.scale, t.quant.zeroPoint, t.dtype);
+  const k = t.shape[t.shape.length - 1];
+  if (k !== b.k) throw rangeError(fn, `a.shape[${t.shape.length - 1}] (${k}) != b.k (${b.k})`, ErrorCodes.INVALID_SHAPE);
+  const bound = maxExactK(t.dtype, p.zeroPoint);
+  if (reduced > bound) {
+    throw rangeError(fn, `k (${reduced}) exceeds ${bound}, the largest K for which the int32 accumulator cannot overflow ` +
+      `with a zero point ${p.zeroPoint} (${t.dtype})`, ErrorCodes.K_TOO_LARGE);
+  }
+  return { data: t.data, dtype: t.dtype, zeroPoint: p.zeroPoint, scale: p.scale, m: t.count / k, outShape: [...t.shape.slice(0, -1), b.n] };
+}
+
+function int32Call(fn: string, a: QTensor, b: CodebookWeights, out: Int32Array | undefined, async: boolean) {
+  const w = checkCodebookWeights(fn, b);
+  const int8 = w.int8();
+  if (int8) return async ? matmulInt32Async(a, int8, out) : matmulInt32(a, int8, out);
+  const act = checkActivations(fn, a, w, w.k);
+  const dst = out === undefined ? new Int32Array(act.m * w.n) : checkArray(fn, 'out', out, 'Int32Array', act.m * w.n);
+  checkNoOverlap(fn, dst, 'a.data', act.data);
+  return lut.codebookMatmulInt32(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, w.lutHandle(fn)!, dst, async);
+}
+
+/** C[m, n] = sum_k (A[m, k] - za) * B[k, n], B decoded to int8 (matmulInt32 on codebookToQTensor). */
+export function codebookMatmulInt32(a: QTensor, b: CodebookWeights, out?: Int32Array): Int32Array {
+  return int32Call('codebookMatmulInt32', a, b, out, false) as Int32Array;
+}
+
+export async function codebookMatmulInt32Async(a: QTensor, b: CodebookWeights, out?: Int32Array): Promise<Int32Array> {
+  return int32Call('codebookMatmulInt32Async', a, b, out, true);
+}
+
+function requantCall(fn: string, a: QTensor, b: CodebookWeights, opts: MatmulOptions, async: boolean) {
+  const w = checkCodebookWeights(fn, b);
+  const int8 = w.int8();
+  if (int8) return async ? matmulAsync(a, int8, opts) : matmul(a, int8, opts);
+  if (opts === undefined) throw typeError(fn, 'opts { output: { scale, zeroPoint } } is required');
+  const o = checkOptions(fn, opts, ['output', 'bias', 'clamp', 'rounding', 'out']) as unknown as MatmulOptions;
+  if (w.groupSize !== 0) {
+    throw rangeError(fn, 'b has per-group codebooks: requantized output needs one scale per column (use codebookMatmulF32 ' +
+      'or codebookMatmulDequantize)', ErrorCodes.INVALID_SHAPE);
+  }
+  const act = checkActivations(fn, a, w, w.k);
+  if (o.output === undefined) throw typeError(fn, 'opts.output { scale, zeroPoint } is required');
+  const output = checkOptions(fn, o.output, ['scale', 'zeroPoint', 'dtype']) as Partial<OutputQuant>;
+  const outDtype = output.dtype === undefined ? 'int8' : checkDType(fn, 'output.dtype', output.dtype);
+  const [lo, hi] = dtypeRange(outDtype);
+  const outScale = checkScale(fn, 'output.scale', output.scale);
+  const outZp = checkInteger(fn, 'output.zeroPoint', output.zeroPoint, lo, hi);
+  const rounding: Rounding = o.rounding ?? 'float';
+  if (rounding !== 'float' && rounding !== 'fixedpoint') {
+    throw rangeError(fn, `rounding must be 'float' or 'fixedpoint', got ${String(rounding)}`, ErrorCodes.OUT_OF_RANGE);
+  }
+  let clampLo = lo;
+  let clampHi = hi;
+  if (o.clamp !== undefined) {
+    if (!Array.isArray(o.clamp) || o.clamp.length !== 2) throw typeError(fn, 'clamp must be [lo, hi]');
+    clampLo = checkInteger(fn, 'clamp[0]', o.clamp[0], lo, hi);
+    clampHi = checkInteger(fn, 'clamp[1]', o.clamp[1], lo, hi);
+    if (clampLo > clampHi) throw rangeError(fn, `clamp [${clampLo}, ${clampHi}] is empty`, ErrorCodes.OUT_OF_RANGE);
+  }
+  const bias = o.bias === undefined ? null : checkArray(fn, 'bias', o.bias, 'Int32Array', w.n);
+  const f32 = new Float32Array(1);
+  for (let n = 0; n < w.scale.length; n++) {
+    f32[0] = act.scale * w.scale[n];
+    f32[0] = f32[0] / outScale;
+    const real = rounding === 'float' ? f32[0] : (act.scale * w.scale[n]) / outScale;
+    if (!Number.isFinite(real)) {
+      throw rangeError(fn, `a.scale * b.scale[${n}] / output.scale (${act.scale} * ${w.scale[n]} / ${outScale}) is not finite`,
+        ErrorCodes.OUT_OF_RANGE);
+    }
+  }
+  const count = act.m * w.n;
+  const dst = o.out === undefined ? (outDtype === 'int8' ? new Int8Array(count) : new Uint8Array(count))
+    : checkBytes(fn, 'out', o.out, outDtype, count);
+  checkNoOverlap(fn, dst, 'a.data', act.data);
+  checkNoOverlap(fn, dst, 'bias', bias);
+  const result = lut.codebookMatmulRequant(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, w.lutHandle(fn)!,
+    outScale, outZp, nativeDType(outDtype), rounding === 'float' ? 0 : 1, bias, clampLo, clampHi, dst, async);
+  const quant = { dtype: outDtype, scale: outScale, zeroPoint: outZp };
+  const wrap = (data: Bytes): QTensor => ({ data, shape: act.outShape, quant });
+  return result instanceof Promise ? result.then(wrap) : wrap(result);
+}
+
+/** Requantized output, exactly matmul(a, packWeights(codebookToQTensor(t)), opts). */
+export function codebookMatmul(a: QTensor, b: CodebookWeights, opts: MatmulOptions): QTensor {
+  return requantCall('codebookMatmul', a, b, opts, false) as QTensor;
+}
+
+export async function codebookMatmulAsync(a: QTensor, b: CodebookWeights, opts: MatmulOptions): Promise<QTensor> {
+  return requantCall('codebookMatmulAsync', a, b, opts, true);
+}
+
+function dequantCall(fn: string, a: QTensor, b: CodebookWeights, opts: DequantizeOptions | undefined, async: boolean) {
+  const w = checkCodebookWeights(fn, b);
+  const int8 = w.int8();
+  if (int8) return async ? matmulDequantizeAsync(a, int8, opts) : matmulDequantize(a, int8, opts);
+  const o = checkOptions(fn, opts, ['bias', 'out']) as DequantizeOptions;
+  const act = checkActivations(fn, a, w, w.groupSize || w.k);
+  const bias = o.bias === undefined ? null : checkArray(fn, 'bias', o.bias, 'Float32Array', w.n);
+  const dst = o.out === undefined ? new Float32Array(act.m * w.n) : checkArray(fn, 'out', o.out, 'Float32Array', act.m * w.n);
+  checkNoOverlap(fn, dst, 'a.data', act.data);
+  checkNoOverlap(fn, dst, 'bias', bias);
+  return lut.codebookMatmulDequant(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, w.lutHandle(fn)!, bias,
+    dst, async);
+}
+
+/** Float output, exactly matmulDequantize(a, packWeights(codebookToQTensor(t)), opts). */
+export function codebookMatmulDequantize(a: QTensor, b: CodebookWeights, opts?: DequantizeOptions): Float32Array {
+  return dequantCall('codebookMatmulDequantize', a, b, opts, false) as Float32Array;
+}
+
+export async function codebookMatmulDequantizeAsync(a: QTensor, b: CodebookWeights, opts?: DequantizeOptions): Promise<Float32Array> {
+  return dequantCall('codebookMatmulDequantizeAsync', a, b, opts, true);
+}
+
+function f32Call(fn: string, a: Float32Array, shape: number[], b: CodebookWeights, opts: MatmulF32Options | undefined, async: boolean) {
+  const w = checkCodebookWeights(fn, b);
+  const int8 = w.int8();
+  if (int8) return async ? matmulF32Async(a, shape, int8, opts) : matmulF32(a, shape, int8, opts);
+  const o = checkOptions(fn, opts, ['bias', 'perToken', 'out']) as MatmulF32Options;
+  const count = checkShape(fn, 'shape', shape);
+  checkArray(fn, 'a', a, 'Float32Array', count);
+  const k = shape[shape.length - 1];
+  if (k !== w.k) throw rangeError(fn, `shape[${shape.length - 1}] (${k}) != b.k (${w.k})`, ErrorCodes.INVALID_SHAPE);
+  const reduced = w.groupSize || w.k;
+  const bound = Math.floor(INT32_MAX / (255 * 128));
+  if (reduced > bound) {
+    throw rangeError(fn, `k (${reduced}) exceeds ${bound}, the largest K for which the int32 accumulator cannot overflow`,
+      ErrorCodes.K_TOO_LARGE);
+  }
+  const perToken = o.perToken === undefined ? true : checkBoolean(fn, 'perToken', o.perToken);
+  const bias = o.bias === undefined ? null : checkArray(fn, 'bias', o.bias, 'Float32Array', w.n);
+  const m = count / k;
+  const dst = o.out === undefined ? new Float32Array(m * w.n) : checkArray(fn, 'out', o.out, 'Float32Array', m * w.n);
+  checkNoOverlap(fn, dst, 'a', a);
+  checkNoOverlap(fn, dst, 'bias', bias);
+  return lut.codebookMatmulF32(a, m, k, perToken, w.lutHandle(fn)!, bias, dst, async);
+}
+
+/**
+ * Dynamic quantization (f32 in, f32 out) over codebook weights: exactly
+ * matmulF32(a, shape, packWeights(codebookToQTensor(t)), opts).
+ */
+export function codebookMatmulF32(a: Float32Array, shape: number[], b: CodebookWeights, opts?: MatmulF32Options): Float32Array {
+  return f32Call('codebookMatmulF32', a, shape, b, opts, false) as Float32Array;
+}
+
+export async function codebookMatmulF32Async(a: Float32Array, shape: number[], b: CodebookWeights, opts?: MatmulF32Options):
+  Promise<Float32Array> {
+  return f32Call('codebookMatmulF32Async', a, shape, b, opts, true);
+}
+
+// ------------------------------------------------------------------------ kernel choice ----
+
+export interface CodebookKernelInfo {
+  /** Kernels usable here, 'ref' (decode, then the reference matmul) first, best last. */
+  available: string[];
+  /** The kernel 4-bit codebook matmuls use now. */
+  current: string;
+}
+
+/** Which look-up-table kernels this CPU and binary have, and which one runs. */
+export function codebookKernels(): CodebookKernelInfo {
+  const info = lut.codebookKernels();
+  return { available: info.available.slice(), current: info.current };
+}
+
+/**
+ * Forces a look-up-table kernel ('auto' returns to the default: the kernel follows setIsa — 'ref'
+ * runs the reference, the best path the best kernel, a forced path the best kernel of that
+ * instruction set or a lower one). For tests and benchmarks.
+ */
+export function setCodebookKernel(name: string): void {
+  const available = lut.codebookKernels().available;
+  if (name !== 'auto' && !available.includes(name)) {
+    throw rangeError('setCodebookKernel', `kernel '${String(name)}' is not available here (available: auto, ${available.join(', ')})`,
+      ErrorCodes.UNKNOWN_ISA);
+  }
+  lut.setCodebookKernel(name);
+}
+
+/** Calls each look-up-table kernel has served since load (tests use it to prove a kernel ran). */
+export function codebookKernelCalls(name: string): number {
+  return lut.codebookKernelCalls(name);
+}
