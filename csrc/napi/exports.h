@@ -26,5 +26,8 @@ struct RegisterExport {
 
 }  // namespace ei8napi
 
-// EI8_NAPI_EXPORT("matmulInt32", MatmulInt32);
-#define EI8_NAPI_EXPORT(js_name, fn) static ::ei8napi::RegisterExport ei8_export_##fn(js_name, fn)
+// EI8_NAPI_EXPORT("matmulInt32", MatmulInt32<DenseWeights>);  (one per line: the line names it)
+#define EI8_NAPI_CONCAT_(a, b) a##b
+#define EI8_NAPI_CONCAT(a, b) EI8_NAPI_CONCAT_(a, b)
+#define EI8_NAPI_EXPORT(js_name, ...) \
+  static ::ei8napi::RegisterExport EI8_NAPI_CONCAT(ei8_export_, __LINE__)(js_name, __VA_ARGS__)

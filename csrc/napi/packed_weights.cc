@@ -9,6 +9,10 @@ namespace ei8napi {
 // another class (or another addon) can never be mistaken for packed weights.
 static const napi_type_tag kPackedTag = {0x6564676569386e31ULL, 0x7061636b65643031ULL};
 
+// The ei8_packed PackWeights is wrapping right now: the constructor accepts no other External, so
+// script holding the class (obj.constructor) cannot wrap a pointer of its choosing.
+static thread_local ei8_packed* pending = nullptr;
+
 Napi::Function NativePacked::Init(Napi::Env env) {
   return DefineClass(env, "NativePacked",
                      {InstanceMethod("dispose", &NativePacked::Dispose),
@@ -18,9 +22,11 @@ Napi::Function NativePacked::Init(Napi::Env env) {
 
 // Constructed only by PackWeights, which passes the ei8_packed* as an External.
 NativePacked::NativePacked(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativePacked>(info) {
-  if (info.Length() != 1 || !info[0].IsExternal())
+  if (info.Length() != 1 || !info[0].IsExternal() || pending == nullptr ||
+      info[0].As<Napi::External<ei8_packed>>().Data() != pending)
     throw make_type_error(info.Env(), "NativePacked cannot be constructed directly");
-  packed_ = info[0].As<Napi::External<ei8_packed>>().Data();
+  packed_ = pending;
+  pending = nullptr;
   napi_type_tag_object(info.Env(), info.This(), &kPackedTag);
   reported_bytes_ = static_cast<int64_t>(ei8_packed_bytes(packed_));
   Napi::MemoryManagement::AdjustExternalMemory(info.Env(), reported_bytes_);
@@ -89,7 +95,14 @@ static Napi::Value PackWeights(const Napi::CallbackInfo& info) {
                                          scale, n_params, group_size, &packed);
   if (st != EI8_OK) throw status_error(info.Env(), "packWeights", st);
   Napi::External<ei8_packed> ext = Napi::External<ei8_packed>::New(info.Env(), packed);
-  return AddonData::Get(info.Env()).packed_ctor.New({ext});
+  pending = packed;
+  try {
+    return AddonData::Get(info.Env()).packed_ctor.New({ext});
+  } catch (...) {
+    pending = nullptr;
+    ei8_packed_release(packed);
+    throw;
+  }
 }
 
 EI8_NAPI_EXPORT("packWeights", PackWeights);

@@ -28,15 +28,4 @@ class NativePacked : public Napi::ObjectWrap<NativePacked> {
   int64_t reported_bytes_ = 0;
 };
 
-// RAII holder for a reference taken with NativePacked::Take.
-struct PackedRef {
-  ei8_packed* p = nullptr;
-  PackedRef() = default;
-  explicit PackedRef(ei8_packed* q) : p(q) {}
-  PackedRef(const PackedRef&) = delete;
-  PackedRef& operator=(const PackedRef&) = delete;
-  PackedRef(PackedRef&& o) noexcept : p(o.p) { o.p = nullptr; }
-  ~PackedRef() { ei8_packed_release(p); }
-};
-
 }  // namespace ei8napi

@@ -71,7 +71,8 @@ inline void quantize_multiplier(double real, int32_t* multiplier, int32_t* shift
   *shift = exp;
 }
 
-// round(a * b / 2^31), ties away from zero; the one overflowing case saturates.
+// round(a * b / 2^31) with ties toward +infinity (-2.5 -> -2, 2.5 -> 3): TFLite's nudge-then-
+// truncate; the one overflowing case (INT32_MIN * INT32_MIN) saturates.
 inline int32_t saturating_rounding_doubling_high_mul(int32_t a, int32_t b) {
   if (a == b && a == std::numeric_limits<int32_t>::min()) return std::numeric_limits<int32_t>::max();
   const int64_t ab = static_cast<int64_t>(a) * static_cast<int64_t>(b);

@@ -1,0 +1,255 @@
+// One matmul call from JS, for any kind of weights (packed dense, sparse, codebook): the argument
+// checks, the run on the calling thread (sync) or on a libuv worker (async). Async calls copy their
+// inputs and compute into a private buffer that is copied into `out` on completion, so a buffer the
+// caller detaches or resizes meanwhile is never read or written.
+//
+// A weights kind supplies a traits struct W:
+//   using Handle;                                   the core's object (reference counted)
+//   static constexpr const char* kResource;         async resource name
+//   static constexpr const char* kNames[4];         function names for messages: i32, requant, dequant, f32
+//   static Handle* take(const Args&, size_t i, const char* name);   one more reference, or throws
+//   static void release(Handle*);  static size_t n(const Handle*);
+//   static ei8_status i32(...), requant(...), dequant(...), f32(...);   the core's four entry points
+// and registers the functions below with EI8_NAPI_EXPORT. Every kind takes the same arguments:
+//   Int32   (aData, aDtype, aZp, m, k, weights, out: Int32Array, async)
+//   Requant (aData, aDtype, aZp, m, k, aScale, weights, outScale, outZp, outDtype, rounding,
+//            bias: Int32Array | null, clampMin, clampMax, out, async)
+//   Dequant (aData, aDtype, aZp, m, k, aScale, weights, bias: Float32Array | null, out, async)
+//   F32     (a: Float32Array, m, k, perToken, weights, bias: Float32Array | null, out, async)
+#pragma once
+
+#include <napi.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "edge_int8.h"
+#include "napi/args.h"
+
+namespace ei8napi {
+
+enum class MatmulKind { I32 = 0, REQUANT = 1, DEQUANT = 2, F32 = 3 };
+
+template <class W>
+struct MatmulCall {
+  using Handle = typename W::Handle;
+
+  MatmulKind kind;
+  const char* fn;
+  Handle* w = nullptr;
+  // activations
+  ei8_activations a{};
+  int32_t za = 0;
+  float a_scale = 1.0f;
+  const float* a_f32 = nullptr;
+  bool per_token = false;
+  size_t m = 0, k = 0, a_bytes = 0;
+  // epilogue
+  ei8_requant rq{};
+  const void* bias = nullptr;  // int32 (REQUANT) or float (DEQUANT / F32)
+  size_t bias_bytes = 0;
+  // output
+  void* out = nullptr;
+  size_t out_bytes = 0;
+  // result
+  ei8_status status = EI8_OK;
+  size_t bad_index = 0;
+  // Owned copies, async calls only.
+  std::vector<uint8_t> a_copy, bias_copy, out_copy;
+
+  explicit MatmulCall(MatmulKind kind_) : kind(kind_), fn(W::kNames[static_cast<int>(kind_)]) {}
+  MatmulCall(MatmulCall&& o) noexcept
+      : kind(o.kind), fn(o.fn), w(o.w), a(o.a), za(o.za), a_scale(o.a_scale), a_f32(o.a_f32), per_token(o.per_token),
+        m(o.m), k(o.k), a_bytes(o.a_bytes), rq(o.rq), bias(o.bias), bias_bytes(o.bias_bytes), out(o.out),
+        out_bytes(o.out_bytes) {
+    o.w = nullptr;
+  }
+  MatmulCall(const MatmulCall&) = delete;
+  MatmulCall& operator=(const MatmulCall&) = delete;
+  ~MatmulCall() {
+    if (w) W::release(w);
+  }
+
+  void run() {
+    switch (kind) {
+      case MatmulKind::I32: status = W::i32(&a, w, static_cast<int32_t*>(out)); break;
+      case MatmulKind::REQUANT: status = W::requant(&a, w, &rq, out); break;
+      case MatmulKind::DEQUANT:
+        status = W::dequant(&a, &a_scale, 1, w, static_cast<const float*>(bias), static_cast<float*>(out));
+        break;
+      case MatmulKind::F32:
+        status = W::f32(a_f32, m, k, per_token, w, static_cast<const float*>(bias), static_cast<float*>(out), &bad_index);
+        break;
+    }
+  }
+
+  Napi::Error error(Napi::Env env) const {
+    std::string detail;
+    if (status == EI8_E_NONFINITE) detail = "a[" + std::to_string(bad_index) + "] is NaN or infinite";
+    if (status == EI8_E_OVERFLOW)
+      detail = "k (" + std::to_string(k) + ") can overflow the int32 accumulator for these zero points";
+    return status_error(env, fn, status, detail);
+  }
+
+  // Moves every input the worker thread reads into memory this object owns.
+  void own_inputs() {
+    const void* src = kind == MatmulKind::F32 ? static_cast<const void*>(a_f32) : a.data;
+    a_copy.assign(static_cast<const uint8_t*>(src), static_cast<const uint8_t*>(src) + a_bytes);
+    if (kind == MatmulKind::F32)
+      a_f32 = reinterpret_cast<const float*>(a_copy.data());
+    else
+      a.data = a_copy.data();
+    if (bias) {
+      bias_copy.assign(static_cast<const uint8_t*>(bias), static_cast<const uint8_t*>(bias) + bias_bytes);
+      bias = bias_copy.data();
+    }
+    out_copy.resize(out_bytes);
+    out = out_copy.data();
+    a.zero_point = &za;
+    if (kind == MatmulKind::REQUANT) rq.bias = static_cast<const int32_t*>(bias);
+  }
+
+  // Activation arguments (data, dtype, zeroPoint, m, k) at indices 0..4.
+  void read_activations(const Args& args) {
+    a.dtype = args.dtype(1, "a.dtype");
+    za = static_cast<int32_t>(args.integer(2, "a.zeroPoint", -128, 255));
+    m = args.size(3, "m");
+    k = args.size(4, "k");
+    a_bytes = checked_mul(args, m, k, "m x k");
+    a.data = args.bytes(0, "a.data", a.dtype, a_bytes).data;
+    a.m = m;
+    a.k = k;
+    a.row_stride = k;
+    a.zero_point = &za;
+    a.n_zero_points = 1;
+  }
+
+  // An optional bias of n elements of `kind` at index i.
+  void read_bias(const Args& args, size_t i, napi_typedarray_type type, size_t n) {
+    if (args.is_null(i)) return;
+    bias = args.array(i, "bias", type, n).data;
+    bias_bytes = n * 4;
+  }
+};
+
+template <class W>
+class MatmulWorker : public Napi::AsyncWorker {
+ public:
+  MatmulWorker(Napi::Env env, std::unique_ptr<MatmulCall<W>> call, napi_value out)
+      : Napi::AsyncWorker(env, W::kResource), call_(std::move(call)), deferred_(Napi::Promise::Deferred::New(env)) {
+    out_ref_ = Napi::Persistent(Napi::Value(env, out));
+  }
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+  void Execute() override { call_->run(); }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    if (call_->status != EI8_OK) {
+      deferred_.Reject(call_->error(env).Value());
+      return;
+    }
+    Napi::Value out = out_ref_.Value();
+    void* data = nullptr;
+    size_t bytes = 0;
+    if (!typed_array_bytes(env, out, &data, &bytes) || bytes < call_->out_bytes) {
+      deferred_.Reject(
+          make_type_error(env, std::string(call_->fn) + ": out was detached before the result was ready", kDetached).Value());
+      return;
+    }
+    std::memcpy(data, call_->out_copy.data(), call_->out_bytes);
+    deferred_.Resolve(out);
+  }
+
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  std::unique_ptr<MatmulCall<W>> call_;
+  Napi::Promise::Deferred deferred_;
+  Napi::Reference<Napi::Value> out_ref_;
+};
+
+// Runs now (the call lives on the caller's stack), or moves it to a worker and returns its promise.
+template <class W>
+Napi::Value finish_matmul(const Args& args, MatmulCall<W>& call, const View& out, bool async) {
+  call.out = out.data;
+  if (!async) {
+    call.run();
+    if (call.status != EI8_OK) throw call.error(args.env());
+    return Napi::Value(args.env(), out.value);
+  }
+  auto owned = std::make_unique<MatmulCall<W>>(std::move(call));
+  owned->own_inputs();
+  auto* worker = new MatmulWorker<W>(args.env(), std::move(owned), out.value);
+  Napi::Promise p = worker->promise();
+  worker->Queue();
+  return p;
+}
+
+template <class W>
+Napi::Value MatmulInt32(const Napi::CallbackInfo& info) {
+  MatmulCall<W> call(MatmulKind::I32);
+  Args args(info, call.fn);
+  call.read_activations(args);
+  call.w = W::take(args, 5, "b");
+  call.out_bytes = checked_mul(args, call.m, W::n(call.w), "m x n") * 4;
+  const View out = args.array(6, "out", napi_int32_array, call.out_bytes / 4);
+  return finish_matmul(args, call, out, args.boolean(7, "async"));
+}
+
+template <class W>
+Napi::Value MatmulRequant(const Napi::CallbackInfo& info) {
+  MatmulCall<W> call(MatmulKind::REQUANT);
+  Args args(info, call.fn);
+  call.read_activations(args);
+  call.rq.a_scale = static_cast<float>(args.number(5, "a.scale"));
+  call.w = W::take(args, 6, "b");
+  const size_t n = W::n(call.w);
+  call.rq.out_scale = static_cast<float>(args.number(7, "output.scale"));
+  call.rq.out_zero_point = static_cast<int32_t>(args.integer(8, "output.zeroPoint", -128, 255));
+  call.rq.out_dtype = args.dtype(9, "output.dtype");
+  call.rq.rounding = static_cast<ei8_rounding>(args.integer(10, "rounding", 0, 1));
+  call.read_bias(args, 11, napi_int32_array, n);
+  call.rq.bias = static_cast<const int32_t*>(call.bias);
+  call.rq.clamp_min = static_cast<int32_t>(args.integer(12, "clamp[0]", -128, 255));
+  call.rq.clamp_max = static_cast<int32_t>(args.integer(13, "clamp[1]", -128, 255));
+  call.out_bytes = checked_mul(args, call.m, n, "m x n");
+  const View out = args.bytes(14, "out", call.rq.out_dtype, call.out_bytes);
+  return finish_matmul(args, call, out, args.boolean(15, "async"));
+}
+
+template <class W>
+Napi::Value MatmulDequant(const Napi::CallbackInfo& info) {
+  MatmulCall<W> call(MatmulKind::DEQUANT);
+  Args args(info, call.fn);
+  call.read_activations(args);
+  call.a_scale = static_cast<float>(args.number(5, "a.scale"));
+  call.w = W::take(args, 6, "b");
+  const size_t n = W::n(call.w);
+  call.read_bias(args, 7, napi_float32_array, n);
+  call.out_bytes = checked_mul(args, call.m, n, "m x n") * 4;
+  const View out = args.array(8, "out", napi_float32_array, call.out_bytes / 4);
+  return finish_matmul(args, call, out, args.boolean(9, "async"));
+}
+
+template <class W>
+Napi::Value MatmulF32(const Napi::CallbackInfo& info) {
+  MatmulCall<W> call(MatmulKind::F32);
+  Args args(info, call.fn);
+  call.m = args.size(1, "m");
+  call.k = args.size(2, "k");
+  const size_t count = checked_mul(args, call.m, call.k, "m x k");
+  call.a_f32 = args.array(0, "a", napi_float32_array, count).template as<const float>();
+  call.a_bytes = count * 4;
+  call.per_token = args.boolean(3, "perToken");
+  call.w = W::take(args, 4, "b");
+  const size_t n = W::n(call.w);
+  call.read_bias(args, 5, napi_float32_array, n);
+  call.out_bytes = checked_mul(args, call.m, n, "m x n") * 4;
+  const View out = args.array(6, "out", napi_float32_array, call.out_bytes / 4);
+  return finish_matmul(args, call, out, args.boolean(7, "async"));
+}
+
+}  // namespace ei8napi
