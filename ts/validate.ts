@@ -36,6 +36,15 @@ function isDetached(view: ArrayBufferView): boolean {
   }
 }
 
+function isKind(value: unknown, kind: ArrayKind): boolean {
+  switch (kind) {
+    case 'Int8Array': return value instanceof Int8Array;
+    case 'Uint8Array': return value instanceof Uint8Array;
+    case 'Int32Array': return value instanceof Int32Array;
+    case 'Float32Array': return value instanceof Float32Array;
+  }
+}
+
 /** `value` must be a typed array of exactly this kind, not detached, of `length` elements if given. */
 export function checkArray<K extends ArrayKind>(fn: string, name: string, value: unknown, kind: K, length?: number): ArrayOf<K> {
   // instanceof is the fast test; the tag also accepts arrays from another realm (vm, iframe).
