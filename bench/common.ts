@@ -30,13 +30,22 @@ function packageVersion(name: string): string | null {
   }
 }
 
+// Arm's CPU part numbers (MIDR bits 15:4) of common edge and server cores.
+const ARM_PARTS: Record<string, string> = {
+  '0xd03': 'Cortex-A53', '0xd04': 'Cortex-A35', '0xd05': 'Cortex-A55', '0xd07': 'Cortex-A57', '0xd08': 'Cortex-A72',
+  '0xd09': 'Cortex-A73', '0xd0a': 'Cortex-A75', '0xd0b': 'Cortex-A76', '0xd0c': 'Neoverse-N1', '0xd0d': 'Cortex-A77',
+  '0xd40': 'Neoverse-V1', '0xd41': 'Cortex-A78', '0xd44': 'Cortex-X1', '0xd46': 'Cortex-A510', '0xd47': 'Cortex-A710',
+  '0xd48': 'Cortex-X2', '0xd49': 'Neoverse-N2', '0xd4b': 'Cortex-A78C', '0xd4f': 'Neoverse-V2', '0xc07': 'Cortex-A7',
+  '0xc0f': 'Cortex-A15',
+};
+
 export function cpuModel(): string {
   try {
     const text = fs.readFileSync('/proc/cpuinfo', 'utf8');
     const model = /^model name\s*:\s*(.+)$/m.exec(text)?.[1] ?? /^Hardware\s*:\s*(.+)$/m.exec(text)?.[1];
     const part = /^CPU part\s*:\s*(.+)$/m.exec(text)?.[1];
     if (model) return model.trim();
-    if (part) return `ARM part ${part.trim()}`;
+    if (part) return ARM_PARTS[part.trim().toLowerCase()] ?? `ARM part ${part.trim()}`;
   } catch {
     // not Linux
   }

@@ -25,8 +25,8 @@ void gemv_1x16c4(size_t /*mr*/, size_t kc, const uint8_t* a, size_t /*a_stride*/
   __m256i c0 = _mm256_setzero_si256(), c1 = c0, e0 = c0, e1 = c0;
   size_t k = 0;
   for (; k + 8 <= kc; k += 8, w += 128) {
-    _mm_prefetch(reinterpret_cast<const char*>(w) + 1024, _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(w) + 1088, _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(w) + 8192, _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(w) + 8256, _MM_HINT_T0);
     const __m256i x = broadcast_a(a + k), y = broadcast_a(a + k + 4);
     const __m256i ux = _mm256_abs_epi8(x), uy = _mm256_abs_epi8(y);
     c0 = dot8(c0, ux, x, _mm256_load_si256(reinterpret_cast<const __m256i*>(w)), ones);

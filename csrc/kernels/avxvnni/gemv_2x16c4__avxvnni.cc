@@ -23,8 +23,8 @@ void gemv_2x16c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const 
   __m256i e00 = c00, e01 = c00, e10 = c00, e11 = c00;
   size_t k = 0;
   for (; k + 8 <= kc; k += 8, w += 128) {
-    _mm_prefetch(reinterpret_cast<const char*>(w) + 1024, _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(w) + 1088, _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(w) + 8192, _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(w) + 8256, _MM_HINT_T0);
     const __m256i b0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w));
     const __m256i b1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 32));
     const __m256i b2 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 64));
