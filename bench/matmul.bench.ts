@@ -2,7 +2,8 @@
  * matmulInt32 at LLM shapes (DESIGN.md section 6): GOPS and, measured in the same run, the ratio
  * to onnxruntime-node MatMulInteger (B an initializer, same threads), to a plain-JS loop, and to
  * this CPU's roofline (peak of the ISA's dot-product instruction; read bandwidth for the weights).
- * Usage: node --import tsx bench/matmul.bench.ts [--quick] [--threads 1,2] [--shapes MxKxN,...]
+ * Usage: node --import tsx bench/matmul.bench.ts [--quick] [--threads 1,2] [--shapes MxKxN,...] [--isa avx2]
+ *        [--repeats N] [--no-js]
  */
 import * as ort from 'onnxruntime-node';
 import * as ei8 from '../ts/index';
@@ -32,12 +33,13 @@ const shapes: Shape[] = arg('shapes')
   ? arg('shapes')!.split(',').map((s) => { const [m, k, n] = s.split('x').map(Number); return { m, k, n }; })
   : defaultShapes();
 
+/** Uniform in [-127, 127]: what symmetric weight quantization produces (|q| <= 127, never -128). */
 function randomInt8(n: number, seed: number): Int8Array {
   const out = new Int8Array(n);
   let s = seed >>> 0;
   for (let i = 0; i < n; i++) {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s >>> 24) - 128;
+    out[i] = ((s >>> 16) % 255) - 127;
   }
   return out;
 }
@@ -55,6 +57,7 @@ function jsMatmulInt32(a: Uint8Array, za: number, b: Int8Array, m: number, k: nu
 }
 
 async function main(): Promise<void> {
+  if (arg('isa')) ei8.setIsa(arg('isa')!);
   const env = benchEnv();
   const isa = ei8.cpuInfo().isa;
   console.log(envLine(env));

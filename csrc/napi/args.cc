@@ -55,8 +55,9 @@ double Args::number(size_t i, const char* name) const {
 }
 
 bool Args::boolean(size_t i, const char* name) const {
-  if (!info_[i].IsBoolean()) throw_type(std::string(name) + " must be a boolean");
-  return info_[i].As<Napi::Boolean>().Value();
+  bool v = false;
+  if (napi_get_value_bool(info_.Env(), info_[i], &v) != napi_ok) throw_type(std::string(name) + " must be a boolean");
+  return v;
 }
 
 std::string Args::string(size_t i, const char* name) const {
@@ -72,9 +73,8 @@ View Args::array(size_t i, const char* name, napi_typedarray_type kind, size_t m
   void* data = nullptr;
   napi_value buffer;
   size_t offset;
-  bool is_typed = false;
-  napi_is_typedarray(env, v, &is_typed);
-  if (!is_typed || napi_get_typedarray_info(env, v, &type, &length, &data, &buffer, &offset) != napi_ok || type != kind)
+  // napi_get_typedarray_info fails (napi_invalid_arg) for anything that is not a typed array.
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, &buffer, &offset) != napi_ok || type != kind)
     throw_type(std::string(name) + " must be a " + typed_array_name(kind));
   if (length < min_length) {
     bool detached = false;

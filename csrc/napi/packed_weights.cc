@@ -63,6 +63,7 @@ Napi::Value NativePacked::Layout(const Napi::CallbackInfo& info) {
 ei8_packed* NativePacked::Take(const Args& args, size_t i, const char* name) {
   Napi::Value v = args.value(i);
   bool tagged = false;
+  // IsObject first: napi_check_object_type_tag would convert (and throw on) null or undefined.
   if (!v.IsObject() || napi_check_object_type_tag(args.env(), v, &kPackedTag, &tagged) != napi_ok || !tagged)
     args.throw_type(std::string(name) + " must be PackedWeights from packWeights()");
   NativePacked* self = Unwrap(v.As<Napi::Object>());
