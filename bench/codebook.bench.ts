@@ -7,7 +7,7 @@
  * Usage: node --import tsx bench/codebook.bench.ts [--quick] [--threads 1,2] [--shapes MxKxN,...]
  *        [--isa all|best]
  */
-import * as ei8 from '../ts/index';
+import * as ei8 from '../dist/index';
 import { benchEnv, envLine, median, timeSync, writeResults } from './common';
 
 interface Shape { m: number; k: number; n: number }

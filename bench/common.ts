@@ -1,4 +1,7 @@
 /**
+ * Benchmarks load the built package (dist/, what users run; `npm run bench` builds it first), not
+ * the TypeScript sources through a loader that adds its own per-call cost.
+ *
  * Shared pieces of every benchmark: the environment line printed beside each figure, timing with
  * benchmark.js, medians of repeated runs, and the JSON results file (bench/results/<suite>.json)
  * that lets runs on real edge boards be compared.
@@ -7,7 +10,7 @@ import Benchmark from 'benchmark';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as ei8 from '../ts/index';
+import * as ei8 from '../dist/index';
 
 export interface BenchEnv {
   date: string;

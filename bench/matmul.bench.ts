@@ -6,8 +6,8 @@
  *        [--repeats N] [--no-js]
  */
 import * as ort from 'onnxruntime-node';
-import * as ei8 from '../ts/index';
-import { native } from '../ts/native';
+import * as ei8 from '../dist/index';
+import { native } from '../dist/native';
 import { benchEnv, envLine, median, timeAsync, timeSync, writeResults } from './common';
 import { matMulIntegerModel } from './onnx-model';
 

@@ -5,7 +5,7 @@
  * importance pruning on the same weights, synthetic gradients).
  * Usage: node --import tsx bench/sparse.bench.ts [--quick] [--threads 1,2] [--only speed|crossover|sqnr]
  */
-import * as ei8 from '../ts/index';
+import * as ei8 from '../dist/index';
 import { benchEnv, envLine, median, timeSync, writeResults } from './common';
 
 const argv = process.argv.slice(2);

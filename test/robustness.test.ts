@@ -47,15 +47,16 @@ test('every native function survives random junk arguments', () => {
 test('plausible native calls with one argument corrupted at a time', () => {
   const packed = validPacked();
   const good: Record<string, unknown[]> = {
-    matmulInt32: [new Int8Array(8), 0, 0, 2, 4, packed, new Int32Array(8), false],
-    matmulRequant: [new Int8Array(8), 0, 0, 2, 4, 1, packed, 1, 0, 0, 0, null, -128, 127, new Int8Array(8), false],
-    matmulDequant: [new Int8Array(8), 0, 0, 2, 4, 1, packed, null, new Float32Array(8), false],
-    matmulF32: [new Float32Array(8), 2, 4, true, packed, null, new Float32Array(8), false],
+    matmulInt32: [new Int8Array(8), packed, new Int32Array(8), Float64Array.of(0, 0, 2, 4, 0)],
+    matmulRequant: [new Int8Array(8), packed, new Int8Array(8), null, Float64Array.of(0, 0, 2, 4, 1, 1, 0, 0, 0, -128, 127, 0)],
+    matmulDequant: [new Int8Array(8), packed, new Float32Array(8), null, Float64Array.of(0, 0, 2, 4, 1, 0)],
+    matmulF32: [new Float32Array(8), packed, new Float32Array(8), null, Float64Array.of(2, 4, 1, 0)],
     quantize: [new Float32Array(8), 1, 1, 8, 0, 0, new Float32Array(1).fill(1), new Int32Array(1), 0, -128, 127, new Int8Array(8)],
     dequantize: [new Int8Array(8), 0, 1, 1, 8, 0, 0, new Float32Array(1).fill(1), new Int32Array(1), new Float32Array(8)],
     chooseQParams: [new Float32Array(8), 1, 1, 8, 0, 0, 0, false, false, new Float32Array(1), new Int32Array(1)],
     packWeights: [new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 0],
   };
+  const junkNumbers = [NaN, Infinity, -Infinity, -1, 0.5, 2 ** 31, 2 ** 53, -(2 ** 40), 300, 1e300];
   for (const [name, args] of Object.entries(good)) {
     fns[name](...args); // the uncorrupted call works
     for (let i = 0; i < args.length; i++) {
@@ -64,14 +65,29 @@ test('plausible native calls with one argument corrupted at a time', () => {
         bad[i] = j;
         expectSafe(() => fns[name](...bad));
       }
+      // The packed numbers of a matmul call, one at a time.
+      if (args[i] instanceof Float64Array) {
+        for (let p = 0; p < (args[i] as Float64Array).length; p++) {
+          for (const v of junkNumbers) {
+            const params = Float64Array.from(args[i] as Float64Array);
+            params[p] = v;
+            const bad = args.slice();
+            bad[i] = params;
+            expectSafe(() => fns[name](...bad));
+          }
+        }
+        const bad = args.slice();
+        bad[i] = new Float64Array(2); // too few numbers
+        expectSafe(() => fns[name](...bad));
+      }
     }
   }
 });
 
 test('huge and overflowing dimensions are rejected before any memory is touched', () => {
   const packed = validPacked();
-  expectSafe(() => native.matmulInt32(new Int8Array(8), 0, 0, 2 ** 31, 2 ** 31, packed, new Int32Array(8), false));
-  expectSafe(() => native.matmulInt32(new Int8Array(8), 0, 0, 2 ** 52, 4, packed, new Int32Array(8), false));
+  expectSafe(() => native.matmulInt32(new Int8Array(8), packed, new Int32Array(8), Float64Array.of(0, 0, 2 ** 31, 2 ** 31, 0)));
+  expectSafe(() => native.matmulInt32(new Int8Array(8), packed, new Int32Array(8), Float64Array.of(0, 0, 2 ** 52, 4, 0)));
   expectSafe(() => native.packWeights(new Int8Array(16), 0, false, 2 ** 32, 2 ** 32, new Int32Array(1), null, 0));
   expectSafe(() => native.quantize(new Float32Array(8), 2 ** 26, 2 ** 26, 2 ** 26, 0, 0, new Float32Array(1), new Int32Array(1), 0, -128, 127, new Int8Array(8)));
   expectSafe(() => native.dequantize(new Int8Array(8), 0, 1, 1, 8, 2, 2 ** 40, new Float32Array(1), new Int32Array(1), new Float32Array(8)));
@@ -79,7 +95,7 @@ test('huge and overflowing dimensions are rejected before any memory is touched'
 
 test('a foreign object where PackedWeights belongs is refused', () => {
   class Fake { dispose() {} bytes() { return 0; } layout() { return ''; } }
-  expectSafe(() => native.matmulInt32(new Int8Array(8), 0, 0, 2, 4, new Fake() as never, new Int32Array(8), false));
+  expectSafe(() => native.matmulInt32(new Int8Array(8), new Fake() as never, new Int32Array(8), Float64Array.of(0, 0, 2, 4, 0)));
   expectSafe(() => (native.packWeights as unknown as { call: NativeFn }).call(null, new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 0));
 });
 

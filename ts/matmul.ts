@@ -4,6 +4,7 @@
  * thread and resolves with the same result.
  */
 import { ErrorCodes, rangeError, typeError } from './errors';
+import { dequantParams, f32Params, int32Params, requantParams } from './native';
 import { checkQTensorHeader, checkTensorParams } from './qtensor';
 import type { QDType, QTensor, Rounding } from './types';
 import {
@@ -76,7 +77,8 @@ function int32Call(fn: string, a: QTensor, b: Weights, out: Int32Array | undefin
   const act = checkActivations(fn, a, w, w.k);
   const dst = outInt32(fn, out, act.m * w.n);
   if (out !== undefined) checkNoOverlap(fn, dst, 'a.data', act.data);
-  return nativeMatmul(w).matmulInt32(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, w.handle(fn), dst, async);
+  return nativeMatmul(w).matmulInt32(act.data, w.handle(fn), dst,
+    int32Params(nativeDType(act.dtype), act.zeroPoint, act.m, w.k, async));
 }
 
 /**
@@ -147,8 +149,9 @@ function requantCall(fn: string, a: QTensor, b: Weights, opts: MatmulOptions, as
     : checkBytes(fn, 'out', o.out, outDtype, count);
   checkNoOverlap(fn, dst, 'a.data', act.data);
   checkNoOverlap(fn, dst, 'bias', bias);
-  const result = nativeMatmul(w).matmulRequant(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, w.handle(fn),
-    outScale, outZp, nativeDType(outDtype), rounding === 'float' ? 0 : 1, bias, clampLo, clampHi, dst, async);
+  const result = nativeMatmul(w).matmulRequant(act.data, w.handle(fn), dst, bias, requantParams(nativeDType(act.dtype),
+    act.zeroPoint, act.m, w.k, act.scale, outScale, outZp, nativeDType(outDtype), rounding === 'float' ? 0 : 1, clampLo, clampHi,
+    async));
   const quant = { dtype: outDtype, scale: outScale, zeroPoint: outZp };
   const wrap = (data: Int8Array | Uint8Array): QTensor => ({ data, shape: outShape(act, w.n), quant });
   return result instanceof Promise ? result.then(wrap) : wrap(result);
@@ -203,8 +206,8 @@ function dequantCall(fn: string, a: QTensor, b: Weights, opts: DequantizeOptions
   const dst = outFloat32(fn, o.out, act.m * w.n);
   checkNoOverlap(fn, dst, 'a.data', act.data);
   checkNoOverlap(fn, dst, 'bias', bias);
-  return nativeMatmul(w).matmulDequant(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, w.handle(fn), bias,
-    dst, async);
+  return nativeMatmul(w).matmulDequant(act.data, w.handle(fn), dst, bias,
+    dequantParams(nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, async));
 }
 
 /**
@@ -247,7 +250,7 @@ function f32Call(fn: string, a: Float32Array, shape: number[], b: Weights, opts:
   const dst = outFloat32(fn, o.out, m * w.n);
   checkNoOverlap(fn, dst, 'a', a);
   checkNoOverlap(fn, dst, 'bias', bias);
-  return nativeMatmul(w).matmulF32(a, m, k, perToken, w.handle(fn), bias, dst, async);
+  return nativeMatmul(w).matmulF32(a, w.handle(fn), dst, bias, f32Params(m, k, perToken, async));
 }
 
 /**

@@ -44,15 +44,45 @@ export interface NativeAddon {
     groupSize: number, scale: Float32Array, zeroPoint: Int32Array, out: Float32Array): Float32Array;
   packWeights(data: Bytes, dtype: NativeDType, layoutNk: boolean, k: number, n: number, zeroPoint: Int32Array,
     scale: Float32Array | null, groupSize: number): NativePacked;
-  matmulInt32(a: Bytes, aDtype: NativeDType, aZp: number, m: number, k: number, b: NativePacked, out: Int32Array,
-    async: boolean): Int32Array | Promise<Int32Array>;
-  matmulRequant(a: Bytes, aDtype: NativeDType, aZp: number, m: number, k: number, aScale: number, b: NativePacked,
-    outScale: number, outZp: number, outDtype: NativeDType, rounding: 0 | 1, bias: Int32Array | null,
-    clampMin: number, clampMax: number, out: Bytes, async: boolean): Bytes | Promise<Bytes>;
-  matmulDequant(a: Bytes, aDtype: NativeDType, aZp: number, m: number, k: number, aScale: number, b: NativePacked,
-    bias: Float32Array | null, out: Float32Array, async: boolean): Float32Array | Promise<Float32Array>;
-  matmulF32(a: Float32Array, m: number, k: number, perToken: boolean, b: NativePacked, bias: Float32Array | null,
-    out: Float32Array, async: boolean): Float32Array | Promise<Float32Array>;
+  matmulInt32(a: Bytes, b: NativePacked, out: Int32Array, params: Float64Array): Int32Array | Promise<Int32Array>;
+  matmulRequant(a: Bytes, b: NativePacked, out: Bytes, bias: Int32Array | null, params: Float64Array): Bytes | Promise<Bytes>;
+  matmulDequant(a: Bytes, b: NativePacked, out: Float32Array, bias: Float32Array | null, params: Float64Array):
+    Float32Array | Promise<Float32Array>;
+  matmulF32(a: Float32Array, b: NativePacked, out: Float32Array, bias: Float32Array | null, params: Float64Array):
+    Float32Array | Promise<Float32Array>;
+}
+
+/**
+ * The numbers of one native matmul call, packed in one Float64Array: fewer Node-API calls and no
+ * argument array on the native side. Reused: the native side reads it before returning.
+ */
+const params = new Float64Array(12);
+
+/** [aDtype, aZp, m, k, async] */
+export function int32Params(aDtype: NativeDType, aZp: number, m: number, k: number, async: boolean): Float64Array {
+  params[0] = aDtype; params[1] = aZp; params[2] = m; params[3] = k; params[4] = async ? 1 : 0;
+  return params;
+}
+
+/** [aDtype, aZp, m, k, aScale, outScale, outZp, outDtype, rounding, clampMin, clampMax, async] */
+export function requantParams(aDtype: NativeDType, aZp: number, m: number, k: number, aScale: number, outScale: number,
+  outZp: number, outDtype: NativeDType, rounding: 0 | 1, clampMin: number, clampMax: number, async: boolean): Float64Array {
+  params[0] = aDtype; params[1] = aZp; params[2] = m; params[3] = k; params[4] = aScale; params[5] = outScale;
+  params[6] = outZp; params[7] = outDtype; params[8] = rounding; params[9] = clampMin; params[10] = clampMax;
+  params[11] = async ? 1 : 0;
+  return params;
+}
+
+/** [aDtype, aZp, m, k, aScale, async] */
+export function dequantParams(aDtype: NativeDType, aZp: number, m: number, k: number, aScale: number, async: boolean): Float64Array {
+  params[0] = aDtype; params[1] = aZp; params[2] = m; params[3] = k; params[4] = aScale; params[5] = async ? 1 : 0;
+  return params;
+}
+
+/** [m, k, perToken, async] */
+export function f32Params(m: number, k: number, perToken: boolean, async: boolean): Float64Array {
+  params[0] = m; params[1] = k; params[2] = perToken ? 1 : 0; params[3] = async ? 1 : 0;
+  return params;
 }
 
 /** The package root: this file lives in ts/ (sources) or dist/ (built). */

@@ -14,7 +14,7 @@
  * 0, +-1, +-2, ..., +-64 with scale 2^(maxExponent - 6)), so they run on the same kernels.
  */
 import { ErrorCodes, rangeError, typeError } from './errors';
-import { native, type Bytes, type NativeDType } from './native';
+import { dequantParams, f32Params, int32Params, native, requantParams, type Bytes } from './native';
 import { checkQTensorHeader, checkTensorParams, makeView, paramCount, type QView } from './qtensor';
 import type { QDType, QTensor, Rounding } from './types';
 import {
@@ -470,15 +470,13 @@ interface NativeCodebookHandle {
 interface CodebookNative {
   codebookPack(indices: Uint8Array, layoutNk: boolean, k: number, n: number, tables: Int8Array, scales: Float32Array,
     nBooks: number, groupSize: number): NativeCodebookHandle;
-  codebookMatmulInt32(a: Bytes, aDtype: NativeDType, aZp: number, m: number, k: number, b: NativeCodebookHandle, out: Int32Array,
-    async: boolean): Int32Array | Promise<Int32Array>;
-  codebookMatmulRequant(a: Bytes, aDtype: NativeDType, aZp: number, m: number, k: number, aScale: number, b: NativeCodebookHandle,
-    outScale: number, outZp: number, outDtype: NativeDType, rounding: 0 | 1, bias: Int32Array | null, clampMin: number,
-    clampMax: number, out: Bytes, async: boolean): Bytes | Promise<Bytes>;
-  codebookMatmulDequant(a: Bytes, aDtype: NativeDType, aZp: number, m: number, k: number, aScale: number, b: NativeCodebookHandle,
-    bias: Float32Array | null, out: Float32Array, async: boolean): Float32Array | Promise<Float32Array>;
-  codebookMatmulF32(a: Float32Array, m: number, k: number, perToken: boolean, b: NativeCodebookHandle, bias: Float32Array | null,
-    out: Float32Array, async: boolean): Float32Array | Promise<Float32Array>;
+  codebookMatmulInt32(a: Bytes, b: NativeCodebookHandle, out: Int32Array, params: Float64Array): Int32Array | Promise<Int32Array>;
+  codebookMatmulRequant(a: Bytes, b: NativeCodebookHandle, out: Bytes, bias: Int32Array | null, params: Float64Array):
+    Bytes | Promise<Bytes>;
+  codebookMatmulDequant(a: Bytes, b: NativeCodebookHandle, out: Float32Array, bias: Float32Array | null, params: Float64Array):
+    Float32Array | Promise<Float32Array>;
+  codebookMatmulF32(a: Float32Array, b: NativeCodebookHandle, out: Float32Array, bias: Float32Array | null, params: Float64Array):
+    Float32Array | Promise<Float32Array>;
   codebookKernels(): { available: string[]; current: string };
   setCodebookKernel(name: string): void;
   codebookKernelCalls(name: string): number;
@@ -647,7 +645,7 @@ function int32Call(fn: string, a: QTensor, b: CodebookWeights, out: Int32Array |
   const act = checkActivations(fn, a, w, w.k);
   const dst = out === undefined ? new Int32Array(act.m * w.n) : checkArray(fn, 'out', out, 'Int32Array', act.m * w.n);
   checkNoOverlap(fn, dst, 'a.data', act.data);
-  return lut.codebookMatmulInt32(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, w.lutHandle(fn)!, dst, async);
+  return lut.codebookMatmulInt32(act.data, w.lutHandle(fn)!, dst, int32Params(nativeDType(act.dtype), act.zeroPoint, act.m, w.k, async));
 }
 
 /** C[m, n] = sum_k (A[m, k] - za) * B[k, n], B decoded to int8 (matmulInt32 on codebookToQTensor). */
@@ -704,8 +702,9 @@ function requantCall(fn: string, a: QTensor, b: CodebookWeights, opts: MatmulOpt
     : checkBytes(fn, 'out', o.out, outDtype, count);
   checkNoOverlap(fn, dst, 'a.data', act.data);
   checkNoOverlap(fn, dst, 'bias', bias);
-  const result = lut.codebookMatmulRequant(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, w.lutHandle(fn)!,
-    outScale, outZp, nativeDType(outDtype), rounding === 'float' ? 0 : 1, bias, clampLo, clampHi, dst, async);
+  const result = lut.codebookMatmulRequant(act.data, w.lutHandle(fn)!, dst, bias, requantParams(nativeDType(act.dtype),
+    act.zeroPoint, act.m, w.k, act.scale, outScale, outZp, nativeDType(outDtype), rounding === 'float' ? 0 : 1, clampLo, clampHi,
+    async));
   const quant = { dtype: outDtype, scale: outScale, zeroPoint: outZp };
   const wrap = (data: Bytes): QTensor => ({ data, shape: act.outShape, quant });
   return result instanceof Promise ? result.then(wrap) : wrap(result);
@@ -730,8 +729,8 @@ function dequantCall(fn: string, a: QTensor, b: CodebookWeights, opts: Dequantiz
   const dst = o.out === undefined ? new Float32Array(act.m * w.n) : checkArray(fn, 'out', o.out, 'Float32Array', act.m * w.n);
   checkNoOverlap(fn, dst, 'a.data', act.data);
   checkNoOverlap(fn, dst, 'bias', bias);
-  return lut.codebookMatmulDequant(act.data, nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, w.lutHandle(fn)!, bias,
-    dst, async);
+  return lut.codebookMatmulDequant(act.data, w.lutHandle(fn)!, dst, bias,
+    dequantParams(nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, async));
 }
 
 /** Float output, exactly matmulDequantize(a, packWeights(codebookToQTensor(t)), opts). */
@@ -764,7 +763,7 @@ function f32Call(fn: string, a: Float32Array, shape: number[], b: CodebookWeight
   const dst = o.out === undefined ? new Float32Array(m * w.n) : checkArray(fn, 'out', o.out, 'Float32Array', m * w.n);
   checkNoOverlap(fn, dst, 'a', a);
   checkNoOverlap(fn, dst, 'bias', bias);
-  return lut.codebookMatmulF32(a, m, k, perToken, w.lutHandle(fn)!, bias, dst, async);
+  return lut.codebookMatmulF32(a, w.lutHandle(fn)!, dst, bias, f32Params(m, k, perToken, async));
 }
 
 /**

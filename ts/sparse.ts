@@ -36,15 +36,12 @@ type NativeWeights = NativePacked | NativeSparse;
 
 /** @internal The matmul entry points; the sparse twins take the same arguments. */
 export interface NativeMatmul {
-  matmulInt32(a: Bytes, aDtype: NativeDType, aZp: number, m: number, k: number, b: NativeWeights, out: Int32Array,
-    async: boolean): Int32Array | Promise<Int32Array>;
-  matmulRequant(a: Bytes, aDtype: NativeDType, aZp: number, m: number, k: number, aScale: number, b: NativeWeights,
-    outScale: number, outZp: number, outDtype: NativeDType, rounding: 0 | 1, bias: Int32Array | null,
-    clampMin: number, clampMax: number, out: Bytes, async: boolean): Bytes | Promise<Bytes>;
-  matmulDequant(a: Bytes, aDtype: NativeDType, aZp: number, m: number, k: number, aScale: number, b: NativeWeights,
-    bias: Float32Array | null, out: Float32Array, async: boolean): Float32Array | Promise<Float32Array>;
-  matmulF32(a: Float32Array, m: number, k: number, perToken: boolean, b: NativeWeights, bias: Float32Array | null,
-    out: Float32Array, async: boolean): Float32Array | Promise<Float32Array>;
+  matmulInt32(a: Bytes, b: NativeWeights, out: Int32Array, params: Float64Array): Int32Array | Promise<Int32Array>;
+  matmulRequant(a: Bytes, b: NativeWeights, out: Bytes, bias: Int32Array | null, params: Float64Array): Bytes | Promise<Bytes>;
+  matmulDequant(a: Bytes, b: NativeWeights, out: Float32Array, bias: Float32Array | null, params: Float64Array):
+    Float32Array | Promise<Float32Array>;
+  matmulF32(a: Float32Array, b: NativeWeights, out: Float32Array, bias: Float32Array | null, params: Float64Array):
+    Float32Array | Promise<Float32Array>;
 }
 
 interface NativeSparseAddon {

@@ -47,6 +47,26 @@ int64_t Args::integer(size_t i, const char* name, int64_t lo, int64_t hi) const 
   return static_cast<int64_t>(v);
 }
 
+int64_t Params::integer(size_t i, const char* name, int64_t lo, int64_t hi) const {
+  const double v = number(i, name);
+  if (v != std::floor(v) || v < static_cast<double>(lo) || v > static_cast<double>(hi))
+    args_.throw_range(std::string(name) + " (" + std::to_string(v) + ") must be an integer in [" + std::to_string(lo) +
+                          ", " + std::to_string(hi) + "]",
+                      kOutOfRange);
+  return static_cast<int64_t>(v);
+}
+
+size_t Params::size(size_t i, const char* name, size_t lo) const {
+  return static_cast<size_t>(integer(i, name, static_cast<int64_t>(lo), Args::max_size()));
+}
+
+double Params::number(size_t i, const char* name) const {
+  if (i >= n_) args_.throw_range(std::string("params has no ") + name, kInvalidLength);
+  const double v = v_[i];
+  if (!std::isfinite(v)) args_.throw_range(std::string(name) + " must be finite", kNonFinite);
+  return v;
+}
+
 double Args::number(size_t i, const char* name) const {
   double v = 0;
   if (napi_get_value_double(info_.Env(), info_[i], &v) != napi_ok) throw_type(std::string(name) + " must be a number");
@@ -105,6 +125,7 @@ const char* typed_array_name(napi_typedarray_type t) {
     case napi_uint8_array: return "Uint8Array";
     case napi_int32_array: return "Int32Array";
     case napi_float32_array: return "Float32Array";
+    case napi_float64_array: return "Float64Array";
     default: return "typed array";
   }
 }

@@ -41,6 +41,27 @@ struct View {
   T* as() const { return static_cast<T*>(data); }
 };
 
+class Args;
+
+// The numbers of a call packed in one Float64Array (one Node-API call instead of one per number,
+// and few enough arguments that the call needs no heap allocation); each checked as it is read.
+class Params {
+ public:
+  Params(const Args& args, const double* values, size_t count) : args_(args), v_(values), n_(count) {}
+  int64_t integer(size_t i, const char* name, int64_t lo, int64_t hi) const;
+  size_t size(size_t i, const char* name, size_t lo = 1) const;
+  double number(size_t i, const char* name) const;
+  bool boolean(size_t i, const char* name) const { return integer(i, name, 0, 1) != 0; }
+  ei8_dtype dtype(size_t i, const char* name) const {
+    return static_cast<ei8_dtype>(integer(i, name, EI8_INT8, EI8_UINT8));
+  }
+
+ private:
+  const Args& args_;
+  const double* v_;
+  size_t n_;
+};
+
 class Args {
  public:
   Args(const Napi::CallbackInfo& info, const char* fn) : info_(info), fn_(fn) {}
@@ -49,9 +70,11 @@ class Args {
 
   // An integer in [lo, hi].
   int64_t integer(size_t i, const char* name, int64_t lo, int64_t hi) const;
+  // A count: at least lo, and at most what both a double and this platform's size_t hold exactly.
   size_t size(size_t i, const char* name, size_t lo = 1) const {
-    return static_cast<size_t>(integer(i, name, static_cast<int64_t>(lo), int64_t(1) << 52));
+    return static_cast<size_t>(integer(i, name, static_cast<int64_t>(lo), max_size()));
   }
+  static int64_t max_size() { return sizeof(size_t) >= 8 ? (int64_t(1) << 52) : static_cast<int64_t>(SIZE_MAX); }
   double number(size_t i, const char* name) const;
   bool boolean(size_t i, const char* name) const;
   std::string string(size_t i, const char* name) const;
@@ -66,6 +89,11 @@ class Args {
   // Int8Array for int8, Uint8Array for uint8.
   View bytes(size_t i, const char* name, ei8_dtype dt, size_t min_length) const {
     return array(i, name, dt == EI8_INT8 ? napi_int8_array : napi_uint8_array, min_length);
+  }
+
+  // A Float64Array of at least `count` numbers at index i.
+  Params params(size_t i, size_t count) const {
+    return Params(*this, array(i, "params", napi_float64_array, count).as<const double>(), count);
   }
 
   [[noreturn]] void throw_type(const std::string& msg, const char* code = kInvalidType) const;

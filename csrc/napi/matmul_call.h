@@ -10,12 +10,13 @@
 //   static Handle* take(const Args&, size_t i, const char* name);   one more reference, or throws
 //   static void release(Handle*);  static size_t n(const Handle*);
 //   static ei8_status i32(...), requant(...), dequant(...), f32(...);   the core's four entry points
-// and registers the functions below with EI8_NAPI_EXPORT. Every kind takes the same arguments:
-//   Int32   (aData, aDtype, aZp, m, k, weights, out: Int32Array, async)
-//   Requant (aData, aDtype, aZp, m, k, aScale, weights, outScale, outZp, outDtype, rounding,
-//            bias: Int32Array | null, clampMin, clampMax, out, async)
-//   Dequant (aData, aDtype, aZp, m, k, aScale, weights, bias: Float32Array | null, out, async)
-//   F32     (a: Float32Array, m, k, perToken, weights, bias: Float32Array | null, out, async)
+// and registers the functions below with EI8_NAPI_EXPORT. Every kind takes the same arguments, the
+// numbers packed in one Float64Array `params` (see Params in args.h):
+//   Int32   (aData, weights, out: Int32Array, params [aDtype, aZp, m, k, async])
+//   Requant (aData, weights, out, bias: Int32Array | null,
+//            params [aDtype, aZp, m, k, aScale, outScale, outZp, outDtype, rounding, clampMin, clampMax, async])
+//   Dequant (aData, weights, out: Float32Array, bias: Float32Array | null, params [aDtype, aZp, m, k, aScale, async])
+//   F32     (a: Float32Array, weights, out: Float32Array, bias: Float32Array | null, params [m, k, perToken, async])
 #pragma once
 
 #include <napi.h>
@@ -111,12 +112,12 @@ struct MatmulCall {
     if (kind == MatmulKind::REQUANT) rq.bias = static_cast<const int32_t*>(bias);
   }
 
-  // Activation arguments (data, dtype, zeroPoint, m, k) at indices 0..4.
-  void read_activations(const Args& args) {
-    a.dtype = args.dtype(1, "a.dtype");
-    za = static_cast<int32_t>(args.integer(2, "a.zeroPoint", -128, 255));
-    m = args.size(3, "m");
-    k = args.size(4, "k");
+  // Activations: data at argument 0, (dtype, zeroPoint, m, k) at params 0..3.
+  void read_activations(const Args& args, const Params& p) {
+    a.dtype = p.dtype(0, "a.dtype");
+    za = static_cast<int32_t>(p.integer(1, "a.zeroPoint", -128, 255));
+    m = p.size(2, "m");
+    k = p.size(3, "k");
     a_bytes = checked_mul(args, m, k, "m x k");
     a.data = args.bytes(0, "a.data", a.dtype, a_bytes).data;
     a.m = m;
@@ -192,64 +193,68 @@ template <class W>
 Napi::Value MatmulInt32(const Napi::CallbackInfo& info) {
   MatmulCall<W> call(MatmulKind::I32);
   Args args(info, call.fn);
-  call.read_activations(args);
-  call.w = W::take(args, 5, "b");
+  const Params p = args.params(3, 5);
+  call.read_activations(args, p);
+  call.w = W::take(args, 1, "b");
   call.out_bytes = checked_mul(args, call.m, W::n(call.w), "m x n") * 4;
-  const View out = args.array(6, "out", napi_int32_array, call.out_bytes / 4);
-  return finish_matmul(args, call, out, args.boolean(7, "async"));
+  const View out = args.array(2, "out", napi_int32_array, call.out_bytes / 4);
+  return finish_matmul(args, call, out, p.boolean(4, "async"));
 }
 
 template <class W>
 Napi::Value MatmulRequant(const Napi::CallbackInfo& info) {
   MatmulCall<W> call(MatmulKind::REQUANT);
   Args args(info, call.fn);
-  call.read_activations(args);
-  call.rq.a_scale = static_cast<float>(args.number(5, "a.scale"));
-  call.w = W::take(args, 6, "b");
+  const Params p = args.params(4, 12);
+  call.read_activations(args, p);
+  call.rq.a_scale = static_cast<float>(p.number(4, "a.scale"));
+  call.w = W::take(args, 1, "b");
   const size_t n = W::n(call.w);
-  call.rq.out_scale = static_cast<float>(args.number(7, "output.scale"));
-  call.rq.out_zero_point = static_cast<int32_t>(args.integer(8, "output.zeroPoint", -128, 255));
-  call.rq.out_dtype = args.dtype(9, "output.dtype");
-  call.rq.rounding = static_cast<ei8_rounding>(args.integer(10, "rounding", 0, 1));
-  call.read_bias(args, 11, napi_int32_array, n);
+  call.rq.out_scale = static_cast<float>(p.number(5, "output.scale"));
+  call.rq.out_zero_point = static_cast<int32_t>(p.integer(6, "output.zeroPoint", -128, 255));
+  call.rq.out_dtype = p.dtype(7, "output.dtype");
+  call.rq.rounding = static_cast<ei8_rounding>(p.integer(8, "rounding", 0, 1));
+  call.rq.clamp_min = static_cast<int32_t>(p.integer(9, "clamp[0]", -128, 255));
+  call.rq.clamp_max = static_cast<int32_t>(p.integer(10, "clamp[1]", -128, 255));
+  call.read_bias(args, 3, napi_int32_array, n);
   call.rq.bias = static_cast<const int32_t*>(call.bias);
-  call.rq.clamp_min = static_cast<int32_t>(args.integer(12, "clamp[0]", -128, 255));
-  call.rq.clamp_max = static_cast<int32_t>(args.integer(13, "clamp[1]", -128, 255));
   call.out_bytes = checked_mul(args, call.m, n, "m x n");
-  const View out = args.bytes(14, "out", call.rq.out_dtype, call.out_bytes);
-  return finish_matmul(args, call, out, args.boolean(15, "async"));
+  const View out = args.bytes(2, "out", call.rq.out_dtype, call.out_bytes);
+  return finish_matmul(args, call, out, p.boolean(11, "async"));
 }
 
 template <class W>
 Napi::Value MatmulDequant(const Napi::CallbackInfo& info) {
   MatmulCall<W> call(MatmulKind::DEQUANT);
   Args args(info, call.fn);
-  call.read_activations(args);
-  call.a_scale = static_cast<float>(args.number(5, "a.scale"));
-  call.w = W::take(args, 6, "b");
+  const Params p = args.params(4, 6);
+  call.read_activations(args, p);
+  call.a_scale = static_cast<float>(p.number(4, "a.scale"));
+  call.w = W::take(args, 1, "b");
   const size_t n = W::n(call.w);
-  call.read_bias(args, 7, napi_float32_array, n);
+  call.read_bias(args, 3, napi_float32_array, n);
   call.out_bytes = checked_mul(args, call.m, n, "m x n") * 4;
-  const View out = args.array(8, "out", napi_float32_array, call.out_bytes / 4);
-  return finish_matmul(args, call, out, args.boolean(9, "async"));
+  const View out = args.array(2, "out", napi_float32_array, call.out_bytes / 4);
+  return finish_matmul(args, call, out, p.boolean(5, "async"));
 }
 
 template <class W>
 Napi::Value MatmulF32(const Napi::CallbackInfo& info) {
   MatmulCall<W> call(MatmulKind::F32);
   Args args(info, call.fn);
-  call.m = args.size(1, "m");
-  call.k = args.size(2, "k");
+  const Params p = args.params(4, 4);
+  call.m = p.size(0, "m");
+  call.k = p.size(1, "k");
   const size_t count = checked_mul(args, call.m, call.k, "m x k");
   call.a_f32 = args.array(0, "a", napi_float32_array, count).template as<const float>();
   call.a_bytes = count * 4;
-  call.per_token = args.boolean(3, "perToken");
-  call.w = W::take(args, 4, "b");
+  call.per_token = p.boolean(2, "perToken");
+  call.w = W::take(args, 1, "b");
   const size_t n = W::n(call.w);
-  call.read_bias(args, 5, napi_float32_array, n);
+  call.read_bias(args, 3, napi_float32_array, n);
   call.out_bytes = checked_mul(args, call.m, n, "m x n") * 4;
-  const View out = args.array(6, "out", napi_float32_array, call.out_bytes / 4);
-  return finish_matmul(args, call, out, args.boolean(7, "async"));
+  const View out = args.array(2, "out", napi_float32_array, call.out_bytes / 4);
+  return finish_matmul(args, call, out, p.boolean(3, "async"));
 }
 
 }  // namespace ei8napi
