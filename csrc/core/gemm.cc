@@ -87,8 +87,13 @@ struct TileRunner {
     const size_t N = req.w->n, nr = pd.key.nr;
     const size_t n0 = panel * nr, nc = std::min(nr, N - n0);
     alignas(64) int32_t d[kMaxMr * kMaxNr];
-    alignas(64) int32_t acc[kMaxMr * kMaxNr];
-    alignas(64) float y[kMaxMr * kMaxNr];
+    // Grouped int32 sums or the f32 accumulator: never both in one call.
+    union alignas(64) {
+      int32_t acc[kMaxMr * kMaxNr];
+      float y[kMaxMr * kMaxNr];
+    } sums;
+    int32_t* acc = sums.acc;
+    float* y = sums.y;
     const Epilogues& e = path.epilogues;
     const bool last_group_only = g.groups == 1;
 
