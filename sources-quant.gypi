@@ -16,8 +16,14 @@
       "csrc/kernels/avx512vnni/lut4_gemm_8x4c32__avx512vnni.cc"
     ],
     "quant_amx_sources": [],
-    "quant_neon_sources": [],
-    "quant_dotprod_sources": [],
-    "quant_i8mm_sources": []
+    "quant_neon_sources": [
+      "csrc/kernels/neon/lut4_gemm_4x4c32__neon.cc"
+    ],
+    "quant_dotprod_sources": [
+      "csrc/kernels/dotprod/lut4_gemm_4x4c32__neondot.cc"
+    ],
+    "quant_i8mm_sources": [
+      "csrc/kernels/i8mm/lut4_gemm_8x4c32__neoni8mm.cc"
+    ]
   }
 }

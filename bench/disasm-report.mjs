@@ -33,7 +33,7 @@ function findObjects(dir, out = []) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) findObjects(p, out);
-    else if (/^(gemm|gemv)_.*\.o$/.test(e.name.replace(/\.cc\.o$/, '.o')) && p.includes(`${path.sep}kernels${path.sep}`)) out.push(p);
+    else if (/^(gemm|gemv|lut4_gemm)_.*\.o$/.test(e.name.replace(/\.cc\.o$/, '.o')) && p.includes(`${path.sep}kernels${path.sep}`)) out.push(p);
   }
   return out;
 }
@@ -120,7 +120,7 @@ const isLoad = (ins, machine) => (machine === 'x86-64'
   : /^(ld|vld)/.test(ins.mnemonic));
 
 function hotLoop(instructions, machine) {
-  let best = null;
+  const loops = [];
   instructions.forEach((ins, i) => {
     if (ins.target === null || ins.target > ins.addr) return;
     const start = instructions.findIndex((x) => x.addr === ins.target);
@@ -128,11 +128,15 @@ function hotLoop(instructions, machine) {
     const body = instructions.slice(start, i + 1);
     const maddubsw = body.some((x) => x.mnemonic === 'vpmaddubsw');
     const macs = body.reduce((s, x) => s + macsOf(x, machine, maddubsw), 0);
-    if (macs === 0) return;
-    // Innermost: a loop containing another MAC loop is not preferred over it.
-    const candidate = { body, macs, start: ins.target, end: ins.addr };
-    if (!best || macs > best.macs || (macs === best.macs && body.length < best.body.length)) best = candidate;
+    if (macs > 0) loops.push({ body, macs, start: ins.target, end: ins.addr });
   });
+  // Innermost: a loop containing another MAC loop (a loop over groups around the loop over k
+  // blocks, or template instances inlined into one function) is not a candidate.
+  const innermost = loops.filter((l) => !loops.some((o) => o !== l && o.start >= l.start && o.end <= l.end));
+  let best = null;
+  for (const l of innermost) {
+    if (!best || l.macs > best.macs || (l.macs === best.macs && l.body.length < best.body.length)) best = l;
+  }
   return best;
 }
 

@@ -32,6 +32,7 @@ namespace {
 struct KernelEntry {
   const char* name;  // "ref" or the kernel's ISA
   const LutKernel* kernel;  // null: the reference
+  const LutKernel* gemv;    // if set, runs the calls with M = 1 instead of kernel
 };
 
 // Rank of a kernel path name: a forced path may use kernels of its own rank or lower.
@@ -47,10 +48,19 @@ int isa_rank(const std::string& isa) {
 
 const std::vector<KernelEntry>& available() {
   static const std::vector<KernelEntry> list = [] {
-    std::vector<KernelEntry> v{{"ref", nullptr}, {lut::kLut4Scalar.isa, &lut::kLut4Scalar}};
+    std::vector<KernelEntry> v{{"ref", nullptr, nullptr}, {lut::kLut4Scalar.isa, &lut::kLut4Scalar, nullptr}};
 #if defined(__x86_64__) || defined(_M_X64)
     for (const LutKernel* k : {&lut::kLut4Avx2, &lut::kLut4Avx512Vnni})
-      if (k->supported(cpu_features())) v.push_back({k->isa, k});
+      if (k->supported(cpu_features())) v.push_back({k->isa, k, nullptr});
+#elif defined(__aarch64__)
+    // The features are those of the dense paths (kernels/paths_arm.cc). SMMLA multiplies row
+    // pairs, so on one row half of its work is wasted: M = 1 runs the dotprod kernel (every CPU
+    // admitted to i8mm has dotprod).
+    const KernelEntry arm[] = {{lut::kLut4Neon.isa, &lut::kLut4Neon, nullptr},
+                               {lut::kLut4Neondot.isa, &lut::kLut4Neondot, nullptr},
+                               {lut::kLut4Neoni8mm.isa, &lut::kLut4Neoni8mm, &lut::kLut4Neondot}};
+    for (const KernelEntry& e : arm)
+      if (e.kernel->supported(cpu_features())) v.push_back(e);
 #endif
     return v;
   }();
@@ -129,9 +139,15 @@ struct Request {
 // A in the kernel's form: one row per m, packed_k elements, each group at its packed offset, zero padding.
 struct PreparedA {
   AlignedBuffer storage;
-  size_t stride = 0;            // bytes
-  std::vector<int32_t> za;      // U8: za' per row (subtracted times colsum); S16: unused
+  size_t stride = 0;            // bytes per row (S8X2: a pair of rows spans two)
+  std::vector<int32_t> za;      // byte forms: za' per row (subtracted times colsum); S16: unused
 };
+
+// Bytes per element of a row, and per k from a kernel's `a` (S8X2: a pair's rows share the bytes).
+size_t row_bytes(AForm f) { return f == AForm::S16 ? 2 : 1; }
+size_t k_bytes(AForm f) { return f == AForm::S16 || f == AForm::S8X2 ? 2 : 1; }
+// The byte forms shift A into the multiplier's type; the driver subtracts za' * colsum.
+bool corrected(AForm f) { return f != AForm::S16; }
 
 int32_t load_a(const ei8_activations& a, size_t m, size_t k) {
   const size_t i = m * a.row_stride + k;
@@ -140,23 +156,36 @@ int32_t load_a(const ei8_activations& a, size_t m, size_t k) {
 
 bool prepare_a(const ei8_activations& a, const ei8_codebook& b, AForm form, PreparedA& p) {
   const GroupGeometry& g = b.geom;
-  const size_t elem = form == AForm::U8 ? 1 : 2;
-  p.stride = round_up(g.packed_k() * elem, 64);
-  if (!p.storage.resize(a.m * p.stride)) return false;
+  p.stride = round_up(g.packed_k() * row_bytes(form), 64);
+  const size_t rows = form == AForm::S8X2 ? round_up(a.m, 2) : a.m;
+  if (!p.storage.resize(rows * p.stride)) return false;
   p.za.resize(a.m);
-  const int32_t shift = a.dtype == EI8_INT8 ? 128 : 0;  // U8: int8 activations become a + 128
+  // U8: int8 activations become a + 128; S8, S8X2: uint8 ones become a - 128.
+  int32_t shift = 0;
+  if (form == AForm::U8 && a.dtype == EI8_INT8) shift = 128;
+  if ((form == AForm::S8 || form == AForm::S8X2) && a.dtype == EI8_UINT8) shift = -128;
   for (size_t m = 0; m < a.m; ++m) {
     const int32_t za = a.zero_point[a.n_zero_points == 1 ? 0 : m];
     p.za[m] = za + shift;
     uint8_t* row = p.storage.data() + m * p.stride;
+    uint8_t* pair = p.storage.data() + (m & ~size_t{1}) * p.stride;
     for (size_t gi = 0; gi < g.groups; ++gi) {
       const size_t k0 = gi * g.group_size, off = g.packed_offset(gi);
       for (size_t kk = 0; kk < g.len(gi); ++kk) {
         const int32_t v = load_a(a, m, k0 + kk);
-        if (form == AForm::U8)
-          row[off + kk] = static_cast<uint8_t>(v + shift);
-        else
-          reinterpret_cast<int16_t*>(row)[off + kk] = static_cast<int16_t>(v - za);
+        const size_t pk = off + kk;
+        switch (form) {
+          case AForm::U8:
+          case AForm::S8:
+            row[pk] = static_cast<uint8_t>(v + shift);
+            break;
+          case AForm::S8X2:
+            pair[pk / 8 * 16 + (m & 1) * 8 + pk % 8] = static_cast<uint8_t>(v + shift);
+            break;
+          case AForm::S16:
+            reinterpret_cast<int16_t*>(row)[pk] = static_cast<int16_t>(v - za);
+            break;
+        }
       }
     }
   }
@@ -178,7 +207,7 @@ void accumulate_groups(const Request& req, const PreparedA& pa, AForm form, size
   const bool dequant = req.kind == OutKind::DEQUANT;
   for (size_t i = 0; i < mr; ++i) {
     const size_t m = m0 + i;
-    const uint32_t za = form == AForm::U8 ? static_cast<uint32_t>(pa.za[m]) : 0;
+    const uint32_t za = corrected(form) ? static_cast<uint32_t>(pa.za[m]) : 0;
     const float sa = dequant ? req.a_scale[req.n_a_scales == 1 ? 0 : m] : 0.0f;
     // Local copies (no aliasing with the inputs) for the compiler to keep in vector registers.
     float yl[lut::kNR];
@@ -212,7 +241,7 @@ void run_tile(const LutKernel& kern, const Request& req, const PreparedA& pa, si
   const ei8_codebook& b = *req.b;
   const GroupGeometry& geom = b.geom;
   const size_t N = b.n, n0 = p * lut::kNR, nc = std::min(lut::kNR, N - n0);
-  const size_t elem = kern.a_form == AForm::U8 ? 1 : 2;
+  const size_t elem = k_bytes(kern.a_form);
   const size_t G = geom.groups, group_blocks = round_up(geom.group_size, lut::kKR) / lut::kKR;
   const size_t last_blocks = geom.padded_len(G - 1) / lut::kKR;
   int32_t d[kGroupChunk * kMaxMr * lut::kNR];
@@ -224,7 +253,7 @@ void run_tile(const LutKernel& kern, const Request& req, const PreparedA& pa, si
   float sa[kMaxMr] = {};
   if (fused) {
     for (size_t i = 0; i < mr; ++i) {
-      za[i] = kern.a_form == AForm::U8 ? pa.za[m0 + i] : 0;
+      za[i] = corrected(kern.a_form) ? pa.za[m0 + i] : 0;
       sa[i] = req.a_scale[req.n_a_scales == 1 ? 0 : m0 + i];
     }
   }
@@ -291,6 +320,7 @@ ei8_status run_kernel(const LutKernel& kern, const Request& req) {
   const size_t threads = M * b.n * b.k < kMinParallelMacs ? 1 : ThreadPool::instance().threads();
   const size_t target = threads == 1 ? 1 : threads * 4;
   // Split N first (each task streams its own panels once), M only when there are too few panels.
+  // Row tiles start at multiples of kern.mr (even for S8X2, whose pairs are rows 2i, 2i + 1).
   const size_t n_chunks = std::min(panels, target);
   const size_t m_chunks = std::min(div_up(M, kern.mr), div_up(target, n_chunks));
   const size_t panels_per_chunk = div_up(panels, n_chunks), rows_per_chunk = round_up(div_up(M, m_chunks), kern.mr);
@@ -319,7 +349,7 @@ ei8_status dispatch(const Request& req, RefFn&& reference) {
       reference();
       return EI8_OK;
     }
-    return run_kernel(*e.kernel, req);
+    return run_kernel(req.a->m == 1 && e.gemv ? *e.gemv : *e.kernel, req);
   } catch (const std::bad_alloc&) {
     return EI8_E_NOMEM;
   }

@@ -1,7 +1,8 @@
 // Codebook (look-up-table) weights: every LUT kernel this CPU can run against the reference, bit for
-// bit, for every output kind, on a grid of edge shapes; and the reference itself against its
-// definition: decode B to int8, pack it with ei8_pack_weights, run the core's reference matmul.
-// Fails if a kernel this CPU supports never ran.
+// bit, for every output kind, on a grid of edge shapes (every row count of every tile, column and k
+// tails, groups, 1 and 2 threads); and the reference itself against its definition: decode B to
+// int8, pack it with ei8_pack_weights, run the core's reference matmul.
+// Fails if a kernel this CPU supports is missing from the table or never ran.
 #include <cmath>
 #include <cstring>
 #include <set>
@@ -24,21 +25,22 @@ struct CbProblem {
   ei8_layout layout = EI8_LAYOUT_KN;
   bool extremes = false;  // A at its type's ends, centroids -128 / 127
   int za_mode = 0;
+  bool za_per_row = false;
   size_t threads = 1;
   uint64_t seed = 1;
 
   std::string describe() const {
     char buf[200];
-    std::snprintf(buf, sizeof(buf), "m=%zu n=%zu k=%zu g=%zu books=%d a=%s layout=%s extremes=%d za=%d threads=%zu",
+    std::snprintf(buf, sizeof(buf), "m=%zu n=%zu k=%zu g=%zu books=%d a=%s layout=%s extremes=%d za=%d%s threads=%zu",
                   m, n, k, group_size, books, a_dtype == EI8_INT8 ? "s8" : "u8", layout == EI8_LAYOUT_KN ? "kn" : "nk",
-                  int(extremes), za_mode, threads);
+                  int(extremes), za_mode, za_per_row ? " per row" : "", threads);
     return buf;
   }
 };
 
 struct Built {
   std::vector<uint8_t> a;
-  int32_t za = 0;
+  std::vector<int32_t> za;  // one, or one per row
   std::vector<uint8_t> indices;  // 4-bit, two per byte, in the problem's layout
   std::vector<int8_t> tables;
   std::vector<float> scales;
@@ -73,7 +75,8 @@ void build(const CbProblem& p, Built& b) {
   int32_t lo, hi;
   ei8_dtype_range(p.a_dtype, 0, &lo, &hi);
   for (auto& x : b.a) x = static_cast<uint8_t>(p.extremes ? (r.chance(50) ? lo : hi) : r.range(lo, hi));
-  b.za = tester::pick_zero_point(r, p.a_dtype, p.za_mode);
+  b.za.resize(p.za_per_row ? p.m : 1);
+  for (auto& z : b.za) z = tester::pick_zero_point(r, p.a_dtype, p.za_mode);
   CHECK_EQ(ei8_codebook_pack(b.indices.data(), p.layout, p.k, p.n, b.tables.data(), b.scales.data(), b.n_books,
                              p.group_size, &b.cb), EI8_OK);
 }
@@ -82,7 +85,7 @@ void build(const CbProblem& p, Built& b) {
 void run_all(const CbProblem& p, Built& b, std::vector<uint8_t>& out) {
   out.clear();
   const size_t M = p.m, N = p.n, K = p.k;
-  const ei8_activations act{b.a.data(), p.a_dtype, M, K, K, &b.za, 1};
+  const ei8_activations act{b.a.data(), p.a_dtype, M, K, K, b.za.data(), b.za.size()};
   auto append = [&](const void* data, size_t bytes) {
     const uint8_t* d = static_cast<const uint8_t*>(data);
     out.insert(out.end(), d, d + bytes);
@@ -171,6 +174,7 @@ CbProblem variant(size_t m, size_t n, size_t k, size_t group_size, uint64_t seed
   p.layout = r.chance(50) ? EI8_LAYOUT_KN : EI8_LAYOUT_NK;
   p.extremes = r.chance(25);
   p.za_mode = r.range(0, 3);
+  p.za_per_row = r.chance(25);
   p.threads = r.chance(25) ? 2 : 1;
   p.seed = seed;
   return p;
@@ -208,6 +212,19 @@ TEST(codebook_deep_k_and_large_shapes) {
   differential(big);
 }
 
+// Two threads split the columns, and the rows when there are fewer panels than tasks: row tiles
+// then start inside the matrix (at multiples of the kernel's rows, even for paired rows).
+TEST(codebook_two_threads_split_rows) {
+  for (size_t m : {9, 23, 37})
+    for (size_t n : {3, 5, 8})
+      for (size_t g : {0, 64}) {
+        // Past the driver's threshold for using the worker threads (2^18 multiply-adds).
+        CbProblem p = variant(m, n, 300000 / (m * n) + 33, g, 5);
+        p.threads = 2;
+        differential(p);
+      }
+}
+
 // The reference is "decode, then the core's integer matmul": check it against exactly that, through
 // the public API with the decoded weights packed as int8 with zero point 0.
 TEST(codebook_reference_is_decode_then_integer_matmul) {
@@ -225,7 +242,7 @@ TEST(codebook_reference_is_decode_then_integer_matmul) {
     ei8_packed* w = nullptr;
     CHECK_EQ(ei8_pack_weights(b.decoded.data(), EI8_INT8, p.layout, p.k, p.n, zp.data(), scale.data(), b.n_books,
                               p.group_size, &w), EI8_OK);
-    const ei8_activations act{b.a.data(), p.a_dtype, p.m, p.k, p.k, &b.za, 1};
+    const ei8_activations act{b.a.data(), p.a_dtype, p.m, p.k, p.k, b.za.data(), b.za.size()};
     std::vector<int32_t> c1(p.m * p.n), c2(p.m * p.n);
     CHECK_EQ(ei8_matmul_i32(&act, w, c1.data()), EI8_OK);
     CHECK_EQ(ei8_codebook_matmul_i32(&act, b.cb, c2.data()), EI8_OK);
@@ -281,6 +298,46 @@ TEST(codebook_rejects_bad_arguments) {
   const ei8_activations deep{big_a.data(), EI8_UINT8, 1, k, k, &za, 1};
   CHECK_EQ(ei8_codebook_matmul_i32(&deep, cb, out), EI8_E_OVERFLOW);
   ei8_codebook_release(cb);
+}
+
+// The kernel paths that have a look-up-table kernel of their own on this architecture (its table
+// entry is named after the path and needs that path's CPU features).
+std::vector<std::string> paths_with_lut_kernel() {
+#if defined(__x86_64__) || defined(_M_X64)
+  return {"scalar", "avx2", "avx512vnni"};
+#elif defined(__aarch64__)
+  return {"scalar", "neon", "dotprod", "i8mm"};
+#else
+  return {"scalar"};
+#endif
+}
+
+bool has(const std::vector<std::string>& list, const std::string& s) {
+  for (const std::string& x : list)
+    if (x == s) return true;
+  return false;
+}
+
+// The kernel follows the path: "ref" runs the reference; a path with its own kernel runs it;
+// another path runs the best kernel below it. Every path this CPU supports that has a kernel of
+// its own must find it in the table (a kernel left out of the table, or admitted by stricter CPU
+// features than its path, fails here).
+TEST(codebook_kernel_follows_the_path) {
+  const std::vector<std::string> lut = kernels();
+  CHECK(lut.front() == "ref");
+  for (size_t i = 0; i < ei8_isa_count(); ++i) {
+    const std::string isa = ei8_isa_name(i);
+    CHECK_EQ(ei8_set_isa(isa.c_str()), EI8_OK);
+    const std::string current = ei8_codebook_kernel_current();
+    if (isa == "ref")
+      check::record(current == "ref", __FILE__, __LINE__, "path ref runs codebook kernel " + current);
+    else if (has(paths_with_lut_kernel(), isa))
+      check::record(current == isa && has(lut, isa), __FILE__, __LINE__, "path " + isa + " runs codebook kernel " + current);
+    else
+      check::record(current != "ref", __FILE__, __LINE__, "path " + isa + " runs the codebook reference");
+  }
+  ei8_set_isa("auto");
+  CHECK(std::string(ei8_codebook_kernel_current()) == lut.back());
 }
 
 // The gate: every kernel this CPU supports must have run (DESIGN.md section 5).

@@ -1,0 +1,75 @@
+// 4-bit codebook GEMM micro-kernel, tile 4x4c32, AArch64 SDOT (ARMv8.2 dotprod). Compiled with the
+// dotprod flags only. Reads the packed codebook layout of ref/codebook_ref.h; A as int8, AForm::S8.
+// Must equal ref::codebook_matmul_* after the driver's epilogues (kernels/codebook_lut.cc, which
+// subtracts za' * colsum).
+//
+// A block of a panel holds, per column, 16 index bytes: k 0..15 in the low nibbles, k 16..31 in
+// the high ones. AND 0x0f (or USHR #4) and one TBL (vqtbl1q_s8) into the column's 16 centroids
+// decode 16 int8 weights; SDOT multiplies them by 16 bytes of a row and adds four products per
+// int32 lane (int8 x int8 into int32: exact for every input, wrapping like the reference). One
+// accumulator per row and column (16 for 4 rows); the decoding is shared by the rows, and ADDP
+// reduces the lanes once per group. One row (M = 1) keeps separate accumulators for k 0..15 and
+// k 16..31, so that consecutive SDOTs of a column do not wait on each other.
+#include <arm_neon.h>
+
+#include "kernels/codebook_lut.h"
+
+// GCC's first scheduling pass hoists every look-up of a block above the multiplies and runs out of
+// vector registers (a table reloaded from the stack); the source order needs fewer.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-schedule-insns")
+#endif
+
+namespace ei8 {
+namespace lut {
+namespace {
+
+template <size_t MR, size_t U>
+void gemm(const Groups& groups, const uint8_t* a, size_t a_stride, const uint8_t* w, const int8_t* tables, int32_t* acc) {
+  const uint8x16_t nibble = vdupq_n_u8(0x0f);
+  for (size_t g = 0; g < groups.count; ++g, tables += 64, acc += MR * 4) {
+    int8x16_t table[4];
+    for (size_t c = 0; c < 4; ++c) table[c] = vld1q_s8(tables + 16 * c);
+    int32x4_t sum[MR][4][U];
+    for (size_t r = 0; r < MR; ++r)
+      for (size_t c = 0; c < 4; ++c)
+        for (size_t u = 0; u < U; ++u) sum[r][c][u] = vdupq_n_s32(0);
+    for (size_t b = 0; b < groups.blocks(g); ++b, w += 64, a += 32) {
+      for (size_t h = 0; h < 2; ++h) {  // k 0..15 (low nibbles), then k 16..31 (high nibbles)
+        int8x16_t va[MR];
+        for (size_t r = 0; r < MR; ++r) va[r] = vld1q_s8(reinterpret_cast<const int8_t*>(a + r * a_stride + 16 * h));
+        for (size_t c = 0; c < 4; ++c) {
+          const uint8x16_t idx = vld1q_u8(w + 16 * c);
+          const int8x16_t wv = vqtbl1q_s8(table[c], h == 0 ? vandq_u8(idx, nibble) : vshrq_n_u8(idx, 4));
+          for (size_t r = 0; r < MR; ++r) sum[r][c][h % U] = vdotq_s32(sum[r][c][h % U], wv, va[r]);
+        }
+      }
+    }
+    for (size_t r = 0; r < MR; ++r) {
+      int32x4_t s[4];
+      for (size_t c = 0; c < 4; ++c) s[c] = U == 2 ? vaddq_s32(sum[r][c][0], sum[r][c][U - 1]) : sum[r][c][0];
+      vst1q_s32(acc + r * 4, vpaddq_s32(vpaddq_s32(s[0], s[1]), vpaddq_s32(s[2], s[3])));
+    }
+  }
+}
+
+void lut4_gemm_4x4c32__neondot(size_t mr, const Groups& groups, const uint8_t* a, size_t a_stride, const uint8_t* w,
+                               const int8_t* tables, int32_t* acc) {
+  switch (mr) {
+    case 1: gemm<1, 2>(groups, a, a_stride, w, tables, acc); break;
+    case 2: gemm<2, 1>(groups, a, a_stride, w, tables, acc); break;
+    case 3: gemm<3, 1>(groups, a, a_stride, w, tables, acc); break;
+    default: gemm<4, 1>(groups, a, a_stride, w, tables, acc); break;
+  }
+}
+
+// As the dense dotprod path (kernels/paths_arm.cc).
+bool supported(const CpuFeatures& f) { return f.neon && f.dotprod; }
+
+}  // namespace
+
+const LutKernel kLut4Neondot = {"lut4_gemm_4x4c32__neondot", "dotprod", lut4_gemm_4x4c32__neondot, 4, AForm::S8, nullptr,
+                                supported};
+
+}  // namespace lut
+}  // namespace ei8
