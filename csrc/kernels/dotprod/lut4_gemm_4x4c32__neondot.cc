@@ -9,7 +9,8 @@
 // int32 lane (int8 x int8 into int32: exact for every input, wrapping like the reference). One
 // accumulator per row and column (16 for 4 rows); the decoding is shared by the rows, and ADDP
 // reduces the lanes once per group. One row (M = 1) keeps separate accumulators for k 0..15 and
-// k 16..31, so that consecutive SDOTs of a column do not wait on each other.
+// k 16..31, so that consecutive SDOTs of a column do not wait on each other. The f32 variant
+// applies the float epilogue itself, with the reference's operations in the reference's order.
 #include <arm_neon.h>
 
 #include "kernels/codebook_lut.h"
@@ -24,10 +25,23 @@ namespace ei8 {
 namespace lut {
 namespace {
 
-template <size_t MR, size_t U>
-void gemm(const Groups& groups, const uint8_t* a, size_t a_stride, const uint8_t* w, const int8_t* tables, int32_t* acc) {
+// y[r] += fl32(total - za[r] * colsum_g) * fl32(sa[r] * sb_g) for the 4 columns (wrapping int32,
+// then ref::dequant_term: SCVTF, FMUL, FMUL, FADD, never fused, as -ffp-contract=off compiles it).
+inline void dequant_group(int32x4_t total, size_t r, size_t g, const DequantParams& p) {
+  const uint32x4_t colsum = vreinterpretq_u32_s32(vld1q_s32(p.colsum + g * p.stride));
+  const uint32x4_t za_colsum = vmulq_n_u32(colsum, static_cast<uint32_t>(p.za[r]));
+  const int32x4_t corrected = vreinterpretq_s32_u32(vsubq_u32(vreinterpretq_u32_s32(total), za_colsum));
+  const float32x4_t mult = vmulq_n_f32(vld1q_f32(p.sb + g * p.stride), p.sa[r]);
+  vst1q_f32(p.y + r * 4, vaddq_f32(vld1q_f32(p.y + r * 4), vmulq_f32(vcvtq_f32_s32(corrected), mult)));
+}
+
+// MR rows, U accumulators per row and column. With DEQ the group sums go through the float epilogue
+// (DequantParams) here; otherwise they are stored to acc.
+template <size_t MR, size_t U, bool DEQ>
+void gemm(const Groups& groups, const uint8_t* a, size_t a_stride, const uint8_t* w, const int8_t* tables, int32_t* acc,
+          const DequantParams* p) {
   const uint8x16_t nibble = vdupq_n_u8(0x0f);
-  for (size_t g = 0; g < groups.count; ++g, tables += 64, acc += MR * 4) {
+  for (size_t g = 0; g < groups.count; ++g, tables += 64, acc += DEQ ? 0 : MR * 4) {
     int8x16_t table[4];
     for (size_t c = 0; c < 4; ++c) table[c] = vld1q_s8(tables + 16 * c);
     int32x4_t sum[MR][4][U];
@@ -48,19 +62,34 @@ void gemm(const Groups& groups, const uint8_t* a, size_t a_stride, const uint8_t
     for (size_t r = 0; r < MR; ++r) {
       int32x4_t s[4];
       for (size_t c = 0; c < 4; ++c) s[c] = U == 2 ? vaddq_s32(sum[r][c][0], sum[r][c][U - 1]) : sum[r][c][0];
-      vst1q_s32(acc + r * 4, vpaddq_s32(vpaddq_s32(s[0], s[1]), vpaddq_s32(s[2], s[3])));
+      const int32x4_t total = vpaddq_s32(vpaddq_s32(s[0], s[1]), vpaddq_s32(s[2], s[3]));
+      if (DEQ)
+        dequant_group(total, r, g, *p);
+      else
+        vst1q_s32(acc + r * 4, total);
     }
+  }
+}
+
+template <bool DEQ>
+void dispatch_rows(size_t mr, const Groups& groups, const uint8_t* a, size_t a_stride, const uint8_t* w, const int8_t* tables,
+                   int32_t* acc, const DequantParams* p) {
+  switch (mr) {
+    case 1: gemm<1, 2, DEQ>(groups, a, a_stride, w, tables, acc, p); break;
+    case 2: gemm<2, 1, DEQ>(groups, a, a_stride, w, tables, acc, p); break;
+    case 3: gemm<3, 1, DEQ>(groups, a, a_stride, w, tables, acc, p); break;
+    default: gemm<4, 1, DEQ>(groups, a, a_stride, w, tables, acc, p); break;
   }
 }
 
 void lut4_gemm_4x4c32__neondot(size_t mr, const Groups& groups, const uint8_t* a, size_t a_stride, const uint8_t* w,
                                const int8_t* tables, int32_t* acc) {
-  switch (mr) {
-    case 1: gemm<1, 2>(groups, a, a_stride, w, tables, acc); break;
-    case 2: gemm<2, 1>(groups, a, a_stride, w, tables, acc); break;
-    case 3: gemm<3, 1>(groups, a, a_stride, w, tables, acc); break;
-    default: gemm<4, 1>(groups, a, a_stride, w, tables, acc); break;
-  }
+  dispatch_rows<false>(mr, groups, a, a_stride, w, tables, acc, nullptr);
+}
+
+void lut4_gemm_f32_4x4c32__neondot(size_t mr, const Groups& groups, const uint8_t* a, size_t a_stride, const uint8_t* w,
+                                   const int8_t* tables, const DequantParams& p) {
+  dispatch_rows<true>(mr, groups, a, a_stride, w, tables, nullptr, &p);
 }
 
 // As the dense dotprod path (kernels/paths_arm.cc).
@@ -68,8 +97,8 @@ bool supported(const CpuFeatures& f) { return f.neon && f.dotprod; }
 
 }  // namespace
 
-const LutKernel kLut4Neondot = {"lut4_gemm_4x4c32__neondot", "dotprod", lut4_gemm_4x4c32__neondot, 4, AForm::S8, nullptr,
-                                supported};
+const LutKernel kLut4Neondot = {"lut4_gemm_4x4c32__neondot", "dotprod", lut4_gemm_4x4c32__neondot, 4, AForm::S8,
+                               lut4_gemm_f32_4x4c32__neondot, supported};
 
 }  // namespace lut
 }  // namespace ei8
