@@ -313,7 +313,7 @@ constexpr size_t kMinParallelMacs = size_t(1) << 18;
 ei8_status run_kernel(const LutKernel& kern, const Request& req) {
   const ei8_activations& a = *req.a;
   const ei8_codebook& b = *req.b;
-  if (kern.mr > kMaxMr) return EI8_E_ARG;
+  if (kern.mr > kMaxMr || (kern.a_form == AForm::S8X2 && kern.mr % 2)) return EI8_E_ARG;
   PreparedA pa;
   if (!prepare_a(a, b, kern.a_form, pa)) return EI8_E_NOMEM;
   const size_t M = a.m, panels = b.panels;
