@@ -5,6 +5,7 @@
       "csrc/core/dynamic_quant.cc",
       "csrc/core/gemm.cc",
       "csrc/core/probe.cc",
+      "csrc/core/requant_setup.cc",
       "csrc/core/threadpool.cc",
       "csrc/dispatch/cpu_features.cc",
       "csrc/dispatch/registry.cc",

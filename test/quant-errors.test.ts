@@ -172,7 +172,7 @@ test('codebookMatmul: grouped codebooks have no requantized output -> RangeError
   const t = ei8.quantizeCodebook(Float32Array.from({ length: 64 * 2 }, (_, i) => Math.cos(i)), [64, 2], { axis: 0, groupSize: 32 });
   const b = ei8.packCodebook(t);
   throwsWith(() => ei8.codebookMatmul(qtensor(new Int8Array(64), [1, 64], 1, 0), b, { output: { scale: 1, zeroPoint: 0 } }), RangeError,
-    C.INVALID_SHAPE, /per-group codebooks/);
+    C.INVALID_SHAPE, /per-group scales/);
 });
 test('codebookMatmulF32: NaN in a -> RangeError naming the index', () => {
   const b = ei8.packCodebook(smallCodebook());

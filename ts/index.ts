@@ -17,12 +17,14 @@ export {
 } from './sparse';
 export { prune, pruneGlobal, type PruneMethod, type PruneOptions, type PrunePattern, type PruneResult, type PruneTensor } from './prune';
 export {
-  quantizeCodebook, dequantizeCodebook, codebookToQTensor, quantizeLog2, dequantizeLog2, log2ToCodebook, packCodebook,
-  CodebookWeights, codebookMatmulInt32, codebookMatmulInt32Async, codebookMatmul, codebookMatmulAsync, codebookMatmulDequantize,
-  codebookMatmulDequantizeAsync, codebookMatmulF32, codebookMatmulF32Async, codebookKernels, setCodebookKernel, codebookKernelCalls,
-  type Codebook, type CodebookTensor, type Log2Tensor, type CodebookOptions, type Log2Options, type PackCodebookOptions,
-  type CodebookKernelInfo,
+  quantizeCodebook, dequantizeCodebook, codebookToQTensor, quantizeLog2, dequantizeLog2, log2ToCodebook,
+  type Codebook, type CodebookTensor, type Log2Tensor, type CodebookOptions, type Log2Options,
 } from './nonlinear';
+export {
+  packCodebook, CodebookWeights, codebookMatmulInt32, codebookMatmulInt32Async, codebookMatmul, codebookMatmulAsync,
+  codebookMatmulDequantize, codebookMatmulDequantizeAsync, codebookMatmulF32, codebookMatmulF32Async, codebookKernels,
+  setCodebookKernel, codebookKernelCalls, type PackCodebookOptions, type CodebookKernelInfo,
+} from './codebook-weights';
 export {
   createCalibrator, type Calibrator, type CalibratorOptions, type CalibrationMethod, type RangeOptions, type CalibratedRange,
 } from './calibrate';

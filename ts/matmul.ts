@@ -4,19 +4,35 @@
  * thread and resolves with the same result.
  */
 import { ErrorCodes, rangeError, typeError } from './errors';
-import { dequantParams, f32Params, int32Params, requantParams } from './native';
+import { dequantParams, f32Params, int32Params, requantParams, type NativeMatmul } from './native';
 import { checkQTensorHeader, checkTensorParams } from './qtensor';
 import type { QDType, QTensor, Rounding } from './types';
 import {
   checkArray, checkBoolean, checkBytes, checkDType, checkInteger, checkNoOverlap, checkOptions, checkScale,
   checkShape, dtypeRange, nativeDType,
 } from './validate';
-import { checkWeights, nativeMatmul, type Weights } from './sparse';
+import { checkWeights, type Weights } from './sparse';
 
 const INT32_MAX = 2 ** 31 - 1;
 
+/**
+ * @internal What the matmul calls read of their weights, checked and not disposed: PackedWeights,
+ * SparseWeights, CodebookWeights. One implementation of validation and call for all of them.
+ */
+export interface MatmulWeights {
+  readonly k: number;
+  readonly n: number;
+  readonly groupSize: number;
+  readonly scale: Float32Array;
+  readonly maxAbsB: number;
+  /** The native weights object, or a DISPOSED TypeError naming `fn`. */
+  handle(fn: string): object;
+  /** The native functions that take handle(). */
+  nativeMatmul(): NativeMatmul;
+}
+
 /** Largest K for which sum_k (A - za)(B - zb) cannot overflow int32 for these zero points. */
-export function maxExactK(aDtype: QDType, aZeroPoint: number, b: Weights): number {
+export function maxExactK(aDtype: QDType, aZeroPoint: number, b: { readonly maxAbsB: number }): number {
   const [lo, hi] = dtypeRange(aDtype);
   const worst = Math.max(aZeroPoint - lo, hi - aZeroPoint) * b.maxAbsB;
   return worst === 0 ? Infinity : Math.floor(INT32_MAX / worst);
@@ -39,7 +55,7 @@ function outShape(a: Activations, n: number): number[] {
 }
 
 /** `reduced`: the length one int32 sum runs over (K, or the group size for grouped f32 output). */
-function checkKBound(fn: string, dtype: QDType, zeroPoint: number, b: Weights, reduced: number): void {
+function checkKBound(fn: string, dtype: QDType, zeroPoint: number, b: MatmulWeights, reduced: number): void {
   const bound = maxExactK(dtype, zeroPoint, b);
   if (reduced > bound) {
     throw rangeError(fn, `k (${reduced}) exceeds ${bound}, the largest K for which the int32 accumulator cannot overflow ` +
@@ -48,7 +64,7 @@ function checkKBound(fn: string, dtype: QDType, zeroPoint: number, b: Weights, r
 }
 
 // Kept free of allocations: it runs on every call, and small shapes are dominated by call cost.
-function checkActivations(fn: string, a: unknown, b: Weights, reduced: number): Activations {
+function checkActivations(fn: string, a: unknown, b: MatmulWeights, reduced: number): Activations {
   const t = checkQTensorHeader(fn, 'a', a);
   if (t.quant.axis !== undefined || t.quant.groupSize !== undefined) {
     throw rangeError(fn, 'a must be quantized per tensor (a.quant.axis must be absent)', ErrorCodes.INVALID_SHAPE);
@@ -72,12 +88,12 @@ function outFloat32(fn: string, out: unknown, length: number): Float32Array {
 
 // ---------------------------------------------------------------------------------- int32 ----
 
-function int32Call(fn: string, a: QTensor, b: Weights, out: Int32Array | undefined, async: boolean) {
-  const w = checkWeights(fn, 'b', b);
+/** @internal */
+export function int32Call(fn: string, a: QTensor, w: MatmulWeights, out: Int32Array | undefined, async: boolean) {
   const act = checkActivations(fn, a, w, w.k);
   const dst = outInt32(fn, out, act.m * w.n);
   if (out !== undefined) checkNoOverlap(fn, dst, 'a.data', act.data);
-  return nativeMatmul(w).matmulInt32(act.data, w.handle(fn), dst,
+  return w.nativeMatmul().matmulInt32(act.data, w.handle(fn), dst,
     int32Params(nativeDType(act.dtype), act.zeroPoint, act.m, w.k, async));
 }
 
@@ -86,12 +102,12 @@ function int32Call(fn: string, a: QTensor, b: Weights, out: Int32Array | undefin
  * A may have any rank; its last dimension is K and the leading ones are flattened into M.
  */
 export function matmulInt32(a: QTensor, b: Weights, out?: Int32Array): Int32Array {
-  return int32Call('matmulInt32', a, b, out, false) as Int32Array;
+  return int32Call('matmulInt32', a, checkWeights('matmulInt32', 'b', b), out, false) as Int32Array;
 }
 
 /** matmulInt32 computed off the JS thread. */
 export async function matmulInt32Async(a: QTensor, b: Weights, out?: Int32Array): Promise<Int32Array> {
-  return int32Call('matmulInt32Async', a, b, out, true);
+  return int32Call('matmulInt32Async', a, checkWeights('matmulInt32Async', 'b', b), out, true);
 }
 
 // ------------------------------------------------------------------------------ requantize ----
@@ -115,13 +131,13 @@ export interface MatmulOptions {
   out?: Int8Array | Uint8Array;
 }
 
-function requantCall(fn: string, a: QTensor, b: Weights, opts: MatmulOptions, async: boolean) {
-  const w = checkWeights(fn, 'b', b);
+/** @internal */
+export function requantCall(fn: string, a: QTensor, w: MatmulWeights, opts: MatmulOptions, async: boolean) {
   if (opts === undefined) throw typeError(fn, 'opts { output: { scale, zeroPoint } } is required');
   const o = checkOptions(fn, opts, ['output', 'bias', 'clamp', 'rounding', 'out']) as unknown as MatmulOptions;
   if (w.groupSize !== 0) {
-    throw rangeError(fn, 'b has per-group scales: requantized output needs one scale per column (use matmulF32 or matmulDequantize)',
-      ErrorCodes.INVALID_SHAPE);
+    throw rangeError(fn, 'b has per-group scales: requantized output needs one scale per column (use the F32 or Dequantize ' +
+      'variant)', ErrorCodes.INVALID_SHAPE);
   }
   const act = checkActivations(fn, a, w, w.k);
   if (o.output === undefined) throw typeError(fn, 'opts.output { scale, zeroPoint } is required');
@@ -149,7 +165,7 @@ function requantCall(fn: string, a: QTensor, b: Weights, opts: MatmulOptions, as
     : checkBytes(fn, 'out', o.out, outDtype, count);
   checkNoOverlap(fn, dst, 'a.data', act.data);
   checkNoOverlap(fn, dst, 'bias', bias);
-  const result = nativeMatmul(w).matmulRequant(act.data, w.handle(fn), dst, bias, requantParams(nativeDType(act.dtype),
+  const result = w.nativeMatmul().matmulRequant(act.data, w.handle(fn), dst, bias, requantParams(nativeDType(act.dtype),
     act.zeroPoint, act.m, w.k, act.scale, outScale, outZp, nativeDType(outDtype), rounding === 'float' ? 0 : 1, clampLo, clampHi,
     async));
   const quant = { dtype: outDtype, scale: outScale, zeroPoint: outZp };
@@ -158,12 +174,12 @@ function requantCall(fn: string, a: QTensor, b: Weights, opts: MatmulOptions, as
 }
 
 /** The last (a.scale, output.scale, rounding) found valid for each weights object: the check is O(N). */
-const validMultipliers = new WeakMap<Weights, string>();
+const validMultipliers = new WeakMap<Float32Array, string>();
 
 /** a.scale * b.scale[n] / output.scale must be a finite number for every column. */
-function checkFloatMultipliers(fn: string, aScale: number, w: Weights, outScale: number, rounding: Rounding): void {
+function checkFloatMultipliers(fn: string, aScale: number, w: MatmulWeights, outScale: number, rounding: Rounding): void {
   const key = `${aScale} ${outScale} ${rounding}`;
-  if (validMultipliers.get(w) === key) return;
+  if (validMultipliers.get(w.scale) === key) return;
   const f32 = new Float32Array(1);
   for (let n = 0; n < w.scale.length; n++) {
     f32[0] = aScale * w.scale[n];
@@ -174,7 +190,7 @@ function checkFloatMultipliers(fn: string, aScale: number, w: Weights, outScale:
         ErrorCodes.OUT_OF_RANGE);
     }
   }
-  validMultipliers.set(w, key);
+  validMultipliers.set(w.scale, key);
 }
 
 /**
@@ -183,11 +199,11 @@ function checkFloatMultipliers(fn: string, aScale: number, w: Weights, outScale:
  * clamped to `clamp`. Returns the output QTensor [..., N].
  */
 export function matmul(a: QTensor, b: Weights, opts: MatmulOptions): QTensor {
-  return requantCall('matmul', a, b, opts, false) as QTensor;
+  return requantCall('matmul', a, checkWeights('matmul', 'b', b), opts, false) as QTensor;
 }
 
 export async function matmulAsync(a: QTensor, b: Weights, opts: MatmulOptions): Promise<QTensor> {
-  return requantCall('matmulAsync', a, b, opts, true);
+  return requantCall('matmulAsync', a, checkWeights('matmulAsync', 'b', b), opts, true);
 }
 
 // ------------------------------------------------------------------------------ float out ----
@@ -198,15 +214,15 @@ export interface DequantizeOptions {
   out?: Float32Array;
 }
 
-function dequantCall(fn: string, a: QTensor, b: Weights, opts: DequantizeOptions | undefined, async: boolean) {
-  const w = checkWeights(fn, 'b', b);
+/** @internal */
+export function dequantCall(fn: string, a: QTensor, w: MatmulWeights, opts: DequantizeOptions | undefined, async: boolean) {
   const o = checkOptions(fn, opts, ['bias', 'out']) as DequantizeOptions;
   const act = checkActivations(fn, a, w, w.groupSize || w.k);
   const bias = o.bias === undefined ? null : checkArray(fn, 'bias', o.bias, 'Float32Array', w.n);
   const dst = outFloat32(fn, o.out, act.m * w.n);
   checkNoOverlap(fn, dst, 'a.data', act.data);
   checkNoOverlap(fn, dst, 'bias', bias);
-  return nativeMatmul(w).matmulDequant(act.data, w.handle(fn), dst, bias,
+  return w.nativeMatmul().matmulDequant(act.data, w.handle(fn), dst, bias,
     dequantParams(nativeDType(act.dtype), act.zeroPoint, act.m, w.k, act.scale, async));
 }
 
@@ -215,11 +231,11 @@ function dequantCall(fn: string, a: QTensor, b: Weights, opts: DequantizeOptions
  * int32 group results in f32, in group order.
  */
 export function matmulDequantize(a: QTensor, b: Weights, opts?: DequantizeOptions): Float32Array {
-  return dequantCall('matmulDequantize', a, b, opts, false) as Float32Array;
+  return dequantCall('matmulDequantize', a, checkWeights('matmulDequantize', 'b', b), opts, false) as Float32Array;
 }
 
 export async function matmulDequantizeAsync(a: QTensor, b: Weights, opts?: DequantizeOptions): Promise<Float32Array> {
-  return dequantCall('matmulDequantizeAsync', a, b, opts, true);
+  return dequantCall('matmulDequantizeAsync', a, checkWeights('matmulDequantizeAsync', 'b', b), opts, true);
 }
 
 export interface MatmulF32Options {
@@ -229,9 +245,9 @@ export interface MatmulF32Options {
   out?: Float32Array;
 }
 
-function f32Call(fn: string, a: Float32Array, shape: number[], b: Weights, opts: MatmulF32Options | undefined,
+/** @internal */
+export function f32Call(fn: string, a: Float32Array, shape: number[], w: MatmulWeights, opts: MatmulF32Options | undefined,
   async: boolean) {
-  const w = checkWeights(fn, 'b', b);
   const o = checkOptions(fn, opts, ['bias', 'perToken', 'out']) as MatmulF32Options;
   const count = checkShape(fn, 'shape', shape);
   checkArray(fn, 'a', a, 'Float32Array', count);
@@ -250,7 +266,7 @@ function f32Call(fn: string, a: Float32Array, shape: number[], b: Weights, opts:
   const dst = outFloat32(fn, o.out, m * w.n);
   checkNoOverlap(fn, dst, 'a', a);
   checkNoOverlap(fn, dst, 'bias', bias);
-  return nativeMatmul(w).matmulF32(a, w.handle(fn), dst, bias, f32Params(m, k, perToken, async));
+  return w.nativeMatmul().matmulF32(a, w.handle(fn), dst, bias, f32Params(m, k, perToken, async));
 }
 
 /**
@@ -259,10 +275,10 @@ function f32Call(fn: string, a: Float32Array, shape: number[], b: Weights, opts:
  * y = fl32(acc) * fl32(sa * sb[n]) + bias[n]. NaN or Infinity in A: RangeError with its index.
  */
 export function matmulF32(a: Float32Array, shape: number[], b: Weights, opts?: MatmulF32Options): Float32Array {
-  return f32Call('matmulF32', a, shape, b, opts, false) as Float32Array;
+  return f32Call('matmulF32', a, shape, checkWeights('matmulF32', 'b', b), opts, false) as Float32Array;
 }
 
 export async function matmulF32Async(a: Float32Array, shape: number[], b: Weights, opts?: MatmulF32Options):
   Promise<Float32Array> {
-  return f32Call('matmulF32Async', a, shape, b, opts, true);
+  return f32Call('matmulF32Async', a, shape, checkWeights('matmulF32Async', 'b', b), opts, true);
 }

@@ -28,7 +28,20 @@ export interface NativeCpuInfo {
   built: string[];
 }
 
-export interface NativeAddon {
+/**
+ * The four native matmul entry points. The dense addon functions, the sparse ones and the 4-bit
+ * codebook ones share these signatures; each takes its own kind of weights handle.
+ */
+export interface NativeMatmul {
+  matmulInt32(a: Bytes, b: object, out: Int32Array, params: Float64Array): Int32Array | Promise<Int32Array>;
+  matmulRequant(a: Bytes, b: object, out: Bytes, bias: Int32Array | null, params: Float64Array): Bytes | Promise<Bytes>;
+  matmulDequant(a: Bytes, b: object, out: Float32Array, bias: Float32Array | null, params: Float64Array):
+    Float32Array | Promise<Float32Array>;
+  matmulF32(a: Float32Array, b: object, out: Float32Array, bias: Float32Array | null, params: Float64Array):
+    Float32Array | Promise<Float32Array>;
+}
+
+export interface NativeAddon extends NativeMatmul {
   cpuInfo(): NativeCpuInfo;
   setIsa(isa: string): void;
   setThreads(n: number): void;
@@ -44,12 +57,6 @@ export interface NativeAddon {
     groupSize: number, scale: Float32Array, zeroPoint: Int32Array, out: Float32Array): Float32Array;
   packWeights(data: Bytes, dtype: NativeDType, layoutNk: boolean, k: number, n: number, zeroPoint: Int32Array,
     scale: Float32Array | null, groupSize: number): NativePacked;
-  matmulInt32(a: Bytes, b: NativePacked, out: Int32Array, params: Float64Array): Int32Array | Promise<Int32Array>;
-  matmulRequant(a: Bytes, b: NativePacked, out: Bytes, bias: Int32Array | null, params: Float64Array): Bytes | Promise<Bytes>;
-  matmulDequant(a: Bytes, b: NativePacked, out: Float32Array, bias: Float32Array | null, params: Float64Array):
-    Float32Array | Promise<Float32Array>;
-  matmulF32(a: Float32Array, b: NativePacked, out: Float32Array, bias: Float32Array | null, params: Float64Array):
-    Float32Array | Promise<Float32Array>;
 }
 
 /**

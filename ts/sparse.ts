@@ -4,7 +4,7 @@
  * matmul, matmulDequantize and matmulF32 (and their Async twins) wherever PackedWeights is.
  */
 import { ErrorCodes, rangeError, typeError } from './errors';
-import { native, type Bytes, type NativeDType, type NativePacked } from './native';
+import { native, type Bytes, type NativeDType, type NativeMatmul } from './native';
 import { checkQTensor } from './qtensor';
 import type { QDType, QTensor } from './types';
 import { checkInteger, checkOptions, dtypeRange, nativeDType } from './validate';
@@ -32,18 +32,6 @@ export interface NativeSparse {
     streamBytes: number };
 }
 
-type NativeWeights = NativePacked | NativeSparse;
-
-/** @internal The matmul entry points; the sparse twins take the same arguments. */
-export interface NativeMatmul {
-  matmulInt32(a: Bytes, b: NativeWeights, out: Int32Array, params: Float64Array): Int32Array | Promise<Int32Array>;
-  matmulRequant(a: Bytes, b: NativeWeights, out: Bytes, bias: Int32Array | null, params: Float64Array): Bytes | Promise<Bytes>;
-  matmulDequant(a: Bytes, b: NativeWeights, out: Float32Array, bias: Float32Array | null, params: Float64Array):
-    Float32Array | Promise<Float32Array>;
-  matmulF32(a: Float32Array, b: NativeWeights, out: Float32Array, bias: Float32Array | null, params: Float64Array):
-    Float32Array | Promise<Float32Array>;
-}
-
 interface NativeSparseAddon {
   packSparse(data: Bytes, dtype: NativeDType, layoutNk: boolean, k: number, n: number, zeroPoint: Int32Array,
     scale: Float32Array | null, format: number, blockR: number, blockC: number, nmN: number, nmM: number): NativeSparse;
@@ -56,6 +44,13 @@ interface NativeSparseAddon {
 }
 
 const nativeSparse = native as unknown as NativeSparseAddon;
+
+const sparseEntry: NativeMatmul = {
+  matmulInt32: nativeSparse.sparseMatmulInt32,
+  matmulRequant: nativeSparse.sparseMatmulRequant,
+  matmulDequant: nativeSparse.sparseMatmulDequant,
+  matmulF32: nativeSparse.sparseMatmulF32,
+};
 
 const FORMAT_CODES: Record<SparseFormat, number> = { auto: 0, csr: 1, bsr: 2, nm: 3, dense: 4 };
 
@@ -135,6 +130,11 @@ export class SparseWeights {
     if (this.#native === null) throw typeError(fn, 'SparseWeights used after dispose()', ErrorCodes.DISPOSED);
     return this.#native;
   }
+
+  /** @internal The native matmul functions that take handle(). */
+  nativeMatmul(): NativeMatmul {
+    return sparseEntry;
+  }
 }
 
 /** Weights a matmul accepts. */
@@ -150,18 +150,6 @@ export function checkWeights(fn: string, name: string, b: unknown): Weights {
     throw typeError(fn, `${name} must be PackedWeights from packWeights() or SparseWeights from packSparse()`);
   }
   return checkPacked(fn, name, b);
-}
-
-const sparseEntry: NativeMatmul = {
-  matmulInt32: nativeSparse.sparseMatmulInt32,
-  matmulRequant: nativeSparse.sparseMatmulRequant,
-  matmulDequant: nativeSparse.sparseMatmulDequant,
-  matmulF32: nativeSparse.sparseMatmulF32,
-};
-
-/** @internal The native matmul functions for these weights. */
-export function nativeMatmul(w: Weights): NativeMatmul {
-  return w instanceof SparseWeights ? sparseEntry : (native as unknown as NativeMatmul);
 }
 
 function checkPair(fn: string, name: string, value: unknown, lo: number, hi: number): [number, number] {

@@ -1,6 +1,6 @@
 /** Packed weights: quantized B copied once into the layout the selected kernels read. */
 import { ErrorCodes, rangeError, typeError } from './errors';
-import { native, type NativePacked } from './native';
+import { native, type NativeMatmul, type NativePacked } from './native';
 import { checkQTensor } from './qtensor';
 import type { QDType, QTensor } from './types';
 import { checkOptions, dtypeRange, nativeDType } from './validate';
@@ -76,6 +76,11 @@ export class PackedWeights {
   handle(fn: string): NativePacked {
     if (this.#native === null) throw typeError(fn, 'PackedWeights used after dispose()', ErrorCodes.DISPOSED);
     return this.#native;
+  }
+
+  /** @internal The native matmul functions that take handle(). */
+  nativeMatmul(): NativeMatmul {
+    return native;
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/dynamic_quant.h"
 #include "core/gemm.h"
+#include "core/requant_setup.h"
 #include "core/threadpool.h"
 #include "dispatch/cpu_features.h"
 #include "dispatch/registry.h"
@@ -217,24 +218,7 @@ std::shared_ptr<const RequantMultipliers> ei8_packed::requant_multipliers(float 
     if (last && last->a_scale == a_scale && last->out_scale == out_scale && last->rounding == rounding) return last;
   }
   auto m = std::make_shared<RequantMultipliers>();
-  m->a_scale = a_scale;
-  m->out_scale = out_scale;
-  m->rounding = rounding;
-  if (rounding == EI8_ROUND_FLOAT) {
-    m->mult_float.resize(n);
-    for (size_t j = 0; j < n; ++j) {
-      m->mult_float[j] = ref::float_multiplier(a_scale, scale[j], out_scale);
-      if (!std::isfinite(m->mult_float[j])) return nullptr;
-    }
-  } else {
-    m->mult_fixed.resize(n);
-    m->shift_fixed.resize(n);
-    for (size_t j = 0; j < n; ++j) {
-      const double real = static_cast<double>(a_scale) * scale[j] / out_scale;
-      if (!std::isfinite(real)) return nullptr;
-      ref::quantize_multiplier(real, &m->mult_fixed[j], &m->shift_fixed[j]);
-    }
-  }
+  if (!compute_requant_multipliers(a_scale, scale.data(), n, out_scale, rounding, m.get())) return nullptr;
   std::lock_guard<std::mutex> lock(mu);
   last_multipliers = m;
   return m;
@@ -244,13 +228,9 @@ ei8_status ei8_matmul_requant(const ei8_activations* a, const ei8_packed* b, con
                               void* out) {
   ei8_status st = check_activations(a, b, false);
   if (st != EI8_OK) return st;
-  if (!rq || !out || !valid_dtype(rq->out_dtype) || b->scale.empty() || b->group_size) return EI8_E_ARG;
-  if (rq->rounding != EI8_ROUND_FLOAT && rq->rounding != EI8_ROUND_FIXEDPOINT) return EI8_E_ARG;
-  int32_t qmin, qmax;
-  ei8_dtype_range(rq->out_dtype, 0, &qmin, &qmax);
-  const bool scales_ok = std::isfinite(rq->a_scale) && rq->a_scale > 0 && std::isfinite(rq->out_scale) && rq->out_scale > 0;
-  if (!scales_ok || rq->out_zero_point < qmin || rq->out_zero_point > qmax) return EI8_E_RANGE;
-  if (rq->clamp_min < qmin || rq->clamp_max > qmax || rq->clamp_min > rq->clamp_max) return EI8_E_RANGE;
+  if (!out || b->scale.empty() || b->group_size) return EI8_E_ARG;
+  st = check_requant(rq);
+  if (st != EI8_OK) return st;
 
   std::shared_ptr<const RequantMultipliers> mult;
   try {
@@ -289,22 +269,10 @@ ei8_status ei8_matmul_f32(const float* a, size_t m, size_t k, int per_token, con
   if (m > std::numeric_limits<size_t>::max() / k) return EI8_E_OVERFLOW;
   try {
     // A per row (per token) or per tensor, uint8 affine: onnxruntime's DynamicQuantizeLinear.
-    const size_t np = per_token ? m : 1;
-    std::vector<float> scale(np);
-    std::vector<int32_t> zp(np);
-    std::vector<uint8_t> q(m * k);
-    const IsaEntry& isa = current_isa();
-    ei8_status st;
-    if (isa.path) {
-      st = quantize_rows_u8(*isa.path, a, m, k, per_token != 0, scale.data(), zp.data(), q.data(), bad_index);
-    } else {
-      const ei8_qview view = per_token ? ei8_qview{1, m, k, EI8_PER_CHANNEL, 0} : ei8_qview{1, 1, m * k, EI8_PER_TENSOR, 0};
-      st = ref::choose_qparams(a, view, EI8_UINT8, 0, 0, scale.data(), zp.data(), bad_index);
-      if (st == EI8_OK) st = ref::quantize(a, view, scale.data(), zp.data(), EI8_UINT8, 0, 255, q.data(), bad_index);
-    }
+    DynamicQuantActivations qa;
+    const ei8_status st = quantize_activations_u8(a, m, k, per_token != 0, &qa, bad_index);
     if (st != EI8_OK) return st;
-    const ei8_activations qa{q.data(), EI8_UINT8, m, k, k, zp.data(), np};
-    return ei8_matmul_dequant(&qa, scale.data(), np, b, bias, out);
+    return ei8_matmul_dequant(&qa.view, qa.scale.data(), qa.scale.size(), b, bias, out);
   } catch (const std::bad_alloc&) {
     return EI8_E_NOMEM;
   }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/threadpool.h"
+#include "dispatch/registry.h"
 #include "kernels/scalar/scalar_kernels.h"
 #include "ref/quantize_ref.h"
 
@@ -41,6 +42,26 @@ ei8_status quantize_rows_u8(const KernelPath& path, const float* x, size_t m, si
   else
     ThreadPool::instance().parallel_for(threads, quantize_rows);
   return EI8_OK;
+}
+
+ei8_status quantize_activations_u8(const float* a, size_t m, size_t k, bool per_row, DynamicQuantActivations* out,
+                                   size_t* bad_index) {
+  const size_t np = per_row ? m : 1;
+  out->scale.resize(np);
+  out->zero_point.resize(np);
+  out->q.resize(m * k);
+  const IsaEntry& isa = current_isa();
+  ei8_status st;
+  if (isa.path) {
+    st = quantize_rows_u8(*isa.path, a, m, k, per_row, out->scale.data(), out->zero_point.data(), out->q.data(), bad_index);
+  } else {
+    const ei8_qview view = per_row ? ei8_qview{1, m, k, EI8_PER_CHANNEL, 0} : ei8_qview{1, 1, m * k, EI8_PER_TENSOR, 0};
+    st = ref::choose_qparams(a, view, EI8_UINT8, 0, 0, out->scale.data(), out->zero_point.data(), bad_index);
+    if (st == EI8_OK)
+      st = ref::quantize(a, view, out->scale.data(), out->zero_point.data(), EI8_UINT8, 0, 255, out->q.data(), bad_index);
+  }
+  out->view = ei8_activations{out->q.data(), EI8_UINT8, m, k, k, out->zero_point.data(), np};
+  return st;
 }
 
 }  // namespace ei8

@@ -2,6 +2,8 @@
 // row or per tensor, with a kernel path's vectorised min/max and quantize.
 #pragma once
 
+#include <vector>
+
 #include "core/kernel_table.h"
 #include "edge_int8.h"
 
@@ -11,5 +13,20 @@ namespace ei8 {
 // A NaN or infinity: EI8_E_NONFINITE with *bad_index its flat index.
 ei8_status quantize_rows_u8(const KernelPath& path, const float* x, size_t m, size_t k, bool per_row, float* scale,
                             int32_t* zero_point, uint8_t* q, size_t* bad_index);
+
+// f32 activations quantized for an integer matmul: the bytes, their parameters, and the
+// ei8_activations view over them.
+struct DynamicQuantActivations {
+  std::vector<float> scale;
+  std::vector<int32_t> zero_point;
+  std::vector<uint8_t> q;
+  ei8_activations view{};
+};
+
+// The f32-in matmuls' first step: a (m x k) quantized to uint8 per row or per tensor, with the
+// kernel path in use (the reference's own functions when that is 'ref'; the results are equal).
+// May throw std::bad_alloc.
+ei8_status quantize_activations_u8(const float* a, size_t m, size_t k, bool per_row, DynamicQuantActivations* out,
+                                   size_t* bad_index);
 
 }  // namespace ei8

@@ -79,7 +79,13 @@ __attribute__((target("avx512f"))) uint64_t read_avx512(const uint8_t* p, size_t
     s2 = _mm512_add_epi64(s2, _mm512_load_si512(p + i + 128));
     s3 = _mm512_add_epi64(s3, _mm512_load_si512(p + i + 192));
   }
-  return static_cast<uint64_t>(_mm512_reduce_add_epi64(_mm512_add_epi64(_mm512_add_epi64(s0, s1), _mm512_add_epi64(s2, s3))));
+  // A store and a scalar sum rather than _mm512_reduce_add_epi64, which GCC 12's header flags as
+  // reading an uninitialised value.
+  alignas(64) uint64_t lanes[8];
+  _mm512_store_si512(lanes, _mm512_add_epi64(_mm512_add_epi64(s0, s1), _mm512_add_epi64(s2, s3)));
+  uint64_t sum = 0;
+  for (uint64_t v : lanes) sum += v;
+  return sum;
 }
 #endif
 

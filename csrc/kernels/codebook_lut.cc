@@ -14,6 +14,7 @@
 
 #include "core/aligned_buffer.h"
 #include "core/dynamic_quant.h"
+#include "core/requant_setup.h"
 #include "core/threadpool.h"
 #include "dispatch/registry.h"
 #include "edge_int8_codebook.h"
@@ -406,37 +407,18 @@ ei8_status ei8_codebook_matmul_requant(const ei8_activations* a, const ei8_codeb
                                        const ei8_requant* rq, void* out) {
   const ei8_status st = check_activations(a, b, false);
   if (st != EI8_OK) return st;
-  if (!rq || !out || !valid_dtype(rq->out_dtype) || b->group_size) return EI8_E_ARG;
-  if (rq->rounding != EI8_ROUND_FLOAT && rq->rounding != EI8_ROUND_FIXEDPOINT) return EI8_E_ARG;
-  int32_t qmin, qmax;
-  ei8_dtype_range(rq->out_dtype, 0, &qmin, &qmax);
-  const bool scales_ok = std::isfinite(rq->a_scale) && rq->a_scale > 0 && std::isfinite(rq->out_scale) && rq->out_scale > 0;
-  if (!scales_ok || rq->out_zero_point < qmin || rq->out_zero_point > qmax) return EI8_E_RANGE;
-  if (rq->clamp_min < qmin || rq->clamp_max > qmax || rq->clamp_min > rq->clamp_max) return EI8_E_RANGE;
+  if (!out || b->group_size) return EI8_E_ARG;
+  const ei8_status rq_st = check_requant(rq);
+  if (rq_st != EI8_OK) return rq_st;
   try {
-    const size_t N = b->n;
-    std::vector<float> mult_float;
-    std::vector<int32_t> mult_fixed, shift_fixed;
-    if (rq->rounding == EI8_ROUND_FLOAT) {
-      mult_float.resize(N);
-      for (size_t n = 0; n < N; ++n) {
-        mult_float[n] = ref::float_multiplier(rq->a_scale, b->scale[n], rq->out_scale);
-        if (!std::isfinite(mult_float[n])) return EI8_E_RANGE;
-      }
-    } else {
-      mult_fixed.resize(N);
-      shift_fixed.resize(N);
-      for (size_t n = 0; n < N; ++n) {
-        const double real = static_cast<double>(rq->a_scale) * b->scale[n] / rq->out_scale;
-        if (!std::isfinite(real)) return EI8_E_RANGE;
-        ref::quantize_multiplier(real, &mult_fixed[n], &shift_fixed[n]);
-      }
-    }
+    RequantMultipliers mult;
+    if (!compute_requant_multipliers(rq->a_scale, b->scale.data(), b->n, rq->out_scale, rq->rounding, &mult))
+      return EI8_E_RANGE;
     Request req{a, b, OutKind::REQUANT, out};
     req.rq = rq;
-    req.mult_float = mult_float.data();
-    req.mult_fixed = mult_fixed.data();
-    req.shift_fixed = shift_fixed.data();
+    req.mult_float = mult.mult_float.data();
+    req.mult_fixed = mult.mult_fixed.data();
+    req.shift_fixed = mult.shift_fixed.data();
     return dispatch(req, [&] { ref::codebook_matmul_requant(*a, *b, *rq, out); });
   } catch (const std::bad_alloc&) {
     return EI8_E_NOMEM;
@@ -464,24 +446,11 @@ ei8_status ei8_codebook_matmul_f32(const float* a, size_t m, size_t k, int per_t
   if (!a || !b || !out || m == 0 || k != b->k) return EI8_E_ARG;
   if (m > std::numeric_limits<size_t>::max() / k) return EI8_E_OVERFLOW;
   try {
-    // A per row (per token) or per tensor, uint8 affine: exactly as ei8_matmul_f32 quantizes it (the
-    // kernel path's vectorised quantization equals the reference's).
-    const size_t np = per_token ? m : 1;
-    std::vector<float> scale(np);
-    std::vector<int32_t> zp(np);
-    std::vector<uint8_t> q(m * k);
-    const IsaEntry& isa = current_isa();
-    ei8_status st;
-    if (isa.path) {
-      st = quantize_rows_u8(*isa.path, a, m, k, per_token != 0, scale.data(), zp.data(), q.data(), bad_index);
-    } else {
-      const ei8_qview view = per_token ? ei8_qview{1, m, k, EI8_PER_CHANNEL, 0} : ei8_qview{1, 1, m * k, EI8_PER_TENSOR, 0};
-      st = ref::choose_qparams(a, view, EI8_UINT8, 0, 0, scale.data(), zp.data(), bad_index);
-      if (st == EI8_OK) st = ref::quantize(a, view, scale.data(), zp.data(), EI8_UINT8, 0, 255, q.data(), bad_index);
-    }
+    // A per row (per token) or per tensor, uint8 affine: exactly as ei8_matmul_f32 quantizes it.
+    DynamicQuantActivations qa;
+    const ei8_status st = quantize_activations_u8(a, m, k, per_token != 0, &qa, bad_index);
     if (st != EI8_OK) return st;
-    const ei8_activations qa{q.data(), EI8_UINT8, m, k, k, zp.data(), np};
-    return ei8_codebook_matmul_dequant(&qa, scale.data(), np, b, bias, out);
+    return ei8_codebook_matmul_dequant(&qa.view, qa.scale.data(), qa.scale.size(), b, bias, out);
   } catch (const std::bad_alloc&) {
     return EI8_E_NOMEM;
   }

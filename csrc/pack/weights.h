@@ -9,18 +9,10 @@
 #include <vector>
 
 #include "core/aligned_buffer.h"
+#include "core/requant_setup.h"
 #include "edge_int8.h"
 
 namespace ei8 {
-
-// Per-column requantization multipliers for one (a_scale, out_scale, rounding): derived from the
-// weights' scales, so computed once and reused while the caller keeps the same output quantization.
-struct RequantMultipliers {
-  float a_scale = 0, out_scale = 0;
-  ei8_rounding rounding = EI8_ROUND_FLOAT;
-  std::vector<float> mult_float;                 // 'float'
-  std::vector<int32_t> mult_fixed, shift_fixed;  // 'fixedpoint'
-};
 
 inline size_t round_up(size_t x, size_t m) { return (x + m - 1) / m * m; }
 inline size_t div_up(size_t x, size_t m) { return (x + m - 1) / m; }
