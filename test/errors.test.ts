@@ -1,22 +1,9 @@
 /** One named test per error: the kind (TypeError / RangeError), the stable code, and a message with the numbers. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ei8, qtensor } from './helpers';
+import { ei8, qtensor, throwsWith } from './helpers';
 
 const { ErrorCodes: C } = ei8;
-
-function throwsWith(fn: () => unknown, kind: typeof TypeError | typeof RangeError, code: string, text?: RegExp): void {
-  try {
-    fn();
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    assert.instance(err, kind, `${err.name}: ${err.message}`);
-    assert.is(err.code, code, err.message);
-    if (text) assert.match(err.message, text);
-    return;
-  }
-  assert.unreachable('did not throw');
-}
 
 const W = () => ei8.packWeights({ data: new Int8Array(8 * 4), shape: [8, 4], quant: { dtype: 'int8', scale: 0.1, zeroPoint: 0 } });
 const A = (k = 8) => qtensor(new Int8Array(2 * k), [2, k], 0.1, 0);

@@ -1,4 +1,5 @@
 /** Shared test helpers: a seeded generator and an independent JS oracle of DESIGN.md section 2. */
+import * as assert from 'uvu/assert';
 import * as ei8 from '../ts/index';
 
 export { ei8 };
@@ -55,4 +56,18 @@ export function forEachIsa(fn: (isa: string) => void): void {
   } finally {
     ei8.setIsa('auto');
   }
+}
+
+/** fn throws `kind` with the stable `code`, and a message matching `text` when given. */
+export function throwsWith(fn: () => unknown, kind: typeof TypeError | typeof RangeError, code: string, text?: RegExp): void {
+  try {
+    fn();
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    assert.instance(err, kind, `${err.name}: ${err.message}`);
+    assert.is(err.code, code, err.message);
+    if (text) assert.match(err.message, text);
+    return;
+  }
+  assert.unreachable('did not throw');
 }

@@ -2,22 +2,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { native } from '../ts/native';
-import { ei8, qtensor, rng } from './helpers';
+import { ei8, qtensor, rng, throwsWith } from './helpers';
 
 const { ErrorCodes: C } = ei8;
-
-function throwsWith(fn: () => unknown, kind: typeof TypeError | typeof RangeError, code: string, text?: RegExp): void {
-  try {
-    fn();
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    assert.instance(err, kind, `${err.name}: ${err.message}`);
-    assert.is(err.code, code, err.message);
-    if (text) assert.match(err.message, text);
-    return;
-  }
-  assert.unreachable('did not throw');
-}
 
 const Q = (data: Int8Array, shape: number[], zeroPoint = 0): ei8.QTensor => ({ data, shape, quant: { dtype: 'int8', scale: 0.1, zeroPoint } });
 
