@@ -18,7 +18,6 @@ await runEmulated({
   cpus: {
     'cortex-a7': 'neon',
     'cortex-a15': { isa: 'neon', cpp: false, why: 'same path and features as cortex-a7' },
-    max: { isa: 'neon', cpp: false, why: 'same path and features as cortex-a7' },
     'cortex-r5f': { isa: 'scalar', js: false, why: 'node needs VFPv3-D32' },
   },
   paths: ['neon'],
