@@ -173,7 +173,7 @@ export function requantCall(fn: string, a: QTensor, w: MatmulWeights, opts: Matm
   return result instanceof Promise ? result.then(wrap) : wrap(result);
 }
 
-/** The last (a.scale, output.scale, rounding) found valid for each weights object: the check is O(N). */
+/** The last (a.scale, output.scale, rounding) found valid for each weights' scale array: the check is O(N). */
 const validMultipliers = new WeakMap<Float32Array, string>();
 
 /** a.scale * b.scale[n] / output.scale must be a finite number for every column. */

@@ -16,7 +16,6 @@
 #include "edge_int8.h"
 #include "ref/matmul_ref.h"
 #include "ref/quantize_ref.h"
-#include "ref/scalar_math.h"
 
 // The functions below keep the C linkage of their declarations in edge_int8.h.
 using namespace ei8;

@@ -14,7 +14,6 @@
 #include "dispatch/registry.h"
 #include "kernels/scalar/scalar_kernels.h"
 #include "ref/quantize_ref.h"
-#include "ref/scalar_math.h"
 #include "ref/sparse_ref.h"
 #include "sparse/sparse_gemm.h"
 
