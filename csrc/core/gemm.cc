@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/threadpool.h"
+#include "core/work_split.h"
 #include "ref/scalar_math.h"
 
 namespace ei8 {
@@ -172,32 +173,20 @@ ei8_status run_tiled(const KernelPath& path, const GemmRequest& req) {
   const size_t tile_mr = uk.mr;
   const TileRunner runner{path, req, prepared, uk.run};
 
-  const size_t M = a.m, panels = pd.panels, m_tiles = div_up(M, tile_mr);
+  const size_t M = a.m, m_tiles = div_up(M, tile_mr);
   const size_t macs = M * req.w->n * a.k;
   const size_t threads = macs < kMinParallelMacs ? 1 : ThreadPool::instance().threads();
-  // About four tasks per thread for balance; split N first (each task then streams its own
-  // weight panels once), and M only when there are too few panels.
-  const size_t target = threads == 1 ? 1 : threads * 4;
-  const size_t n_chunks = std::min(panels, target);
-  const size_t m_chunks = std::min(m_tiles, div_up(target, n_chunks));
-  const size_t panels_per_chunk = div_up(panels, n_chunks);
-  const size_t tiles_per_chunk = div_up(m_tiles, m_chunks);
-
-  auto task = [&](size_t t) {
-    const size_t nc = t % n_chunks, mc = t / n_chunks;
-    const size_t p0 = nc * panels_per_chunk, p1 = std::min(panels, p0 + panels_per_chunk);
-    const size_t t0 = mc * tiles_per_chunk, t1 = std::min(m_tiles, t0 + tiles_per_chunk);
+  const WorkSplit split = split_work(pd.panels, m_tiles, threads, ThreadPool::Schedule::kPinned);
+  run_split(split, threads, [&](size_t t) {
+    size_t p0, p1, t0, t1;
+    split.unit_range(t, p0, p1);
+    split.tile_range(t, t0, t1);
     for (size_t p = p0; p < p1; ++p)
       for (size_t tm = t0; tm < t1; ++tm) {
         const size_t m0 = tm * tile_mr;
         runner.run(m0, std::min(tile_mr, M - m0), p);
       }
-  };
-  if (threads == 1) {
-    for (size_t t = 0; t < n_chunks * m_chunks; ++t) task(t);
-  } else {
-    ThreadPool::instance().parallel_for(n_chunks * m_chunks, task);
-  }
+  });
   return EI8_OK;
 }
 

@@ -70,7 +70,11 @@ void ThreadPool::resize_workers(size_t workers) {
   for (size_t i = 0; i < workers; ++i) workers_.emplace_back([this, i, generation] { worker_loop(i, generation); });
 }
 
-void ThreadPool::run_tasks() {
+void ThreadPool::run_tasks(size_t thread_index) {
+  if (schedule_ == Schedule::kPinned) {
+    for (size_t t = thread_index; t < ntasks_; t += participants_) (*task_)(t);
+    return;
+  }
   for (size_t t = next_.fetch_add(1); t < ntasks_; t = next_.fetch_add(1)) (*task_)(t);
 }
 
@@ -86,12 +90,12 @@ void ThreadPool::worker_loop(size_t index, size_t seen) {
     }
     if (stop_.load()) return;
     seen = generation_.load();
-    run_tasks();
+    run_tasks(index + 1);
     finished_.fetch_add(1);
   }
 }
 
-void ThreadPool::parallel_for(size_t ntasks, const std::function<void(size_t)>& task) {
+void ThreadPool::parallel_for(size_t ntasks, const std::function<void(size_t)>& task, Schedule schedule) {
   if (ntasks == 0) return;
   std::lock_guard<std::mutex> region(region_mu_);
   const size_t helpers = std::min(workers_.size(), ntasks - 1);
@@ -101,6 +105,8 @@ void ThreadPool::parallel_for(size_t ntasks, const std::function<void(size_t)>& 
   }
   task_ = &task;
   ntasks_ = ntasks;
+  participants_ = helpers + 1;
+  schedule_ = schedule;
   next_.store(0);
   finished_.store(0);
   active_workers_.store(helpers);
@@ -110,7 +116,7 @@ void ThreadPool::parallel_for(size_t ntasks, const std::function<void(size_t)>& 
     generation_.fetch_add(1);
   }
   wake_.notify_all();
-  run_tasks();
+  run_tasks(0);
   // The helpers finish within the region's last task; yield if one of them was descheduled.
   for (unsigned spins = 0; finished_.load() != helpers; ++spins) {
     if (spins < 4096)

@@ -22,13 +22,17 @@ class ThreadPool {
   void set_threads(size_t n);
   size_t threads() const { return threads_.load(); }
 
-  // Runs task(t) for every t in [0, ntasks) on up to min(threads(), ntasks) threads.
-  void parallel_for(size_t ntasks, const std::function<void(size_t)>& task);
+  // Runs task(t) for every t in [0, ntasks) on up to min(threads(), ntasks) threads. Dynamic
+  // schedules hand tasks to whichever thread is free (balance on a noisy machine); pinned ones run
+  // task t on thread t % participants, the caller being thread 0, so that a region repeated on the
+  // same data finds each thread's share in that core's own caches (what streaming GEMV needs).
+  enum class Schedule { kDynamic, kPinned };
+  void parallel_for(size_t ntasks, const std::function<void(size_t)>& task, Schedule schedule = Schedule::kDynamic);
 
  private:
   ThreadPool();
   void worker_loop(size_t index, size_t seen_generation);
-  void run_tasks();
+  void run_tasks(size_t thread_index);
   void resize_workers(size_t workers);
 
   std::atomic<size_t> threads_{1};
@@ -44,6 +48,8 @@ class ThreadPool {
 
   const std::function<void(size_t)>* task_ = nullptr;
   size_t ntasks_ = 0;
+  size_t participants_ = 1;
+  Schedule schedule_ = Schedule::kDynamic;
   std::atomic<size_t> next_{0};
 };
 

@@ -16,6 +16,7 @@
 #include "core/dynamic_quant.h"
 #include "core/requant_setup.h"
 #include "core/threadpool.h"
+#include "core/work_split.h"
 #include "dispatch/registry.h"
 #include "edge_int8_codebook.h"
 #include "ref/codebook_ref.h"
@@ -319,24 +320,18 @@ ei8_status run_kernel(const LutKernel& kern, const Request& req) {
   if (!prepare_a(a, b, kern.a_form, pa)) return EI8_E_NOMEM;
   const size_t M = a.m, panels = b.panels;
   const size_t threads = M * b.n * b.k < kMinParallelMacs ? 1 : ThreadPool::instance().threads();
-  const size_t target = threads == 1 ? 1 : threads * 4;
-  // Split N first (each task streams its own panels once), M only when there are too few panels.
   // Row tiles start at multiples of kern.mr (even for S8X2, whose pairs are rows 2i, 2i + 1).
-  const size_t n_chunks = std::min(panels, target);
-  const size_t m_chunks = std::min(div_up(M, kern.mr), div_up(target, n_chunks));
-  const size_t panels_per_chunk = div_up(panels, n_chunks), rows_per_chunk = round_up(div_up(M, m_chunks), kern.mr);
-  auto task = [&](size_t t) {
-    const size_t pc = t % n_chunks, mc = t / n_chunks;
-    const size_t p0 = pc * panels_per_chunk, p1 = std::min(panels, p0 + panels_per_chunk);
-    const size_t r0 = mc * rows_per_chunk, r1 = std::min(M, r0 + rows_per_chunk);
+  const WorkSplit split = split_work(panels, div_up(M, kern.mr), threads, ThreadPool::Schedule::kPinned);
+  run_split(split, threads, [&](size_t t) {
+    size_t p0, p1, t0, t1;
+    split.unit_range(t, p0, p1);
+    split.tile_range(t, t0, t1);
     for (size_t p = p0; p < p1; ++p)
-      for (size_t m0 = r0; m0 < r1; m0 += kern.mr) run_tile(kern, req, pa, m0, std::min<size_t>(kern.mr, r1 - m0), p);
-  };
-  if (threads == 1) {
-    for (size_t t = 0; t < n_chunks * m_chunks; ++t) task(t);
-  } else {
-    ThreadPool::instance().parallel_for(n_chunks * m_chunks, task);
-  }
+      for (size_t tm = t0; tm < t1; ++tm) {
+        const size_t m0 = tm * kern.mr;
+        run_tile(kern, req, pa, m0, std::min<size_t>(kern.mr, M - m0), p);
+      }
+  });
   return EI8_OK;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/threadpool.h"
+#include "core/work_split.h"
 #include "pack/weights.h"
 
 namespace ei8 {
@@ -116,15 +117,13 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
   const size_t M = a.m, N = w.n, m_tiles = div_up(M, tile_mr);
   const size_t work = M * (bsr ? w.bsr.stream_bytes() : w.nm.stream_bytes());
   const size_t threads = work < kMinParallelWork ? 1 : ThreadPool::instance().threads();
-  const size_t target = threads == 1 ? 1 : threads * 4;
-  const size_t n_chunks = std::min(units, target);
-  const size_t m_chunks = std::min(m_tiles, div_up(target, n_chunks));
-  const size_t units_per_chunk = div_up(units, n_chunks), tiles_per_chunk = div_up(m_tiles, m_chunks);
-
-  auto task = [&](size_t t) {
+  // Dynamic: the cost of a block row varies with its number of blocks.
+  const WorkSplit split = split_work(units, m_tiles, threads, ThreadPool::Schedule::kDynamic);
+  run_split(split, threads, [&](size_t t) {
     alignas(64) int32_t d[kMaxRows * kMaxCols];
-    const size_t u0 = (t % n_chunks) * units_per_chunk, u1 = std::min(units, u0 + units_per_chunk);
-    const size_t t0 = (t / n_chunks) * tiles_per_chunk, t1 = std::min(m_tiles, t0 + tiles_per_chunk);
+    size_t u0, u1, t0, t1;
+    split.unit_range(t, u0, u1);
+    split.tile_range(t, t0, t1);
     for (size_t ub = u0; ub < u1; ub += tile_units) {
       const size_t ue = std::min(u1, ub + tile_units);
       const size_t n0 = ub * unit;
@@ -143,12 +142,7 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
         epilogue(epilogues, req, prepared, m0, mr, n0, nc, d, ds);
       }
     }
-  };
-  if (threads == 1) {
-    for (size_t t = 0; t < n_chunks * m_chunks; ++t) task(t);
-  } else {
-    ThreadPool::instance().parallel_for(n_chunks * m_chunks, task);
-  }
+  });
   return EI8_OK;
 }
 

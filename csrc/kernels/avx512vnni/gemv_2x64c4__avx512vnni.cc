@@ -1,7 +1,8 @@
 // qu8 x qs8 GEMV micro-kernel (M <= 2, LLM decode), tile 2x64c4, AVX-512 VNNI.
 // Bandwidth-bound: each 256-byte k-block of the panel is read once and prefetched 8 KB ahead (about
 // DRAM latency x one core's bandwidth), and two independent accumulator sets per row hide the
-// vpdpbusd latency.
+// vpdpbusd latency. One row is its own instantiation: the M = 1 decode case then issues half the
+// vpdpbusd, which measurably helps one thread keep up with memory.
 // Same layout and contract as gemm_6x64c4 (must equal ref::matmul_i32 after corrections).
 #include <immintrin.h>
 
@@ -12,51 +13,50 @@
 namespace ei8 {
 namespace avx512vnni {
 
-static inline __m512i broadcast_a(const uint8_t* p) {
+namespace {
+
+inline __m512i broadcast_a(const uint8_t* p) {
   int32_t v;
   std::memcpy(&v, p, 4);
   return _mm512_set1_epi32(v);
 }
 
-void gemv_2x64c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d) {
-  const uint8_t* a0 = a;
-  const uint8_t* a1 = mr > 1 ? a0 + a_stride : a0;
+template <int kRows>
+void gemv_rows(size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d) {
   constexpr size_t kPrefetch = 8192;  // bytes ahead: enough in flight to cover DRAM latency
-  __m512i c0[4], c1[4], e0[4], e1[4];
-  for (int j = 0; j < 4; ++j) c0[j] = c1[j] = e0[j] = e1[j] = _mm512_setzero_si512();
+  const uint8_t* ar[2] = {a, a + (kRows > 1 ? a_stride : 0)};
+  __m512i c[kRows][4], e[kRows][4];  // k-blocks 2i and 2i + 1
+  for (int r = 0; r < kRows; ++r)
+    for (int j = 0; j < 4; ++j) c[r][j] = e[r][j] = _mm512_setzero_si512();
   size_t k = 0;
   for (; k + 8 <= kc; k += 8, w += 512) {
-    _mm_prefetch(reinterpret_cast<const char*>(w) + kPrefetch, _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(w) + kPrefetch + 64, _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(w) + kPrefetch + 128, _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(w) + kPrefetch + 192, _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(w) + kPrefetch + 256, _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(w) + kPrefetch + 320, _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(w) + kPrefetch + 384, _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(w) + kPrefetch + 448, _MM_HINT_T0);
-    const __m512i x0 = broadcast_a(a0 + k), x1 = broadcast_a(a1 + k);
-    const __m512i y0 = broadcast_a(a0 + k + 4), y1 = broadcast_a(a1 + k + 4);
+    for (int l = 0; l < 8; ++l) _mm_prefetch(reinterpret_cast<const char*>(w) + kPrefetch + 64 * l, _MM_HINT_T0);
     for (int j = 0; j < 4; ++j) {
       const __m512i b = _mm512_load_si512(w + 64 * j);
       const __m512i bn = _mm512_load_si512(w + 256 + 64 * j);
-      c0[j] = _mm512_dpbusd_epi32(c0[j], x0, b);
-      c1[j] = _mm512_dpbusd_epi32(c1[j], x1, b);
-      e0[j] = _mm512_dpbusd_epi32(e0[j], y0, bn);
-      e1[j] = _mm512_dpbusd_epi32(e1[j], y1, bn);
+      for (int r = 0; r < kRows; ++r) {
+        c[r][j] = _mm512_dpbusd_epi32(c[r][j], broadcast_a(ar[r] + k), b);
+        e[r][j] = _mm512_dpbusd_epi32(e[r][j], broadcast_a(ar[r] + k + 4), bn);
+      }
     }
   }
   if (k < kc) {
-    const __m512i x0 = broadcast_a(a0 + k), x1 = broadcast_a(a1 + k);
     for (int j = 0; j < 4; ++j) {
       const __m512i b = _mm512_load_si512(w + 64 * j);
-      c0[j] = _mm512_dpbusd_epi32(c0[j], x0, b);
-      c1[j] = _mm512_dpbusd_epi32(c1[j], x1, b);
+      for (int r = 0; r < kRows; ++r) c[r][j] = _mm512_dpbusd_epi32(c[r][j], broadcast_a(ar[r] + k), b);
     }
   }
-  for (int j = 0; j < 4; ++j) {
-    _mm512_store_si512(d + 16 * j, _mm512_add_epi32(c0[j], e0[j]));
-    _mm512_store_si512(d + 64 + 16 * j, _mm512_add_epi32(c1[j], e1[j]));
-  }
+  for (int r = 0; r < kRows; ++r)
+    for (int j = 0; j < 4; ++j) _mm512_store_si512(d + 64 * r + 16 * j, _mm512_add_epi32(c[r][j], e[r][j]));
+}
+
+}  // namespace
+
+void gemv_2x64c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d) {
+  if (mr > 1)
+    gemv_rows<2>(kc, a, a_stride, w, d);
+  else
+    gemv_rows<1>(kc, a, a_stride, w, d);
 }
 
 }  // namespace avx512vnni
