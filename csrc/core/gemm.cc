@@ -80,9 +80,10 @@ struct TileRunner {
   const KernelPath& path;
   const GemmRequest& req;
   const PreparedA& a;
-  GemmUkernel ukernel;
+  const Ukernel& ukernel;
 
-  void run(size_t m0, size_t mr, size_t panel) const {
+  // pf: a slice of the next panel to prefetch meanwhile (null for none), when the kernel can.
+  void run(size_t m0, size_t mr, size_t panel, const int8_t* pf = nullptr, size_t pf_bytes = 0) const {
     const PackedData& pd = *req.pd;
     const GroupGeometry& g = pd.geom;
     const size_t N = req.w->n, nr = pd.key.nr;
@@ -100,7 +101,16 @@ struct TileRunner {
 
     for (size_t gi = 0; gi < g.groups; ++gi) {
       const size_t off = g.packed_offset(gi);
-      ukernel(mr, g.padded_len(gi), a.data + m0 * a.stride + off, a.stride, pd.panel(panel) + off * nr, d);
+      const size_t kc = g.padded_len(gi);
+      const uint8_t* ai = a.data + m0 * a.stride + off;
+      const int8_t* wi = pd.panel(panel) + off * nr;
+      if (pf && ukernel.run_prefetch) {
+        // Each group's call prefetches its share of the slice.
+        const size_t kp = g.packed_k(), b0 = pf_bytes * off / kp, b1 = pf_bytes * (off + kc) / kp;
+        ukernel.run_prefetch(mr, kc, ai, a.stride, wi, d, pf + b0, b1 - b0);
+      } else {
+        ukernel.run(mr, kc, ai, a.stride, wi, d);
+      }
       const int32_t* zb = pd.needs_row_sums ? &pd.zb[gi * N + n0] : nullptr;
       const int32_t* ck = &pd.ck[gi * N + n0];
       const int32_t* bias = (req.kind == OutKind::REQUANT && req.rq->bias) ? req.rq->bias + n0 : nullptr;
@@ -156,6 +166,9 @@ struct TileRunner {
 // Below this many multiply-adds a call runs on the calling thread: waking workers costs more.
 constexpr size_t kMinParallelMacs = size_t(1) << 18;
 
+// Panels smaller than this stay in L2/L3 between calls: prefetching the next one gains nothing.
+constexpr size_t kMinPrefetchPanel = size_t(128) << 10;
+
 }  // namespace
 
 ei8_status run_tiled(const KernelPath& path, const GemmRequest& req) {
@@ -171,20 +184,30 @@ ei8_status run_tiled(const KernelPath& path, const GemmRequest& req) {
   const Ukernel& gemm = pd.narrow ? gk.gemm : gk.gemm_any;
   const Ukernel& uk = gemv.run != nullptr && a.m <= gemv.mr ? gemv : gemm;
   const size_t tile_mr = uk.mr;
-  const TileRunner runner{path, req, prepared, uk.run};
+  const TileRunner runner{path, req, prepared, uk};
 
   const size_t M = a.m, m_tiles = div_up(M, tile_mr);
   const size_t macs = M * req.w->n * a.k;
   const size_t threads = macs < kMinParallelMacs ? 1 : ThreadPool::instance().threads();
   const WorkSplit split = split_work(pd.panels, m_tiles, threads, ThreadPool::Schedule::kPinned);
+  const size_t panel_bytes = pd.geom.packed_k() * pd.key.nr;
   run_split(split, threads, [&](size_t t) {
     size_t p0, p1, t0, t1;
     split.unit_range(t, p0, p1);
     split.tile_range(t, t0, t1);
+    // With several row tiles per panel, the tiles after the first compute from L2 while the next
+    // panel is still in DRAM: each of them prefetches its slice of that panel.
+    const size_t tiles = t1 - t0;
+    const bool prefetch = uk.run_prefetch && tiles > 1 && panel_bytes >= kMinPrefetchPanel;
+    const size_t slice = prefetch ? div_up(div_up(panel_bytes, tiles - 1), 64) * 64 : 0;
     for (size_t p = p0; p < p1; ++p)
       for (size_t tm = t0; tm < t1; ++tm) {
-        const size_t m0 = tm * tile_mr;
-        runner.run(m0, std::min(tile_mr, M - m0), p);
+        const size_t m0 = tm * tile_mr, mr = std::min(tile_mr, M - m0);
+        const size_t start = tm > t0 ? (tm - t0 - 1) * slice : 0;  // this tile's slice
+        if (prefetch && p + 1 < p1 && tm > t0 && start < panel_bytes)
+          runner.run(m0, mr, p, pd.panel(p + 1) + start, std::min(slice, panel_bytes - start));
+        else
+          runner.run(m0, mr, p);
       }
   });
   return EI8_OK;

@@ -19,9 +19,17 @@ enum class AKind : uint8_t { S8, U8 };
 using GemmUkernel = void (*)(size_t mr, size_t kc, const uint8_t* a, size_t a_stride,
                              const int8_t* w, int32_t* d);
 
+// The same product, and while it runs, [pf, pf + pf_bytes) is prefetched into L2, spread over its
+// k-steps. The driver passes a slice of the next weight panel: without it, the next panel's first
+// row tile would wait on DRAM while the later tiles of this panel compute from L2 (M = 16..64
+// with large K lose 10-20 % that way).
+using GemmUkernelPrefetch = void (*)(size_t mr, size_t kc, const uint8_t* a, size_t a_stride,
+                                     const int8_t* w, int32_t* d, const int8_t* pf, size_t pf_bytes);
+
 struct Ukernel {
   GemmUkernel run;  // null when the path has no such kernel
   uint32_t mr;      // rows per call (at most)
+  GemmUkernelPrefetch run_prefetch = nullptr;  // optional
 };
 
 struct GemmKernels {

@@ -3,6 +3,7 @@
 // driver). D = A * B exactly (wrapping int32); core/gemm.cc applies the zero-point corrections,
 // and the result must equal ref::matmul_i32.
 // Registers: 24 accumulators (6 rows x 4 zmm), 4 weight zmm, 1 broadcast of A.
+// The _prefetch variant also pulls a slice of the next panel into L2 (kernel_table.h).
 #include <immintrin.h>
 
 #include <cstring>
@@ -18,7 +19,16 @@ static inline __m512i broadcast_a(const uint8_t* p) {
   return _mm512_set1_epi32(v);
 }
 
-void gemm_6x64c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d) {
+namespace {
+
+template <bool kPrefetch>
+void gemm_6x64(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d,
+               const int8_t* pf, size_t pf_bytes) {
+  // Lines of the prefetch slice per k-step, rounded up: the slice is covered before the loop ends.
+  const size_t steps = kc / 4;
+  const size_t pf_lines = kPrefetch && steps ? (pf_bytes / 64 + steps - 1) / steps : 0;
+  const char* pf_next = reinterpret_cast<const char*>(pf);
+  const char* pf_end = pf_next + (kPrefetch ? pf_bytes : 0);
   // Rows past mr alias the last valid row: computed, stored into the tile, ignored by the driver.
   const uint8_t* a0 = a;
   const uint8_t* a1 = mr > 1 ? a0 + a_stride : a0;
@@ -37,6 +47,9 @@ void gemm_6x64c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const 
     const __m512i b1 = _mm512_load_si512(w + 64);
     const __m512i b2 = _mm512_load_si512(w + 128);
     const __m512i b3 = _mm512_load_si512(w + 192);
+    if (kPrefetch) {
+      for (size_t l = 0; l < pf_lines && pf_next < pf_end; ++l, pf_next += 64) _mm_prefetch(pf_next, _MM_HINT_T1);
+    }
     __m512i va = broadcast_a(a0 + k);
     c00 = _mm512_dpbusd_epi32(c00, va, b0);
     c01 = _mm512_dpbusd_epi32(c01, va, b1);
@@ -72,6 +85,17 @@ void gemm_6x64c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const 
                               {c30, c31, c32, c33}, {c40, c41, c42, c43}, {c50, c51, c52, c53}};
   for (size_t i = 0; i < 6; ++i)
     for (size_t j = 0; j < 4; ++j) _mm512_store_si512(d + i * 64 + j * 16, rows[i][j]);
+}
+
+}  // namespace
+
+void gemm_6x64c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d) {
+  gemm_6x64<false>(mr, kc, a, a_stride, w, d, nullptr, 0);
+}
+
+void gemm_6x64c4_prefetch(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d,
+                          const int8_t* pf, size_t pf_bytes) {
+  gemm_6x64<true>(mr, kc, a, a_stride, w, d, pf, pf_bytes);
 }
 
 }  // namespace avx512vnni

@@ -6,7 +6,10 @@ namespace avx512vnni {
 // vpdpbusd multiplies u8 by s8 with exact int32 sums: one kernel serves every weight value.
 const KernelPath kPath = {
     "avx512vnni",
-    {"qu8_gemm_6x64c4__avx512vnni", 64, 4, AKind::U8, {gemm_6x64c4, 6}, {gemm_6x64c4, 6}, {gemv_2x64c4, 2},
+    {"qu8_gemm_6x64c4__avx512vnni", 64, 4, AKind::U8,
+     {gemm_6x64c4, 6, gemm_6x64c4_prefetch},
+     {gemm_6x64c4, 6, gemm_6x64c4_prefetch},
+     {gemv_2x64c4, 2},
      {gemv_2x64c4, 2}},
     {correct, requant_float, requant_fixed, dequant_accumulate},
     dot_peak,
