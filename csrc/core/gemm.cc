@@ -4,6 +4,10 @@
 #include <cstring>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "core/threadpool.h"
 #include "core/work_split.h"
 #include "ref/scalar_math.h"
@@ -18,10 +22,11 @@ constexpr size_t kMaxMr = 16, kMaxNr = 64;
 struct PreparedA {
   const uint8_t* data;
   size_t stride;
+  size_t bytes_per_k = 1;         // 2 for ALayout::WithAbs
   int32_t za_shift;               // za' = za + za_shift
   const ei8_activations* a;
   std::vector<int32_t> row_sums;  // per (row, group) of a', when the weights need them
-  AlignedBuffer storage;
+  AlignedBuffer storage, abs_storage;
 
   int32_t za(size_t m) const { return a->zero_point[a->n_zero_points == 1 ? 0 : m] + za_shift; }
 };
@@ -32,7 +37,36 @@ int32_t load_a(const ei8_activations& a, size_t m, size_t k) {
                              : static_cast<const uint8_t*>(a.data)[i];
 }
 
-bool prepare_a(const ei8_activations& a, const PackedData& pd, AKind kind, PreparedA& p) {
+// Rows of `p` (XOR `mask`) rewritten with each 4-byte k-group followed by its absolute values.
+bool add_abs(size_t M, size_t kp, uint8_t mask, PreparedA& p) {
+  if (!p.abs_storage.resize(M * kp * 2)) return false;
+  for (size_t m = 0; m < M; ++m) {
+    const uint8_t* src = p.data + m * p.stride;
+    uint8_t* dst = p.abs_storage.data() + m * kp * 2;
+    size_t k = 0;
+#if defined(__SSE2__)
+    for (; k + 16 <= kp; k += 16, dst += 32) {
+      const __m128i x = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + k)), _mm_set1_epi8(static_cast<char>(mask)));
+      const __m128i neg = _mm_cmpgt_epi8(_mm_setzero_si128(), x);  // 0xFF where x < 0
+      const __m128i ax = _mm_sub_epi8(_mm_xor_si128(x, neg), neg);  // |x|, and |-128| = 0x80
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), _mm_unpacklo_epi32(x, ax));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + 16), _mm_unpackhi_epi32(x, ax));
+    }
+#endif
+    for (; k < kp; k += 4, dst += 8)
+      for (size_t i = 0; i < 4; ++i) {
+        const int8_t v = static_cast<int8_t>(src[k + i] ^ mask);
+        dst[i] = static_cast<uint8_t>(v);
+        dst[4 + i] = static_cast<uint8_t>(v < 0 ? -v : v);
+      }
+  }
+  p.data = p.abs_storage.data();
+  p.stride = kp * 2;
+  p.bytes_per_k = 2;
+  return true;
+}
+
+bool prepare_a(const ei8_activations& a, const PackedData& pd, AKind kind, ALayout layout, PreparedA& p) {
   const GroupGeometry& g = pd.geom;
   const size_t M = a.m, kp = g.packed_k();
   // Signed input for an unsigned kernel (or the reverse): flip the top bit, shift the zero point.
@@ -42,7 +76,11 @@ bool prepare_a(const ei8_activations& a, const PackedData& pd, AKind kind, Prepa
   p.a = &a;
 
   const bool groups_unpadded = g.groups == 1 || g.group_size % g.kr == 0;
-  if (!flip && kp == a.k && groups_unpadded) {
+  if (layout == ALayout::WithAbs && kp == a.k && groups_unpadded) {
+    p.data = static_cast<const uint8_t*>(a.data);  // one pass: flip and absolute values together
+    p.stride = a.row_stride;
+    if (!add_abs(M, kp, flip ? 0x80 : 0, p)) return false;
+  } else if (!flip && kp == a.k && groups_unpadded) {
     p.data = static_cast<const uint8_t*>(a.data);  // already in the kernel's form: no copy
     p.stride = a.row_stride;
   } else {
@@ -60,6 +98,7 @@ bool prepare_a(const ei8_activations& a, const PackedData& pd, AKind kind, Prepa
     p.data = dst;
     p.stride = kp;
   }
+  if (layout == ALayout::WithAbs && p.bytes_per_k == 1 && !add_abs(M, kp, 0, p)) return false;
   if (pd.needs_row_sums) {
     p.row_sums.assign(M * g.groups, 0);
     for (size_t m = 0; m < M; ++m) {
@@ -102,7 +141,7 @@ struct TileRunner {
     for (size_t gi = 0; gi < g.groups; ++gi) {
       const size_t off = g.packed_offset(gi);
       const size_t kc = g.padded_len(gi);
-      const uint8_t* ai = a.data + m0 * a.stride + off;
+      const uint8_t* ai = a.data + m0 * a.stride + off * a.bytes_per_k;
       const int8_t* wi = pd.panel(panel) + off * nr;
       if (pf && ukernel.run_prefetch) {
         // Each group's call prefetches its share of the slice.
@@ -177,12 +216,11 @@ ei8_status run_tiled(const KernelPath& path, const GemmRequest& req) {
   const GemmKernels& gk = path.gemm;
   if (gk.gemm.mr > kMaxMr || gk.gemv.mr > kMaxMr || gk.nr > kMaxNr || pd.key.nr != gk.nr || pd.key.kr != gk.kr) return EI8_E_ARG;
 
-  PreparedA prepared;
-  if (!prepare_a(a, pd, gk.a_kind, prepared)) return EI8_E_NOMEM;
-
   const Ukernel& gemv = pd.narrow ? gk.gemv : gk.gemv_any;
   const Ukernel& gemm = pd.narrow ? gk.gemm : gk.gemm_any;
   const Ukernel& uk = gemv.run != nullptr && a.m <= gemv.mr ? gemv : gemm;
+  PreparedA prepared;
+  if (!prepare_a(a, pd, gk.a_kind, uk.a_layout, prepared)) return EI8_E_NOMEM;
   const size_t tile_mr = uk.mr;
   const TileRunner runner{path, req, prepared, uk};
 

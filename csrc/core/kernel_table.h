@@ -12,7 +12,7 @@ namespace ei8 {
 enum class AKind : uint8_t { S8, U8 };
 
 // D[i][j] = sum over k < kc of a[i][k] * w[k][j], for i < mr and every j < nr of one packed panel.
-//   a: row i at a + i * a_stride, kc bytes (kc is a multiple of kr);
+//   a: row i at a + i * a_stride, kc bytes (kc is a multiple of kr), or 2 * kc for ALayout::WithAbs;
 //   w: the panel, positioned at the first k-block to use (layout in pack/weights.h);
 //   d: mr rows of nr int32, row stride nr. Accumulation wraps modulo 2^32 (exact whenever the
 //      true result fits int32, which the API's K bound guarantees).
@@ -26,10 +26,17 @@ using GemmUkernel = void (*)(size_t mr, size_t kc, const uint8_t* a, size_t a_st
 using GemmUkernelPrefetch = void (*)(size_t mr, size_t kc, const uint8_t* a, size_t a_stride,
                                      const int8_t* w, int32_t* d, const int8_t* pf, size_t pf_bytes);
 
+// A row as a micro-kernel reads it: kp bytes (Plain), or 2 * kp bytes where each 4-byte k-group is
+// followed by its absolute values (WithAbs; |-128| is 0x80). The AVX2 sign trick multiplies |a| by
+// sign(b, a): with |a| prepared once per call, each row and k-group costs a broadcast load
+// instead of a vpabsb on the vector ALUs the kernel is bound by (measured 73 -> 86 % of peak).
+enum class ALayout : uint8_t { Plain, WithAbs };
+
 struct Ukernel {
   GemmUkernel run;  // null when the path has no such kernel
   uint32_t mr;      // rows per call (at most)
   GemmUkernelPrefetch run_prefetch = nullptr;  // optional
+  ALayout a_layout = ALayout::Plain;
 };
 
 struct GemmKernels {

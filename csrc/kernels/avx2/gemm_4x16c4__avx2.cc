@@ -2,6 +2,7 @@
 // vpmaddubsw(|a|, sign(b, a)) gives pairs of |a| * (+-b); with |a| <= 128 and |b| <= 127 a pair
 // sums to at most 2 * 128 * 127 = 32512, so the int16 never saturates (b = -128 with a < 0 would
 // need +128 in a signed byte: such weights go to gemm_2x16c4_widen).
+// A in ALayout::WithAbs (each 4-byte k-group followed by its absolute values, kernel_table.h).
 // Reads the tiled (nr = 16, kr = 4) layout; must equal ref::matmul_i32 after the corrections.
 #include <immintrin.h>
 
@@ -32,22 +33,22 @@ void gemm_4x16c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const 
   const __m256i ones = _mm256_set1_epi16(1);
   __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00;
   __m256i c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  for (size_t k = 0; k < kc; k += 4, w += 64) {
+  for (size_t k = 0; k < 2 * kc; k += 8, w += 64) {
     const __m256i b0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w));
     const __m256i b1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 32));
-    __m256i va = broadcast_a(a0 + k), ua = _mm256_abs_epi8(va);
+    __m256i va = broadcast_a(a0 + k), ua = broadcast_a(a0 + k + 4);
     c00 = dot8(c00, ua, va, b0, ones);
     c01 = dot8(c01, ua, va, b1, ones);
     va = broadcast_a(a1 + k);
-    ua = _mm256_abs_epi8(va);
+    ua = broadcast_a(a1 + k + 4);
     c10 = dot8(c10, ua, va, b0, ones);
     c11 = dot8(c11, ua, va, b1, ones);
     va = broadcast_a(a2 + k);
-    ua = _mm256_abs_epi8(va);
+    ua = broadcast_a(a2 + k + 4);
     c20 = dot8(c20, ua, va, b0, ones);
     c21 = dot8(c21, ua, va, b1, ones);
     va = broadcast_a(a3 + k);
-    ua = _mm256_abs_epi8(va);
+    ua = broadcast_a(a3 + k + 4);
     c30 = dot8(c30, ua, va, b0, ones);
     c31 = dot8(c31, ua, va, b1, ones);
   }
