@@ -4,6 +4,7 @@
  * the crossover sparsity per pattern, and the error side (output SQNR vs sparsity, magnitude vs
  * importance pruning on the same weights, synthetic gradients).
  * Usage: node --import tsx bench/sparse.bench.ts [--quick] [--threads 1,2] [--only speed|crossover|sqnr]
+ *   speed subsets: [--shapes 4096x4096,4096x11008] [--m 1,8,64] [--cases 2:4@0.5,4x4@0.9,...]
  */
 import * as ei8 from '../dist/index';
 import { benchEnv, envLine, median, timeSync, writeResults } from './common';
@@ -87,9 +88,14 @@ console.log(`dense path compared: isa ${info.isa} (matmulInt32 on packWeights of
 
 // ------------------------------------------------------------------------------ speed ----
 if (!only || only === 'speed') {
-  const shapes: [number, number][] = quick ? [[4096, 4096]] : [[4096, 4096], [4096, 11008]];
-  const cases: [string, number][] = [['2:4', 0.5], ['4x4', 0.75], ['4x4', 0.9], ['4x4', 0.95], ['1x16', 0.9],
-    ['unstructured', 0.75], ['unstructured', 0.9], ['unstructured', 0.95]];
+  const shapes: [number, number][] = arg('shapes')
+    ? arg('shapes')!.split(',').map((x) => x.split('x').map(Number) as [number, number])
+    : quick ? [[4096, 4096]] : [[4096, 4096], [4096, 11008]];
+  const cases: [string, number][] = arg('cases')
+    ? arg('cases')!.split(',').map((x) => { const [p, sp] = x.split('@'); return [p, Number(sp)] as [string, number]; })
+    : [['2:4', 0.5], ['4x4', 0.75], ['4x4', 0.9], ['4x4', 0.95], ['1x16', 0.9],
+      ['unstructured', 0.75], ['unstructured', 0.9], ['unstructured', 0.95]];
+  const ms = (arg('m') ?? '1,8,64').split(',').map(Number);
   console.log('\n| K×N | M | threads | pattern | sparsity | dense ms | sparse ms | speedup | ideal (bytes) | % of ideal | format |');
   console.log('|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|');
   for (const [k, n] of shapes) {
@@ -97,7 +103,7 @@ if (!only || only === 'speed') {
       const w = patterned(k, n, p, s, 7 + i);
       return { p, s, dense: ei8.packWeights(w), sparse: packAs(w, p) };
     });
-    for (const m of [1, 8, 64]) {
+    for (const m of ms) {
       const a = activations(m, k);
       const out = new Int32Array(m * n);
       for (const threads of threadList) {
