@@ -45,8 +45,9 @@ bool add_abs(size_t M, size_t kp, uint8_t mask, PreparedA& p) {
     uint8_t* dst = p.abs_storage.data() + m * kp * 2;
     size_t k = 0;
 #if defined(__SSE2__)
+    const __m128i flip = _mm_set1_epi8(static_cast<char>(mask));
     for (; k + 16 <= kp; k += 16, dst += 32) {
-      const __m128i x = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + k)), _mm_set1_epi8(static_cast<char>(mask)));
+      const __m128i x = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + k)), flip);
       const __m128i neg = _mm_cmpgt_epi8(_mm_setzero_si128(), x);  // 0xFF where x < 0
       const __m128i ax = _mm_sub_epi8(_mm_xor_si128(x, neg), neg);  // |x|, and |-128| = 0x80
       _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), _mm_unpacklo_epi32(x, ax));
