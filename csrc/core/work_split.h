@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <utility>
-#include <vector>
 
 #include "core/threadpool.h"
 
@@ -18,16 +17,10 @@ struct WorkSplit {
   size_t n_chunks = 1, m_chunks = 1;
   size_t units_per_chunk = 0, tiles_per_chunk = 0;
   ThreadPool::Schedule schedule = ThreadPool::Schedule::kDynamic;
-  std::vector<size_t> bounds;  // when not empty: n_chunks + 1 unit boundaries of equal cost
 
   size_t tasks() const { return n_chunks * m_chunks; }
   // Task t covers column units [u0, u1) and row tiles [t0, t1); either range may be empty.
   void unit_range(size_t t, size_t& u0, size_t& u1) const {
-    if (!bounds.empty()) {
-      u0 = bounds[t % n_chunks];
-      u1 = bounds[t % n_chunks + 1];
-      return;
-    }
     u0 = std::min(units, (t % n_chunks) * units_per_chunk);
     u1 = std::min(units, u0 + units_per_chunk);
   }
@@ -38,10 +31,10 @@ struct WorkSplit {
 };
 
 // Pinned: one contiguous share per thread, the same share on every call, so repeated calls on the
-// same weights find them in that core's caches and each core streams one address range (measured
-// faster than dynamic balancing for dense and codebook weights on every benchmark shape, GEMV
-// most: bench/matmul.bench.ts). Dynamic: about four tasks per thread, handed to whichever thread is
-// free, for work whose cost varies across N (sparse blocks).
+// same weights find them in that core's caches and each core streams one address range. Measured
+// on two threads against dynamic: dense weights faster on every benchmark shape (GEMV most), 4-bit
+// codebooks within noise. Dynamic: about four tasks per thread, handed to whichever thread is free,
+// for work whose cost varies across N (sparse block rows).
 inline WorkSplit split_work(size_t units, size_t tiles, size_t threads, ThreadPool::Schedule schedule) {
   WorkSplit s;
   s.units = units;
@@ -52,31 +45,6 @@ inline WorkSplit split_work(size_t units, size_t tiles, size_t threads, ThreadPo
   s.m_chunks = std::max<size_t>(1, std::min(tiles, (target + s.n_chunks - 1) / s.n_chunks));
   s.units_per_chunk = (units + s.n_chunks - 1) / s.n_chunks;
   s.tiles_per_chunk = (tiles + s.m_chunks - 1) / s.m_chunks;
-  return s;
-}
-
-// Pinned, for column units of unequal cost (sparse block rows): thread i's share ends where the
-// cumulative cost reaches (i + 1) / threads of the total. cost_before(u) is the cost of units
-// [0, u), non-decreasing in u.
-template <class CostBefore>
-WorkSplit split_work_balanced(size_t units, size_t tiles, size_t threads, CostBefore&& cost_before) {
-  WorkSplit s = split_work(units, tiles, threads, ThreadPool::Schedule::kPinned);
-  if (s.n_chunks < 2) return s;
-  const double total = static_cast<double>(cost_before(units));
-  s.bounds.assign(s.n_chunks + 1, units);
-  s.bounds[0] = 0;
-  for (size_t c = 1; c < s.n_chunks; ++c) {
-    const double share = total * static_cast<double>(c) / static_cast<double>(s.n_chunks);
-    size_t lo = s.bounds[c - 1], hi = units;  // first u in [lo, hi] with cost_before(u) >= share
-    while (lo < hi) {
-      const size_t mid = lo + (hi - lo) / 2;
-      if (static_cast<double>(cost_before(mid)) < share)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-    s.bounds[c] = lo;
-  }
   return s;
 }
 
