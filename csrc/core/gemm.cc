@@ -76,18 +76,17 @@ bool prepare_a(const ei8_activations& a, const PackedData& pd, AKind kind, ALayo
   p.za_shift = za_shift;
   p.a = &a;
 
+  // The caller's rows are used in place when their k positions are the packed ones; the flip is
+  // then left to add_abs (WithAbs writes a copy anyway) or forces a copy (Plain).
   const bool groups_unpadded = g.groups == 1 || g.group_size % g.kr == 0;
-  if (layout == ALayout::WithAbs && kp == a.k && groups_unpadded) {
-    p.data = static_cast<const uint8_t*>(a.data);  // one pass: flip and absolute values together
-    p.stride = a.row_stride;
-    if (!add_abs(M, kp, flip ? 0x80 : 0, p)) return false;
-  } else if (!flip && kp == a.k && groups_unpadded) {
-    p.data = static_cast<const uint8_t*>(a.data);  // already in the kernel's form: no copy
+  const bool in_place = kp == a.k && groups_unpadded && (!flip || layout == ALayout::WithAbs);
+  const uint8_t mask = flip ? 0x80 : 0;
+  if (in_place) {
+    p.data = static_cast<const uint8_t*>(a.data);
     p.stride = a.row_stride;
   } else {
     if (!p.storage.resize(M * kp)) return false;
     uint8_t* dst = p.storage.data();
-    const uint8_t mask = flip ? 0x80 : 0;
     for (size_t m = 0; m < M; ++m) {
       const uint8_t* src = static_cast<const uint8_t*>(a.data) + m * a.row_stride;
       for (size_t gi = 0; gi < g.groups; ++gi) {
@@ -99,7 +98,7 @@ bool prepare_a(const ei8_activations& a, const PackedData& pd, AKind kind, ALayo
     p.data = dst;
     p.stride = kp;
   }
-  if (layout == ALayout::WithAbs && p.bytes_per_k == 1 && !add_abs(M, kp, 0, p)) return false;
+  if (layout == ALayout::WithAbs && !add_abs(M, kp, in_place ? mask : 0, p)) return false;
   if (pd.needs_row_sums) {
     p.row_sums.assign(M * g.groups, 0);
     for (size_t m = 0; m < M; ++m) {
