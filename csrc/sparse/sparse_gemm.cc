@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include "core/threadpool.h"
@@ -17,9 +19,9 @@ namespace {
 constexpr size_t kMaxRows = 64;  // rows of one tile
 constexpr size_t kMaxCols = 64;  // outputs of one tile
 
-// Activations as the kernels read them. The buffers are the calling thread's scratch, reused
-// across calls (grow only): a fresh buffer per call (0.5 MB at M = 64, K = 4096) cost an mmap, its
-// page faults and a memset on every call, all before the threads start.
+// Activations as the kernels read them, in scratch buffers reused across calls (grow only): a fresh
+// buffer per call (0.5 MB at M = 64, K = 4096) cost an mmap, its page faults and a memset on every
+// call, all before the threads start.
 struct PreparedA {
   const uint8_t* rows = nullptr;  // M rows of a', zero-padded (row kernels)
   size_t stride = 0;
@@ -32,10 +34,38 @@ struct Scratch {
   AlignedBuffer rows, at4;
 };
 
-Scratch& thread_scratch() {
-  thread_local Scratch s;
-  return s;
-}
+// A call borrows a Scratch for its duration (concurrent calls each get their own) and returns it.
+// A free list rather than thread_local: a thread_local with a destructor needs
+// __cxa_thread_atexit_impl (GLIBC_2.18), above the prebuild's glibc floor (2.17).
+class ScratchLease {
+ public:
+  ScratchLease() {
+    std::lock_guard<std::mutex> lock(mutex());
+    if (!free_list().empty()) {
+      s_ = std::move(free_list().back());
+      free_list().pop_back();
+    }
+    if (!s_) s_ = std::make_unique<Scratch>();
+  }
+  ~ScratchLease() {
+    std::lock_guard<std::mutex> lock(mutex());
+    free_list().push_back(std::move(s_));
+  }
+  ScratchLease(const ScratchLease&) = delete;
+  ScratchLease& operator=(const ScratchLease&) = delete;
+  Scratch& get() { return *s_; }
+
+ private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::vector<std::unique_ptr<Scratch>>& free_list() {
+    static std::vector<std::unique_ptr<Scratch>> l;
+    return l;
+  }
+  std::unique_ptr<Scratch> s_;
+};
 
 size_t padded_k(const ei8_sparse& w) {
   return w.format == Format::BSR ? w.bsr.k_blocks * w.bsr.c : w.nm.windows * w.nm.window;
@@ -65,14 +95,14 @@ void transpose_quads(const ei8_activations& a, uint32_t mask, size_t q0, size_t 
   }
 }
 
-bool prepare(const ei8_activations& a, const ei8_sparse& w, AKind kind, bool want_at4, size_t threads, PreparedA& p) {
+bool prepare(const ei8_activations& a, const ei8_sparse& w, AKind kind, bool want_at4, size_t threads, Scratch& s,
+             PreparedA& p) {
   const size_t M = a.m, K = a.k, kp = padded_k(w);
   const bool flip = (a.dtype == EI8_INT8) == (kind == AKind::U8);
   const int32_t shift = !flip ? 0 : (kind == AKind::U8 ? 128 : -128);
   const uint8_t mask = flip ? 0x80 : 0;
   p.za.resize(M);
   for (size_t m = 0; m < M; ++m) p.za[m] = a.zero_point[a.n_zero_points == 1 ? 0 : m] + shift;
-  Scratch& s = thread_scratch();
   if (want_at4) {
     // The batch kernel reads A^T only: transposed straight from the caller's rows.
     const size_t quads = kp / 4, mpad = round_up(M, kMaxRows);
@@ -167,8 +197,9 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
   const size_t M = a.m, N = w.n, m_tiles = div_up(M, tile_mr);
   const size_t work = M * (bsr ? w.bsr.stream_bytes() : w.nm.stream_bytes());
   const size_t threads = work < kMinParallelWork ? 1 : ThreadPool::instance().threads();
+  ScratchLease scratch;
   PreparedA prepared;
-  if (!prepare(a, w, kernels.a_kind, mvec, threads, prepared)) return EI8_E_NOMEM;
+  if (!prepare(a, w, kernels.a_kind, mvec, threads, scratch.get(), prepared)) return EI8_E_NOMEM;
   // Dynamic: a block row's cost varies with its number of blocks. Pinned shares of equal streamed
   // bytes (as the dense driver pins) measured 10-20 % slower for the sparse GEMV on two threads
   // (4096x11008, 4x4 and 1x16 blocks) and no different at M = 8 and 64.
