@@ -1,5 +1,6 @@
 #include "core/threadpool.h"
 
+#include <algorithm>
 #include <chrono>
 
 #if defined(__linux__)
@@ -20,6 +21,9 @@ inline void cpu_relax() {
   __asm__ volatile("yield");
 #endif
 }
+
+// Set by run_tasks; trivially destructible, so no TLS destructor registration (glibc 2.18) is needed.
+thread_local size_t tls_participant = 0;
 
 // How long a worker keeps polling for the next region before it sleeps.
 constexpr auto kSpin = std::chrono::microseconds(200);
@@ -70,7 +74,13 @@ void ThreadPool::resize_workers(size_t workers) {
   for (size_t i = 0; i < workers; ++i) workers_.emplace_back([this, i, generation] { worker_loop(i, generation); });
 }
 
+size_t ThreadPool::participant() { return tls_participant; }
+
 void ThreadPool::run_tasks(size_t thread_index) {
+  tls_participant = thread_index;
+  struct Reset {
+    ~Reset() { tls_participant = 0; }
+  } reset;
   if (schedule_ == Schedule::kPinned) {
     for (size_t t = thread_index; t < ntasks_; t += participants_) (*task_)(t);
     return;
@@ -95,10 +105,11 @@ void ThreadPool::worker_loop(size_t index, size_t seen) {
   }
 }
 
-void ThreadPool::parallel_for(size_t ntasks, const std::function<void(size_t)>& task, Schedule schedule) {
+void ThreadPool::parallel_for(size_t ntasks, const std::function<void(size_t)>& task, Schedule schedule,
+                              size_t max_threads) {
   if (ntasks == 0) return;
   std::lock_guard<std::mutex> region(region_mu_);
-  const size_t helpers = std::min(workers_.size(), ntasks - 1);
+  const size_t helpers = std::min({workers_.size(), ntasks - 1, std::max<size_t>(max_threads, 1) - 1});
   if (helpers == 0) {
     for (size_t t = 0; t < ntasks; ++t) task(t);
     return;

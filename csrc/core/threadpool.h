@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <cstddef>
 #include <functional>
 #include <mutex>
@@ -26,8 +27,16 @@ class ThreadPool {
   // schedules hand tasks to whichever thread is free (balance on a noisy machine); pinned ones run
   // task t on thread t % participants, the caller being thread 0, so that a region repeated on the
   // same data finds each thread's share in that core's own caches (what streaming GEMV needs).
+  // At most max_threads threads take part (the caller's plan: per-thread scratch sized for it holds
+  // even when setThreads grows the pool meanwhile).
   enum class Schedule { kDynamic, kPinned };
-  void parallel_for(size_t ntasks, const std::function<void(size_t)>& task, Schedule schedule = Schedule::kDynamic);
+  void parallel_for(size_t ntasks, const std::function<void(size_t)>& task, Schedule schedule = Schedule::kDynamic,
+                    size_t max_threads = SIZE_MAX);
+
+  // Inside a task: the running thread's index in its region, 0 (the caller) to threads - 1; 0 outside
+  // a region. For scratch that each thread fills and reads itself, so that no cache line of it moves
+  // between cores.
+  static size_t participant();
 
  private:
   ThreadPool();

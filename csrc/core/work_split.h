@@ -48,13 +48,23 @@ inline WorkSplit split_work(size_t units, size_t tiles, size_t threads, ThreadPo
   return s;
 }
 
-// Runs every task of the split: on the calling thread alone when `threads` is 1.
+// As split_work for the column units, with every one of `blocks` row blocks a chunk of its own,
+// numbered block-major: a dynamic schedule hands out the tasks of one row block before the next, so
+// a thread's consecutive tasks mostly share the block (and the activations it prepared for it).
+inline WorkSplit split_row_blocks(size_t units, size_t blocks, size_t threads) {
+  WorkSplit s = split_work(units, 1, threads, ThreadPool::Schedule::kDynamic);
+  s.tiles = s.m_chunks = std::max<size_t>(1, blocks);
+  s.tiles_per_chunk = 1;
+  return s;
+}
+
+// Runs every task of the split on at most `threads` threads: on the calling thread alone when 1.
 template <class Task>
 void run_split(const WorkSplit& s, size_t threads, Task&& task) {
   if (threads <= 1 || s.tasks() == 1) {
     for (size_t t = 0; t < s.tasks(); ++t) task(t);
   } else {
-    ThreadPool::instance().parallel_for(s.tasks(), std::forward<Task>(task), s.schedule);
+    ThreadPool::instance().parallel_for(s.tasks(), std::forward<Task>(task), s.schedule, threads);
   }
 }
 

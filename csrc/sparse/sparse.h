@@ -82,8 +82,9 @@ struct Nm {
 using BsrRowsFn = void (*)(const Bsr& s, size_t br0, size_t br1, size_t mr, const uint8_t* a, size_t a_stride,
                            int32_t* d, size_t d_stride);
 // The same for c % 4 == 0, with A transposed in quads: at4 + q * at4_stride + 4 * i holds
-// a'[i][4q .. 4q+3]; rows past mr (up to the next multiple of 64) are readable zero padding. The
-// result is transposed too, a vector of rows per output: d[((br - br0) * r + j) * d_stride + i];
+// a'[i][4q .. 4q+3]; lanes from mr up to the next multiple of 16 are readable (zeros or other rows:
+// their results are not used). The result is transposed too, a vector of rows per output:
+// d[((br - br0) * r + j) * d_stride + i];
 // lanes from mr up to the next multiple of 16 may be written (d_stride allows for them).
 using BsrMvecFn = void (*)(const Bsr& s, size_t br0, size_t br1, size_t mr, const uint8_t* at4, size_t at4_stride,
                            int32_t* d, size_t d_stride);

@@ -18,20 +18,24 @@ namespace {
 
 constexpr size_t kMaxRows = 64;  // rows of one tile
 constexpr size_t kMaxCols = 64;  // outputs of one tile
+// Rows of A prepared at a time. The loops run row block by row block, so that a block's prepared
+// activations (64 x K bytes: 256 KB at K = 4096) stay in the core's L2 while the weights stream past
+// once per block; when all of M was prepared at once, each tile of 64 outputs walked A^T for every
+// row (1 MB at M = 256), and M = 128 / 256 ran 1.15-1.6x slower.
+constexpr size_t kBlockRows = 64;
 
-// Activations as the kernels read them, in scratch buffers reused across calls (grow only): a fresh
-// buffer per call (0.5 MB at M = 64, K = 4096) cost an mmap, its page faults and a memset on every
-// call, all before the threads start.
-struct PreparedA {
-  const uint8_t* rows = nullptr;  // M rows of a', zero-padded (row kernels)
-  size_t stride = 0;
-  const uint8_t* at4 = nullptr;  // A transposed in k-quads (bsr_mvec)
-  size_t at4_stride = 0;
-  std::vector<int32_t> za;  // za' per row
+// A thread's prepared row block: each thread prepares the blocks it works on into its own buffer
+// (a dynamic schedule hands out the tasks of one block before the next, so a thread prepares each
+// block about once).
+struct ThreadBlock {
+  AlignedBuffer buf;
+  size_t block = SIZE_MAX;  // row block it holds in this call
 };
 
+// Per call: one ThreadBlock per thread, reused across calls (grow only: a fresh buffer per call cost
+// an mmap, page faults and a memset before any work).
 struct Scratch {
-  AlignedBuffer rows, at4;
+  std::vector<std::unique_ptr<ThreadBlock>> threads;
 };
 
 // A call borrows a Scratch for its duration (concurrent calls each get their own) and returns it.
@@ -71,74 +75,77 @@ size_t padded_k(const ei8_sparse& w) {
   return w.format == Format::BSR ? w.bsr.k_blocks * w.bsr.c : w.nm.windows * w.nm.window;
 }
 
-// Quads [q0, q1) of A^T: at4[q][m] = a'[m][4q .. 4q+3] (zero past K), and zero lanes from M up to
-// the padded row count. 4 x 4 transposes over whole quads of 4 rows, element by element at the edges.
-void transpose_quads(const ei8_activations& a, uint32_t mask, size_t q0, size_t q1, size_t mpad, uint32_t* at4) {
-  const size_t M = a.m, K = a.k, full = K / 4;
-  const uint8_t* src = static_cast<const uint8_t*>(a.data);
-  const size_t qf = std::max(q0, std::min(q1, full / 4 * 4));  // [q0, qf): 4-quad groups within K
-  size_t m4 = 0;
-  for (; m4 + 4 <= M; m4 += 4)
-    for (size_t q = q0; q + 4 <= qf; q += 4)
-      transpose4x4_32(src + m4 * a.row_stride + 4 * q, a.row_stride, reinterpret_cast<uint8_t*>(at4 + q * mpad + m4),
-                      mpad * 4, mask);
-  for (size_t q = q0; q < q1; ++q) {
-    for (size_t m = q < qf ? m4 : 0; m < M; ++m) {
-      uint32_t v = 0;
-      if (q < full)
-        std::memcpy(&v, src + m * a.row_stride + 4 * q, 4);
-      else if (4 * q < K)
-        std::memcpy(&v, src + m * a.row_stride + 4 * q, K - 4 * q);  // the last partial quad
-      at4[q * mpad + m] = v ^ (4 * q < K ? mask : 0);
-    }
-    std::memset(at4 + q * mpad + M, 0, (mpad - M) * 4);
-  }
-}
+// How a row block of A is laid out for the kernels, and how to build one.
+struct ActLayout {
+  const ei8_activations* a;
+  bool transposed;  // A^T in k-quads (bsr_mvec), else rows
+  uint8_t mask;     // XOR applied to every byte (0x80: the sign flip to the path's AKind)
+  size_t kp;        // padded K of the format
+  size_t rows;      // rows of the largest block: min(M, kBlockRows)
+  size_t stride;    // bytes between rows, or between k-quads of A^T (rows rounded up to 16 lanes)
+  std::vector<int32_t> za;  // za' per row
 
-bool prepare(const ei8_activations& a, const ei8_sparse& w, AKind kind, bool want_at4, size_t threads, Scratch& s,
-             PreparedA& p) {
-  const size_t M = a.m, K = a.k, kp = padded_k(w);
+  size_t bytes() const { return transposed ? kp / 4 * stride + kRowPad : rows * stride; }
+
+  // Part `part` of `parts` of rows [m0, m0 + mb) of A into dst (the parts together: all of it).
+  // Transposed: dst + q * stride + 4 * i holds a'[m0 + i][4q .. 4q+3] (zero past K and for i from
+  // mb to the stride's end), built with 4 x 4 transposes over whole quads of 4 rows and element by element
+  // at the edges; parts are runs of 16 quads. Rows: a' zero-padded to the stride; parts are rows.
+  void build(size_t m0, size_t mb, uint8_t* dst, size_t part = 0, size_t parts = 1) const {
+    const size_t K = a->k, rs = a->row_stride;
+    const uint8_t* src = static_cast<const uint8_t*>(a->data) + m0 * rs;
+    if (!transposed) {
+      const uint8_t x = mask;  // a local: stores through dst could alias the members
+      for (size_t i = part * mb / parts; i < (part + 1) * mb / parts; ++i) {
+        const uint8_t* s = src + i * rs;
+        uint8_t* d = dst + i * stride;
+        for (size_t k = 0; k < K; ++k) d[k] = s[k] ^ x;
+        std::memset(d + K, 0, stride - K);
+      }
+      return;
+    }
+    const uint32_t mask4 = mask * 0x01010101u;
+    const size_t quads = kp / 4, full = K / 4, qf = full / 4 * 4;  // [0, qf): 4-quad groups within K
+    const size_t runs = div_up(quads, 16);
+    const size_t q0 = std::min(quads, part * runs / parts * 16), q1 = std::min(quads, (part + 1) * runs / parts * 16);
+    uint32_t* at4 = reinterpret_cast<uint32_t*>(dst);
+    const size_t lanes = stride / 4;
+    size_t i4 = 0;
+    for (; i4 + 4 <= mb; i4 += 4)
+      for (size_t q = q0; q < std::min(q1, qf); q += 4)
+        transpose4x4_32(src + i4 * rs + 4 * q, rs, reinterpret_cast<uint8_t*>(at4 + q * lanes + i4), stride, mask4);
+    for (size_t q = q0; q < q1; ++q) {
+      for (size_t i = q < qf ? i4 : 0; i < mb; ++i) {
+        uint32_t v = 0;
+        if (q < full)
+          std::memcpy(&v, src + i * rs + 4 * q, 4);
+        else if (4 * q < K)
+          std::memcpy(&v, src + i * rs + 4 * q, K - 4 * q);  // the last partial quad
+        at4[q * lanes + i] = v ^ (4 * q < K ? mask4 : 0);
+      }
+      std::memset(at4 + q * lanes + mb, 0, (lanes - mb) * 4);
+    }
+    if (part + 1 == parts) std::memset(dst + quads * stride, 0, kRowPad);
+  }
+};
+
+ActLayout layout_for(const ei8_activations& a, const ei8_sparse& w, AKind kind, bool transposed) {
+  ActLayout l;
+  l.a = &a;
+  l.transposed = transposed;
+  l.kp = padded_k(w);
+  l.rows = std::min(a.m, kBlockRows);
+  l.stride = transposed ? round_up(l.rows, 16) * 4 : round_up(l.kp + kRowPad, 64);
   const bool flip = (a.dtype == EI8_INT8) == (kind == AKind::U8);
   const int32_t shift = !flip ? 0 : (kind == AKind::U8 ? 128 : -128);
-  const uint8_t mask = flip ? 0x80 : 0;
-  p.za.resize(M);
-  for (size_t m = 0; m < M; ++m) p.za[m] = a.zero_point[a.n_zero_points == 1 ? 0 : m] + shift;
-  if (want_at4) {
-    // The batch kernel reads A^T only: transposed straight from the caller's rows.
-    const size_t quads = kp / 4, mpad = round_up(M, kMaxRows);
-    p.at4_stride = mpad * 4;
-    const size_t bytes = quads * p.at4_stride + kRowPad;
-    if (!s.at4.reserve(bytes)) return false;
-    uint32_t* at4 = reinterpret_cast<uint32_t*>(s.at4.data());
-    const uint32_t mask4 = mask * 0x01010101u;
-    // Threads take whole 16-quad blocks; a small transpose stays on this thread.
-    const size_t blocks = div_up(quads, 16), tasks = M * kp < (size_t(64) << 10) ? 1 : std::min(threads, blocks);
-    auto task = [&](size_t t) {
-      transpose_quads(a, mask4, std::min(quads, t * blocks / tasks * 16), std::min(quads, (t + 1) * blocks / tasks * 16),
-                      mpad, at4);
-    };
-    if (tasks > 1)
-      ThreadPool::instance().parallel_for(tasks, task);
-    else
-      task(0);
-    std::memset(s.at4.data() + quads * p.at4_stride, 0, kRowPad);
-    p.at4 = s.at4.data();
-    return true;
-  }
-  p.stride = round_up(kp + kRowPad, 64);
-  if (!s.rows.reserve(M * p.stride)) return false;
-  for (size_t m = 0; m < M; ++m) {
-    const uint8_t* src = static_cast<const uint8_t*>(a.data) + m * a.row_stride;
-    uint8_t* dst = s.rows.data() + m * p.stride;
-    for (size_t k = 0; k < K; ++k) dst[k] = src[k] ^ mask;
-    std::memset(dst + K, 0, p.stride - K);
-  }
-  p.rows = s.rows.data();
-  return true;
+  l.mask = flip ? 0x80 : 0;
+  l.za.resize(a.m);
+  for (size_t m = 0; m < a.m; ++m) l.za[m] = a.zero_point[a.n_zero_points == 1 ? 0 : m] + shift;
+  return l;
 }
 
 // One output tile: rows [m0, m0 + mr), outputs [n0, n0 + nc) of d (row stride ds).
-void epilogue(const Epilogues& e, const Request& req, const PreparedA& a, size_t m0, size_t mr, size_t n0, size_t nc,
+void epilogue(const Epilogues& e, const Request& req, const ActLayout& a, size_t m0, size_t mr, size_t n0, size_t nc,
               int32_t* d, size_t ds) {
   const ei8_sparse& w = *req.w;
   const size_t N = w.n;
@@ -194,48 +201,79 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
   const size_t units = bsr ? w.bsr.block_rows : w.nm.panels;
   const size_t tile_units = std::max<size_t>(1, kMaxCols / unit);
   const size_t tile_mr = std::min<size_t>(kMaxRows, mvec ? kernels.bsr_mvec_mr : (bsr ? kernels.bsr_rows_mr : kernels.nm_rows_mr));
-  const size_t M = a.m, N = w.n, m_tiles = div_up(M, tile_mr);
+  const size_t M = a.m, N = w.n;
   const size_t work = M * (bsr ? w.bsr.stream_bytes() : w.nm.stream_bytes());
   const size_t threads = work < kMinParallelWork ? 1 : ThreadPool::instance().threads();
-  ScratchLease scratch;
-  PreparedA prepared;
-  if (!prepare(a, w, kernels.a_kind, mvec, threads, scratch.get(), prepared)) return EI8_E_NOMEM;
-  // Dynamic: a block row's cost varies with its number of blocks. Pinned shares of equal streamed
-  // bytes (as the dense driver pins) measured 10-20 % slower for the sparse GEMV on two threads
-  // (4096x11008, 4x4 and 1x16 blocks) and no different at M = 8 and 64.
-  const WorkSplit split = split_work(units, m_tiles, threads, ThreadPool::Schedule::kDynamic);
+  const ActLayout layout = layout_for(a, w, kernels.a_kind, mvec);
+  const size_t blocks = div_up(M, kBlockRows);
+  ScratchLease lease;
+  Scratch& scratch = lease.get();
+  // One row block (M <= kBlockRows) is built by the threads together into one buffer that they all
+  // read: a copy per thread, each built whole, measured 6-10 % slower at M = 64 on two threads. From
+  // two blocks on, each thread builds its own copy of the blocks it works on (building a block
+  // together would need a barrier per block).
+  const bool shared = blocks == 1 && threads > 1;
+  // Sized here for the threads that may run (run_split never runs more than `threads`), so that
+  // running out of memory is an error code rather than a failure inside a worker.
+  const size_t buffers = shared ? 1 : threads;
+  while (scratch.threads.size() < buffers) scratch.threads.push_back(std::make_unique<ThreadBlock>());
+  for (size_t t = 0; t < buffers; ++t) {
+    if (!scratch.threads[t]->buf.reserve(layout.bytes())) return EI8_E_NOMEM;
+    scratch.threads[t]->block = SIZE_MAX;
+  }
+  if (shared) {
+    ThreadBlock& all = *scratch.threads[0];
+    const size_t parts = M * layout.kp < (size_t(64) << 10) ? 1 : threads;
+    if (parts > 1)
+      ThreadPool::instance().parallel_for(parts, [&](size_t p) { layout.build(0, M, all.buf.data(), p, parts); },
+                                          ThreadPool::Schedule::kDynamic, threads);
+    else
+      layout.build(0, M, all.buf.data());
+    all.block = 0;
+  }
+  const WorkSplit split = split_row_blocks(units, blocks, threads);
   run_split(split, threads, [&](size_t t) {
     alignas(64) int32_t d[kMaxRows * kMaxCols];
     alignas(64) int32_t dt[kMaxCols * kMaxRows];  // bsr_mvec's transposed tile
-    size_t u0, u1, t0, t1;
+    ThreadBlock& mine = *scratch.threads[shared ? 0 : ThreadPool::participant()];
+    size_t u0, u1, b0, b1;
     split.unit_range(t, u0, u1);
-    split.tile_range(t, t0, t1);
-    for (size_t ub = u0; ub < u1; ub += tile_units) {
-      const size_t ue = std::min(u1, ub + tile_units);
-      const size_t n0 = ub * unit;
-      if (n0 >= N) break;
-      const size_t nc = std::min(N, ue * unit) - n0;
-      const size_t ds = (ue - ub) * unit;
-      for (size_t tm = t0; tm < t1; ++tm) {
-        const size_t m0 = tm * tile_mr, mr = std::min(tile_mr, M - m0);
-        if (mvec) {
-          // A vector of rows per output, transposed back into rows in 4 x 4 blocks: the kernel
-          // stores whole vectors instead of one element at a time.
-          const size_t dts = round_up(mr, 16), cols4 = round_up(ds, 4);
-          kernels.bsr_mvec(w.bsr, ub, ue, mr, prepared.at4 + m0 * 4, prepared.at4_stride, dt, dts);
-          if (cols4 > ds) std::memset(dt + ds * dts, 0, (cols4 - ds) * dts * sizeof(int32_t));
-          for (size_t i = 0; i < mr; i += 4)
-            for (size_t o = 0; o < cols4; o += 4)
-              transpose4x4_32(reinterpret_cast<const uint8_t*>(dt + o * dts + i), dts * 4,
-                              reinterpret_cast<uint8_t*>(d + i * cols4 + o), cols4 * 4, 0);
-          epilogue(epilogues, req, prepared, m0, mr, n0, nc, d, cols4);
-          continue;
+    split.tile_range(t, b0, b1);
+    for (size_t b = b0; b < b1; ++b) {
+      const size_t mb0 = b * kBlockRows, mb = std::min(kBlockRows, M - mb0);
+      if (mine.block != b) {
+        layout.build(mb0, mb, mine.buf.data());
+        mine.block = b;
+      }
+      const uint8_t* act = mine.buf.data();
+      for (size_t ub = u0; ub < u1; ub += tile_units) {
+        const size_t ue = std::min(u1, ub + tile_units);
+        const size_t n0 = ub * unit;
+        if (n0 >= N) break;
+        const size_t nc = std::min(N, ue * unit) - n0;
+        const size_t ds = (ue - ub) * unit;
+        for (size_t i0 = 0; i0 < mb; i0 += tile_mr) {
+          const size_t m0 = mb0 + i0, mr = std::min(tile_mr, mb - i0);
+          if (mvec) {
+            // A vector of rows per output, transposed back into rows in 4 x 4 blocks: the kernel
+            // stores whole vectors instead of one element at a time.
+            const size_t dts = round_up(mr, 16), cols4 = round_up(ds, 4);
+            kernels.bsr_mvec(w.bsr, ub, ue, mr, act + i0 * 4, layout.stride, dt, dts);
+            if (cols4 > ds) std::memset(dt + ds * dts, 0, (cols4 - ds) * dts * sizeof(int32_t));
+            for (size_t i = 0; i < mr; i += 4)
+              for (size_t o = 0; o < cols4; o += 4)
+                transpose4x4_32(reinterpret_cast<const uint8_t*>(dt + o * dts + i), dts * 4,
+                                reinterpret_cast<uint8_t*>(d + i * cols4 + o), cols4 * 4, 0);
+            epilogue(epilogues, req, layout, m0, mr, n0, nc, d, cols4);
+            continue;
+          }
+          const uint8_t* rows = act + i0 * layout.stride;
+          if (bsr)
+            kernels.bsr_rows(w.bsr, ub, ue, mr, rows, layout.stride, d, ds);
+          else
+            kernels.nm_rows(w.nm, ub, ue, mr, rows, layout.stride, d, ds);
+          epilogue(epilogues, req, layout, m0, mr, n0, nc, d, ds);
         }
-        if (bsr)
-          kernels.bsr_rows(w.bsr, ub, ue, mr, prepared.rows + m0 * prepared.stride, prepared.stride, d, ds);
-        else
-          kernels.nm_rows(w.nm, ub, ue, mr, prepared.rows + m0 * prepared.stride, prepared.stride, d, ds);
-        epilogue(epilogues, req, prepared, m0, mr, n0, nc, d, ds);
       }
     }
   });

@@ -76,6 +76,18 @@ TEST(deep_k_and_large_shapes) {
     }
 }
 
+TEST(two_threads_row_blocks) {
+  // Large enough for the driver to use both threads: one row block built by both threads together
+  // (M = 64, M x K >= 64 Ki), and several row blocks, each thread preparing its own (M = 130).
+  for (const auto* kern : paths())
+    for (const Shape& sh : kShapes)
+      for (size_t m : {64, 130}) {
+        SparseProblem p = m == 64 ? make(sh, m, 40, 1031, 50, 6) : make(sh, m, 70, 600, 50, 6);
+        p.threads = 2;
+        sparse_tester::run_problem(kern, p);
+      }
+}
+
 TEST(extremes_every_dtype_pair) {
   // -128/127 (0/255) in both operands, zero points at the ends: exactness for every input.
   for (const auto* kern : paths())
