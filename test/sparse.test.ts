@@ -150,4 +150,26 @@ test('the sparse kernels of the path in use ran', () => {
   });
 });
 
+test('async calls while setThreads changes the pool: every result equals the one-thread result', async () => {
+  // M = 130: several row blocks, each thread preparing its own; the pool grows and shrinks meanwhile.
+  const [m, k, n] = [130, 512, 256];
+  const sw = ei8.packSparse(prunedWeights(41, k, n, '4x4', 0.8), { block: [4, 4] });
+  const a = qtensor(randomBytes(rng(42), m * k, 'uint8'), [m, k], 0.02, 128);
+  const before = ei8.getThreads();
+  ei8.setThreads(1);
+  const expected = ei8.matmulInt32(a, sw);
+  let toggles = 0;
+  const timer = setInterval(() => ei8.setThreads(1 + (toggles++ % 4)), 1);
+  try {
+    for (let r = 0; r < 12; r++) {
+      const outs = await Promise.all([0, 1, 2, 3].map(() => ei8.matmulInt32Async(a, sw)));
+      for (const o of [...outs, ei8.matmulInt32(a, sw)]) assert.equal(o, expected);
+    }
+  } finally {
+    clearInterval(timer);
+    ei8.setThreads(before);
+    sw.dispose();
+  }
+});
+
 test.run();
