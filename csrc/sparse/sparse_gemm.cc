@@ -89,8 +89,9 @@ struct ActLayout {
 
   // Part `part` of `parts` of rows [m0, m0 + mb) of A into dst (the parts together: all of it).
   // Transposed: dst + q * stride + 4 * i holds a'[m0 + i][4q .. 4q+3] (zero past K and for i from
-  // mb to the stride's end), built with 4 x 4 transposes over whole quads of 4 rows and element by element
-  // at the edges; parts are runs of 16 quads. Rows: a' zero-padded to the stride; parts are rows.
+  // mb to the stride's end), built with 4 x 4 transposes over whole quads of 4 rows and element by
+  // element at the edges; parts are runs of 16 quads. Rows: a' zero-padded to the stride; parts are
+  // rows.
   void build(size_t m0, size_t mb, uint8_t* dst, size_t part = 0, size_t parts = 1) const {
     const size_t K = a->k, rs = a->row_stride;
     const uint8_t* src = static_cast<const uint8_t*>(a->data) + m0 * rs;
@@ -208,11 +209,11 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
   const size_t blocks = div_up(M, kBlockRows);
   ScratchLease lease;
   Scratch& scratch = lease.get();
-  // One row block (M <= kBlockRows) is built by the threads together into one buffer that they all
-  // read: a copy per thread, each built whole, measured 6-10 % slower at M = 64 on two threads. From
-  // two blocks on, each thread builds its own copy of the blocks it works on (building a block
-  // together would need a barrier per block).
-  const bool shared = blocks == 1 && threads > 1;
+  // One row block (M <= kBlockRows) is built before the tasks, by the threads together when it is
+  // large, into one buffer that they all read: a copy per thread, each built whole, measured 6-10 %
+  // slower at M = 64 on two threads. From two blocks on, each thread builds its own copy of the
+  // blocks it works on (building a block together would need a barrier per block).
+  const bool shared = blocks == 1;
   // Sized here for the threads that may run (run_split never runs more than `threads`), so that
   // running out of memory is an error code rather than a failure inside a worker.
   const size_t buffers = shared ? 1 : threads;
@@ -223,7 +224,7 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
   }
   if (shared) {
     ThreadBlock& all = *scratch.threads[0];
-    const size_t parts = M * layout.kp < (size_t(64) << 10) ? 1 : threads;
+    const size_t parts = threads > 1 && M * layout.kp >= (size_t(64) << 10) ? threads : 1;
     if (parts > 1)
       ThreadPool::instance().parallel_for(parts, [&](size_t p) { layout.build(0, M, all.buf.data(), p, parts); },
                                           ThreadPool::Schedule::kDynamic, threads);
