@@ -67,7 +67,7 @@ void nm_rows(const Nm& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, siz
 
 }  // namespace portable
 
-const SparseKernels kPortable = {"scalar", AKind::S8, portable::bsr_rows, 16, nullptr, 0, portable::nm_rows, 16};
+const SparseKernels kPortable = {"scalar", AKind::S8, portable::bsr_rows, 16, nullptr, 0, portable::nm_rows, 16, nullptr, 0};
 
 }  // namespace sparse
 }  // namespace ei8

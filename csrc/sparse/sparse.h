@@ -88,6 +88,17 @@ using BsrRowsFn = void (*)(const Bsr& s, size_t br0, size_t br1, size_t mr, cons
 // lanes from mr up to the next multiple of 16 may be written (d_stride allows for them).
 using BsrMvecFn = void (*)(const Bsr& s, size_t br0, size_t br1, size_t mr, const uint8_t* at4, size_t at4_stride,
                            int32_t* d, size_t d_stride);
+// The same as BsrRowsFn for the shapes of groups_shape (c % 4 == 0, r x c / 4 a multiple of 4), A
+// in groups of 4 rows, each transposed in k-quads: ag + gi * ag_stride + 16 * q + 4 * i holds
+// a'[4 gi + i][4q .. 4q+3] (zero past K and in the rows of the last group from mr on). mr <= 12.
+using BsrGroupsFn = void (*)(const Bsr& s, size_t br0, size_t br1, size_t mr, const uint8_t* ag, size_t ag_stride,
+                             int32_t* d, size_t d_stride);
+inline bool groups_shape(uint32_t r, uint32_t c) {
+  switch (r * 100 + c) {
+    case 404: case 804: case 208: case 408: case 116: case 216: case 416: return true;
+    default: return false;
+  }
+}
 // Panels [p0, p1) of 16 outputs: d[i][(p - p0) * 16 + l].
 using NmRowsFn = void (*)(const Nm& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride,
                           int32_t* d, size_t d_stride);
@@ -102,6 +113,8 @@ struct SparseKernels {
   uint32_t bsr_mvec_mr;  // rows per call (at most, a multiple of 16)
   NmRowsFn nm_rows;
   uint32_t nm_rows_mr;
+  BsrGroupsFn bsr_groups;     // null: not provided
+  uint32_t bsr_groups_max_m;  // used for 2 <= M <= this, at most 12 (measured against bsr_mvec)
 };
 
 // Sparse kernel paths built into this binary and usable on this CPU, portable first, best last.

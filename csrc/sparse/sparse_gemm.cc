@@ -75,17 +75,31 @@ size_t padded_k(const ei8_sparse& w) {
   return w.format == Format::BSR ? w.bsr.k_blocks * w.bsr.c : w.nm.windows * w.nm.window;
 }
 
+// The forms of a row block of A the kernels read.
+enum class ActForm {
+  kRows,     // rows zero-padded to the stride (bsr_rows, nm_rows)
+  kQuadsT,   // A^T in k-quads (bsr_mvec)
+  kGroups,   // groups of 4 rows, each transposed in k-quads (bsr_groups)
+};
+
 // How a row block of A is laid out for the kernels, and how to build one.
 struct ActLayout {
   const ei8_activations* a;
-  bool transposed;  // A^T in k-quads (bsr_mvec), else rows
+  ActForm form;
   uint8_t mask;     // XOR applied to every byte (0x80: the sign flip to the path's AKind)
   size_t kp;        // padded K of the format
   size_t rows;      // rows of the largest block: min(M, kBlockRows)
-  size_t stride;    // bytes between rows, or between k-quads of A^T (rows rounded up to 16 lanes)
+  size_t stride;    // bytes between rows, between k-quads of A^T (rows rounded up to 16 lanes), or
+                    // between row groups
   std::vector<int32_t> za;  // za' per row
 
-  size_t bytes() const { return transposed ? kp / 4 * stride + kRowPad : rows * stride; }
+  size_t bytes() const {
+    switch (form) {
+      case ActForm::kQuadsT: return kp / 4 * stride + kRowPad;
+      case ActForm::kGroups: return div_up(rows, 4) * stride;
+      default: return rows * stride;
+    }
+  }
 
   // Part `part` of `parts` of rows [m0, m0 + mb) of A into dst (the parts together: all of it).
   // Transposed: dst + q * stride + 4 * i holds a'[m0 + i][4q .. 4q+3] (zero past K and for i from
@@ -95,7 +109,8 @@ struct ActLayout {
   void build(size_t m0, size_t mb, uint8_t* dst, size_t part = 0, size_t parts = 1) const {
     const size_t K = a->k, rs = a->row_stride;
     const uint8_t* src = static_cast<const uint8_t*>(a->data) + m0 * rs;
-    if (!transposed) {
+    if (form == ActForm::kGroups) return build_groups(src, mb, dst, part, parts);
+    if (form == ActForm::kRows) {
       const uint8_t x = mask;  // a local: stores through dst could alias the members
       for (size_t i = part * mb / parts; i < (part + 1) * mb / parts; ++i) {
         const uint8_t* s = src + i * rs;
@@ -128,15 +143,53 @@ struct ActLayout {
     }
     if (part + 1 == parts) std::memset(dst + quads * stride, 0, kRowPad);
   }
+
+  // Groups of 4 rows (see BsrGroupsFn), 4 x 4 transposes within K; parts are groups.
+  void build_groups(const uint8_t* src, size_t mb, uint8_t* dst, size_t part, size_t parts) const {
+    const size_t K = a->k, rs = a->row_stride, quads = kp / 4, full = K / 4, qf = full / 4 * 4;
+    const uint32_t mask4 = mask * 0x01010101u;
+    const size_t groups = div_up(mb, 4);
+    for (size_t gi = part * groups / parts; gi < (part + 1) * groups / parts; ++gi) {
+      uint8_t* d = dst + gi * stride;
+      const size_t rows = std::min<size_t>(4, mb - 4 * gi);
+      const uint8_t* s = src + 4 * gi * rs;
+      size_t q = 0;
+      if (rows == 4) {
+        for (; q < qf; q += 4) transpose4x4_32(s + 4 * q, rs, d + 16 * q, 16, mask4);
+      } else {
+        // The last, partial group: its rows copied next to rows of `mask` bytes (zeros once flipped).
+        alignas(16) uint8_t tmp[4][16];
+        std::memset(tmp, mask, sizeof(tmp));
+        for (; q < qf; q += 4) {
+          for (size_t i = 0; i < rows; ++i) std::memcpy(tmp[i], s + i * rs + 4 * q, 16);
+          transpose4x4_32(tmp[0], 16, d + 16 * q, 16, mask4);
+        }
+      }
+      for (; q < quads; ++q)
+        for (size_t i = 0; i < 4; ++i) {
+          uint32_t v = 0;
+          if (i < rows && 4 * q < K) {
+            std::memcpy(&v, s + i * rs + 4 * q, std::min<size_t>(4, K - 4 * q));
+            v ^= mask4;
+            if (4 * q + 4 > K) v &= (1u << (8 * (K - 4 * q))) - 1;  // zero past K
+          }
+          std::memcpy(d + 16 * q + 4 * i, &v, 4);
+        }
+    }
+  }
 };
 
-ActLayout layout_for(const ei8_activations& a, const ei8_sparse& w, AKind kind, bool transposed) {
+ActLayout layout_for(const ei8_activations& a, const ei8_sparse& w, AKind kind, ActForm form) {
   ActLayout l;
   l.a = &a;
-  l.transposed = transposed;
+  l.form = form;
   l.kp = padded_k(w);
   l.rows = std::min(a.m, kBlockRows);
-  l.stride = transposed ? round_up(l.rows, 16) * 4 : round_up(l.kp + kRowPad, 64);
+  switch (form) {
+    case ActForm::kQuadsT: l.stride = round_up(l.rows, 16) * 4; break;
+    case ActForm::kGroups: l.stride = round_up(l.kp * 4, 64); break;
+    default: l.stride = round_up(l.kp + kRowPad, 64); break;
+  }
   const bool flip = (a.dtype == EI8_INT8) == (kind == AKind::U8);
   const int32_t shift = !flip ? 0 : (kind == AKind::U8 ? 128 : -128);
   l.mask = flip ? 0x80 : 0;
@@ -195,17 +248,23 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
   const ei8_activations& a = *req.a;
   const ei8_sparse& w = *req.w;
   const bool bsr = w.format == Format::BSR;
-  const bool mvec = bsr && kernels.bsr_mvec && w.bsr.c % 4 == 0 && w.bsr.r <= 4 && a.m >= kMvecMinRows;
+  const bool groups = bsr && kernels.bsr_groups && groups_shape(w.bsr.r, w.bsr.c) && a.m >= 2 &&
+                      a.m <= kernels.bsr_groups_max_m;
+  const bool mvec = !groups && bsr && kernels.bsr_mvec && w.bsr.c % 4 == 0 && w.bsr.r <= 4 && a.m >= kMvecMinRows;
 
   // Column units: block rows (BSR) or panels of 16 outputs (N:M); a tile holds up to kMaxCols outputs.
   const size_t unit = bsr ? w.bsr.r : 16;
   const size_t units = bsr ? w.bsr.block_rows : w.nm.panels;
   const size_t tile_units = std::max<size_t>(1, kMaxCols / unit);
-  const size_t tile_mr = std::min<size_t>(kMaxRows, mvec ? kernels.bsr_mvec_mr : (bsr ? kernels.bsr_rows_mr : kernels.nm_rows_mr));
+  const size_t tile_mr = std::min<size_t>(kMaxRows, groups ? kernels.bsr_groups_max_m
+                                                    : mvec ? kernels.bsr_mvec_mr
+                                                    : bsr  ? kernels.bsr_rows_mr
+                                                           : kernels.nm_rows_mr);
   const size_t M = a.m, N = w.n;
   const size_t work = M * (bsr ? w.bsr.stream_bytes() : w.nm.stream_bytes());
   const size_t threads = work < kMinParallelWork ? 1 : ThreadPool::instance().threads();
-  const ActLayout layout = layout_for(a, w, kernels.a_kind, mvec);
+  const ActLayout layout = layout_for(a, w, kernels.a_kind,
+                                      groups ? ActForm::kGroups : mvec ? ActForm::kQuadsT : ActForm::kRows);
   const size_t blocks = div_up(M, kBlockRows);
   ScratchLease lease;
   Scratch& scratch = lease.get();
@@ -266,6 +325,11 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
                 transpose4x4_32(reinterpret_cast<const uint8_t*>(dt + o * dts + i), dts * 4,
                                 reinterpret_cast<uint8_t*>(d + i * cols4 + o), cols4 * 4, 0);
             epilogue(epilogues, req, layout, m0, mr, n0, nc, d, cols4);
+            continue;
+          }
+          if (groups) {
+            kernels.bsr_groups(w.bsr, ub, ue, mr, act + i0 / 4 * layout.stride, layout.stride, d, ds);
+            epilogue(epilogues, req, layout, m0, mr, n0, nc, d, ds);
             continue;
           }
           const uint8_t* rows = act + i0 * layout.stride;

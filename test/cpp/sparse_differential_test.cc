@@ -25,7 +25,8 @@ static const Shape kShapes[] = {
     {Pattern::NM, 0, 0, 4, 8},          {Pattern::NM, 0, 0, 1, 2}, {Pattern::NM, 0, 0, 2, 8},
     {Pattern::Block, 1, 4, 0, 0},       {Pattern::Block, 4, 1, 0, 0}, {Pattern::Block, 1, 16, 0, 0},
     {Pattern::Block, 4, 4, 0, 0},       {Pattern::Block, 2, 8, 0, 0}, {Pattern::Block, 2, 3, 0, 0},
-    {Pattern::Block, 16, 1, 0, 0},      {Pattern::Block, 1, 64, 0, 0},
+    {Pattern::Block, 16, 1, 0, 0},      {Pattern::Block, 1, 64, 0, 0}, {Pattern::Block, 8, 4, 0, 0},
+    {Pattern::Block, 4, 8, 0, 0},       {Pattern::Block, 2, 16, 0, 0}, {Pattern::Block, 4, 16, 0, 0},
 };
 
 static SparseProblem make(const Shape& sh, size_t m, size_t n, size_t k, int sparsity, uint64_t seed) {
@@ -78,11 +79,14 @@ TEST(deep_k_and_large_shapes) {
 
 TEST(two_threads_row_blocks) {
   // Large enough for the driver to use both threads: one row block built by both threads together
-  // (M = 64, M x K >= 64 Ki), and several row blocks, each thread preparing its own (M = 130).
+  // (M = 64, M x K >= 64 Ki; M = 9 in groups of 4 rows, the last one partial), and several row
+  // blocks, each thread preparing its own (M = 130).
   for (const auto* kern : paths())
     for (const Shape& sh : kShapes)
-      for (size_t m : {64, 130}) {
-        SparseProblem p = m == 64 ? make(sh, m, 40, 1031, 50, 6) : make(sh, m, 70, 600, 50, 6);
+      for (size_t m : {9, 64, 130}) {
+        SparseProblem p = m == 9    ? make(sh, m, 40, 8201, 50, 6)
+                          : m == 64 ? make(sh, m, 40, 1031, 50, 6)
+                                    : make(sh, m, 70, 600, 50, 6);
         p.threads = 2;
         sparse_tester::run_problem(kern, p);
       }

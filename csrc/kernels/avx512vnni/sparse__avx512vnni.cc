@@ -23,6 +23,7 @@ struct V {
   static I add(I a, I b) { return _mm512_add_epi32(a, b); }
   static I load(const void* p) { return _mm512_loadu_si512(p); }
   static I bcast16(const void* p) { return _mm512_broadcast_i32x4(_mm_loadu_si128(static_cast<const __m128i*>(p))); }
+  static I bcast32(const void* p) { return _mm512_broadcast_i64x4(_mm256_loadu_si256(static_cast<const __m256i*>(p))); }
   static I u16x(const void* p) { return _mm512_cvtepu16_epi32(_mm256_loadu_si256(static_cast<const __m256i*>(p))); }
   static I u8x(const void* p) { return _mm512_cvtepu8_epi32(_mm_loadu_si128(static_cast<const __m128i*>(p))); }
   static I perm(I x, I idx) { return _mm512_permutexvar_epi32(idx, x); }
@@ -57,7 +58,7 @@ struct V {
 
 // 32 rows per batch call: A^T then takes 128 bytes per k-quad, and a 1x16 block row (one A^T load
 // per vpdpbusd) is bound by L2 bandwidth less; 64 rows measured 20 % slower there, 4x4 the same.
-const sparse::SparseKernels kSparse = {"avx512vnni", AKind::U8, bsr_rows, 8, bsr_mvec, 32, nm_rows, 8};
+const sparse::SparseKernels kSparse = {"avx512vnni", AKind::U8, bsr_rows, 8, bsr_mvec, 32, nm_rows, 8, bsr_groups, 12};
 
 }  // namespace avx512vnni
 }  // namespace ei8

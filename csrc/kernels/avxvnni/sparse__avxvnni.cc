@@ -21,7 +21,7 @@ namespace {
 
 }  // namespace
 
-const sparse::SparseKernels kSparse = {"avxvnni", AKind::U8, bsr_rows, 4, bsr_mvec, 16, nm_rows, 4};
+const sparse::SparseKernels kSparse = {"avxvnni", AKind::U8, bsr_rows, 4, bsr_mvec, 16, nm_rows, 4, bsr_groups, 8};
 
 }  // namespace avxvnni
 }  // namespace ei8

@@ -17,7 +17,7 @@ namespace {
 
 }  // namespace
 
-const sparse::SparseKernels kSparse = {"dotprod", AKind::S8, bsr_rows, 16, nullptr, 0, nm_rows, 4};
+const sparse::SparseKernels kSparse = {"dotprod", AKind::S8, bsr_rows, 16, nullptr, 0, nm_rows, 4, nullptr, 0};
 
 }  // namespace dotprod
 }  // namespace ei8
