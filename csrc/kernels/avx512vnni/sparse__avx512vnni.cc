@@ -6,6 +6,7 @@
 #include <immintrin.h>
 
 #include <cstring>
+#include <type_traits>
 
 #include "sparse/kernels_portable.h"
 #include "sparse/sparse_isa.h"
@@ -42,21 +43,33 @@ struct V {
     out[3] = _mm512_extracti32x4_epi32(z, 3);
   }
   static void store(int32_t* p, I x) { _mm512_storeu_si512(p, x); }
-  // bsr_chunks for 4x4 blocks only: with 1x16 (25 blocks a row at 90 %) it measured up to 1.18x
-  // slower than bsr_bcast, with 2x8 the same. Chunk i = the activation quad at a + 4 * (16-bit
-  // index ix[i]), broadcast by a masked load: no shuffles; the 4 indices come in one 64-bit load.
-  static constexpr bool chunks_for(uint32_t c) { return c == 4; }
-  static I quad_chunks(const uint8_t* a, const uint16_t* ix) {
+  // bsr_chunks' activations (block_chunks) for blocks of C = 4, 8 or 16 k: chunk i = the C bytes at
+  // a + C * ix[i], repeated over the chunk, the 4 blocks' 16-bit indices in one 64-bit load. C = 4,
+  // 8: masked broadcasts straight from memory (no shuffles); C = 16: 128-bit inserts.
+  template <uint32_t C>
+  static I block_chunks(const uint8_t* a, const uint16_t* ix) {
     uint64_t q;
     std::memcpy(&q, ix, 8);
-    int32_t v;
-    std::memcpy(&v, a + size_t(q & 0xFFFF) * 4, 4);
-    I x = _mm512_set1_epi32(v);
-    for (uint32_t i = 1; i < 4; ++i) {
-      std::memcpy(&v, a + size_t((q >> (16 * i)) & 0xFFFF) * 4, 4);
-      x = _mm512_mask_set1_epi32(x, static_cast<__mmask16>(0xF << (4 * i)), v);
+    auto at = [&](uint32_t i) { return a + size_t((q >> (16 * i)) & 0xFFFF) * C; };
+    if constexpr (C == 16) {
+      I x = _mm512_castsi128_si512(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at(0))));
+      x = _mm512_inserti32x4(x, _mm_loadu_si128(reinterpret_cast<const __m128i*>(at(1))), 1);
+      x = _mm512_inserti32x4(x, _mm_loadu_si128(reinterpret_cast<const __m128i*>(at(2))), 2);
+      return _mm512_inserti32x4(x, _mm_loadu_si128(reinterpret_cast<const __m128i*>(at(3))), 3);
+    } else {
+      using T = std::conditional_t<C == 4, int32_t, int64_t>;
+      auto bcast = [&](uint32_t i) {
+        T v;
+        std::memcpy(&v, at(i), C);
+        return v;
+      };
+      I x = C == 4 ? _mm512_set1_epi32(bcast(0)) : _mm512_set1_epi64(bcast(0));
+      for (uint32_t i = 1; i < 4; ++i) {
+        if constexpr (C == 4) x = _mm512_mask_set1_epi32(x, static_cast<__mmask16>(0xF << (4 * i)), bcast(i));
+        else x = _mm512_mask_set1_epi64(x, static_cast<__mmask8>(0x3 << (2 * i)), bcast(i));
+      }
+      return x;
     }
-    return x;
   }
   // The sum of the four 128-bit chunks.
   static __m128i fold128(I x) {
