@@ -71,6 +71,11 @@ struct V {
       return x;
     }
   }
+  // Per 128-bit chunk: [x0 + x1, x2 + x3, y0 + y1, y2 + y3].
+  static I hadd(I x, I y) {
+    const __m512 a = _mm512_castsi512_ps(x), b = _mm512_castsi512_ps(y);
+    return add(_mm512_castps_si512(_mm512_shuffle_ps(a, b, 0x88)), _mm512_castps_si512(_mm512_shuffle_ps(a, b, 0xDD)));
+  }
   // The sum of the four 128-bit chunks.
   static __m128i fold128(I x) {
     const __m256i h = _mm256_add_epi32(_mm512_castsi512_si256(x), _mm512_extracti64x4_epi64(x, 1));
