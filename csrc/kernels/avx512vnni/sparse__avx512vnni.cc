@@ -35,13 +35,6 @@ struct V {
   static I keep(I x, uint32_t n) { return _mm512_maskz_mov_epi32(static_cast<__mmask16>((1u << n) - 1), x); }
   static I dot(I acc, I a, I w) { return _mm512_dpbusd_epi32(acc, a, w); }
   static __m128i dot128(__m128i acc, __m128i a, __m128i w) { return _mm_dpbusd_epi32(acc, a, w); }
-  static void load4x128(const void* p, __m128i out[4]) {
-    const I z = _mm512_loadu_si512(p);
-    out[0] = _mm512_castsi512_si128(z);
-    out[1] = _mm512_extracti32x4_epi32(z, 1);
-    out[2] = _mm512_extracti32x4_epi32(z, 2);
-    out[3] = _mm512_extracti32x4_epi32(z, 3);
-  }
   static void store(int32_t* p, I x) { _mm512_storeu_si512(p, x); }
   // bsr_chunks' activations (block_chunks) for blocks of C = 4, 8 or 16 k: chunk i = the C bytes at
   // a + C * ix[i], repeated over the chunk, the 4 blocks' 16-bit indices in one 64-bit load. C = 4,
