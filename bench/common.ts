@@ -98,6 +98,15 @@ export function timeAsync(name: string, fn: () => Promise<unknown>, minTime = 0.
   });
 }
 
+/** A deterministic uniform generator on [0, 1) (inputs that are the same in every run). */
+export function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
 /** Median of `repeats` measurements (the machines are shared and noisy). */
 export function median(values: number[]): number {
   const s = values.slice().sort((a, b) => a - b);

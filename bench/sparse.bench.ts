@@ -7,7 +7,7 @@
  *   speed subsets: [--shapes 4096x4096,4096x11008] [--m 1,8,64] [--cases 2:4@0.5,4x4@0.9,...]
  */
 import * as ei8 from '../dist/index';
-import { benchEnv, envLine, median, timeSync, writeResults } from './common';
+import { benchEnv, envLine, lcg, median, timeSync, writeResults } from './common';
 
 const argv = process.argv.slice(2);
 const arg = (name: string) => {
@@ -19,14 +19,6 @@ const only = arg('only');
 const threadList = (arg('threads') ?? '1,2').split(',').map(Number);
 const repeats = Number(arg('repeats') ?? (quick ? 1 : 3));
 const minTime = quick ? 0.05 : 0.2;
-
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 /** Symmetric int8 weights [K, N] with the pattern's zeros: 'unstructured', 'N:M' or 'RxC' blocks (R outputs x C k). */
 function patterned(k: number, n: number, pattern: string, sparsity: number, seed: number): ei8.QTensor {
