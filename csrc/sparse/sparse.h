@@ -76,7 +76,8 @@ struct Nm {
 
 // Row-kernel contracts. a: prepared activation rows (the path's AKind), row i at a + i * a_stride,
 // zero-padded to at least the format's padded K plus kRowPad. d: int32 results, row i at
-// d + i * d_stride, one column per output of the range. Wrapping int32 accumulation.
+// d + i * d_stride, one column per output of the range, and nothing else written (the driver may
+// point d into the caller's output). Wrapping int32 accumulation.
 //
 // Block rows [br0, br1): d[i][(br - br0) * r + j] = sum over blocks of a'[i][k] * w[k][br * r + j].
 using BsrRowsFn = void (*)(const Bsr& s, size_t br0, size_t br1, size_t mr, const uint8_t* a, size_t a_stride,

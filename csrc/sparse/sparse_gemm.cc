@@ -198,12 +198,12 @@ ActLayout layout_for(const ei8_activations& a, const ei8_sparse& w, AKind kind, 
   return l;
 }
 
-// One output tile: rows [m0, m0 + mr), outputs [n0, n0 + nc) of d (row stride ds).
+// One output tile: rows [m0, m0 + mr), outputs [n0, n0 + nc) of d (row stride ds). in_place: d is
+// the int32 output itself (the kernel wrote there), corrected where it lies.
 void epilogue(const Epilogues& e, const Request& req, const ActLayout& a, size_t m0, size_t mr, size_t n0, size_t nc,
-              int32_t* d, size_t ds) {
+              int32_t* d, size_t ds, bool in_place = false) {
   const ei8_sparse& w = *req.w;
   const size_t N = w.n;
-  alignas(64) float y[kMaxCols];
   for (size_t i = 0; i < mr; ++i) {
     const size_t m = m0 + i;
     int32_t* di = d + i * ds;
@@ -211,7 +211,7 @@ void epilogue(const Epilogues& e, const Request& req, const ActLayout& a, size_t
     e.correct(di, nc, nullptr, &w.ck[n0], 0, a.za[m], bias);
     switch (req.kind) {
       case OutKind::I32:
-        std::memcpy(static_cast<int32_t*>(req.out) + m * N + n0, di, nc * sizeof(int32_t));
+        if (!in_place) std::memcpy(static_cast<int32_t*>(req.out) + m * N + n0, di, nc * sizeof(int32_t));
         break;
       case OutKind::REQUANT: {
         const ei8_requant& rq = *req.rq;
@@ -225,14 +225,11 @@ void epilogue(const Epilogues& e, const Request& req, const ActLayout& a, size_t
         break;
       }
       case OutKind::DEQUANT: {
-        std::memset(y, 0, nc * sizeof(float));
-        e.dequant_accumulate(di, nc, req.a_scale[req.n_a_scales == 1 ? 0 : m], &w.scale[n0], y);
         float* out = static_cast<float*>(req.out) + m * N + n0;
-        if (req.bias_f32) {
-          for (size_t j = 0; j < nc; ++j) out[j] = y[j] + req.bias_f32[n0 + j];
-        } else {
-          std::memcpy(out, y, nc * sizeof(float));
-        }
+        std::memset(out, 0, nc * sizeof(float));
+        e.dequant_accumulate(di, nc, req.a_scale[req.n_a_scales == 1 ? 0 : m], &w.scale[n0], out);
+        if (req.bias_f32)
+          for (size_t j = 0; j < nc; ++j) out[j] += req.bias_f32[n0 + j];
         break;
       }
     }
@@ -255,12 +252,20 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
   // Column units: block rows (BSR) or panels of 16 outputs (N:M); a tile holds up to kMaxCols outputs.
   const size_t unit = bsr ? w.bsr.r : 16;
   const size_t units = bsr ? w.bsr.block_rows : w.nm.panels;
-  const size_t tile_units = std::max<size_t>(1, kMaxCols / unit);
   const size_t tile_mr = std::min<size_t>(kMaxRows, groups ? kernels.bsr_groups_max_m
                                                     : mvec ? kernels.bsr_mvec_mr
                                                     : bsr  ? kernels.bsr_rows_mr
                                                            : kernels.nm_rows_mr);
   const size_t M = a.m, N = w.n;
+  // When all rows go in one kernel call (GEMV, small batches) no tile's weights are read twice, so a
+  // tile spans as many outputs as d holds: each tile costs a kernel call and an epilogue call, and
+  // with 64 outputs a tile those were about 1 us of a 4096 x 4096 GEMV's 30.
+  const size_t tile_cols = !mvec && M <= tile_mr ? kMaxRows * kMaxCols / M : kMaxCols;
+  const size_t tile_units = std::max<size_t>(1, tile_cols / unit);
+  // int32 out: whole tiles are written by the kernel straight into the output (rows at stride N)
+  // and corrected there; a tile at the end of N (the kernel writes whole block rows or panels) goes
+  // through d.
+  const bool direct = req.kind == OutKind::I32 && !mvec;
   const size_t work = M * (bsr ? w.bsr.stream_bytes() : w.nm.stream_bytes());
   const size_t threads = work < kMinParallelWork ? 1 : ThreadPool::instance().threads();
   const ActLayout layout = layout_for(a, w, kernels.a_kind,
@@ -327,17 +332,20 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
             epilogue(epilogues, req, layout, m0, mr, n0, nc, d, cols4);
             continue;
           }
+          const bool in_place = direct && nc == ds;
+          int32_t* dd = in_place ? static_cast<int32_t*>(req.out) + m0 * N + n0 : d;
+          const size_t dds = in_place ? N : ds;
           if (groups) {
-            kernels.bsr_groups(w.bsr, ub, ue, mr, act + i0 / 4 * layout.stride, layout.stride, d, ds);
-            epilogue(epilogues, req, layout, m0, mr, n0, nc, d, ds);
+            kernels.bsr_groups(w.bsr, ub, ue, mr, act + i0 / 4 * layout.stride, layout.stride, dd, dds);
+            epilogue(epilogues, req, layout, m0, mr, n0, nc, dd, dds, in_place);
             continue;
           }
           const uint8_t* rows = act + i0 * layout.stride;
           if (bsr)
-            kernels.bsr_rows(w.bsr, ub, ue, mr, rows, layout.stride, d, ds);
+            kernels.bsr_rows(w.bsr, ub, ue, mr, rows, layout.stride, dd, dds);
           else
-            kernels.nm_rows(w.nm, ub, ue, mr, rows, layout.stride, d, ds);
-          epilogue(epilogues, req, layout, m0, mr, n0, nc, d, ds);
+            kernels.nm_rows(w.nm, ub, ue, mr, rows, layout.stride, dd, dds);
+          epilogue(epilogues, req, layout, m0, mr, n0, nc, dd, dds, in_place);
         }
       }
     }

@@ -92,6 +92,20 @@ TEST(two_threads_row_blocks) {
       }
 }
 
+TEST(wide_tiles_written_in_place) {
+  // Rows that fit one kernel call get tiles of 4096 / M outputs, and int32 results are written
+  // straight into the output except in the tile at the end of N: several such tiles, a tail that is
+  // not a whole block row, one and two threads (K large enough for the driver to use both).
+  for (const auto* kern : paths())
+    for (const Shape& sh : kShapes)
+      for (size_t m : {1, 3, 12})
+        for (size_t threads : {1, 2}) {
+          SparseProblem p = make(sh, m, 2 * (4096 / m) + 7, threads == 1 ? 37 : 300, 75, 7);
+          p.threads = threads;
+          sparse_tester::run_problem(kern, p);
+        }
+}
+
 TEST(extremes_every_dtype_pair) {
   // -128/127 (0/255) in both operands, zero points at the ends: exactness for every input.
   for (const auto* kern : paths())
