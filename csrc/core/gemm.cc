@@ -227,7 +227,7 @@ ei8_status run_tiled(const KernelPath& path, const GemmRequest& req) {
   const size_t M = a.m, m_tiles = div_up(M, tile_mr);
   const size_t macs = M * req.w->n * a.k;
   const size_t threads = macs < kMinParallelMacs ? 1 : ThreadPool::instance().threads();
-  const WorkSplit split = split_work(pd.panels, m_tiles, threads, ThreadPool::Schedule::kPinned);
+  const WorkSplit split = split_work(pd.panels, m_tiles, threads);
   const size_t panel_bytes = pd.geom.packed_k() * pd.key.nr;
   run_split(split, threads, [&](size_t t) {
     size_t p0, p1, t0, t1;

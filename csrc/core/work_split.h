@@ -1,4 +1,5 @@
-// How the driver of a GEMM (dense, codebook or sparse) cuts its output into thread-pool tasks.
+// How the dense and codebook GEMM drivers cut their output into thread-pool tasks (the sparse
+// driver balances its own shares by work: sparse_gemm.cc).
 // The output is `units` column units (weight panels, block rows) by `tiles` row tiles. N is split
 // first, so that each task streams its own share of the weights once; M only when there are too
 // few column units to go round.
@@ -16,7 +17,6 @@ struct WorkSplit {
   size_t units = 0, tiles = 0;
   size_t n_chunks = 1, m_chunks = 1;
   size_t units_per_chunk = 0, tiles_per_chunk = 0;
-  ThreadPool::Schedule schedule = ThreadPool::Schedule::kDynamic;
 
   size_t tasks() const { return n_chunks * m_chunks; }
   // Task t covers column units [u0, u1) and row tiles [t0, t1); either range may be empty.
@@ -30,31 +30,19 @@ struct WorkSplit {
   }
 };
 
-// Pinned: one contiguous share per thread, the same share on every call, so repeated calls on the
-// same weights find them in that core's caches and each core streams one address range. Measured
-// on two threads against dynamic: dense weights faster on every benchmark shape (GEMV most), 4-bit
-// codebooks within noise. Dynamic: about four tasks per thread, handed to whichever thread is free,
-// for work whose cost varies across N (sparse block rows).
-inline WorkSplit split_work(size_t units, size_t tiles, size_t threads, ThreadPool::Schedule schedule) {
+// One contiguous share per thread, the same share on every call (a pinned schedule), so repeated
+// calls on the same weights find them in that core's caches and each core streams one address
+// range. Measured on two threads against about four tasks a thread on a dynamic schedule: dense
+// weights faster on every benchmark shape (GEMV most), 4-bit codebooks within noise.
+inline WorkSplit split_work(size_t units, size_t tiles, size_t threads) {
   WorkSplit s;
   s.units = units;
   s.tiles = tiles;
-  s.schedule = schedule;
-  const size_t target = threads <= 1 ? 1 : schedule == ThreadPool::Schedule::kPinned ? threads : threads * 4;
+  const size_t target = std::max<size_t>(1, threads);
   s.n_chunks = std::max<size_t>(1, std::min(units, target));
   s.m_chunks = std::max<size_t>(1, std::min(tiles, (target + s.n_chunks - 1) / s.n_chunks));
   s.units_per_chunk = (units + s.n_chunks - 1) / s.n_chunks;
   s.tiles_per_chunk = (tiles + s.m_chunks - 1) / s.m_chunks;
-  return s;
-}
-
-// As split_work for the column units, with every one of `blocks` row blocks a chunk of its own,
-// numbered block-major: a dynamic schedule hands out the tasks of one row block before the next, so
-// a thread's consecutive tasks mostly share the block (and the activations it prepared for it).
-inline WorkSplit split_row_blocks(size_t units, size_t blocks, size_t threads) {
-  WorkSplit s = split_work(units, 1, threads, ThreadPool::Schedule::kDynamic);
-  s.tiles = s.m_chunks = std::max<size_t>(1, blocks);
-  s.tiles_per_chunk = 1;
   return s;
 }
 
@@ -64,7 +52,7 @@ void run_split(const WorkSplit& s, size_t threads, Task&& task) {
   if (threads <= 1 || s.tasks() == 1) {
     for (size_t t = 0; t < s.tasks(); ++t) task(t);
   } else {
-    ThreadPool::instance().parallel_for(s.tasks(), std::forward<Task>(task), s.schedule, threads);
+    ThreadPool::instance().parallel_for(s.tasks(), std::forward<Task>(task), ThreadPool::Schedule::kPinned, threads);
   }
 }
 

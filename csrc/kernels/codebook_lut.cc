@@ -321,7 +321,7 @@ ei8_status run_kernel(const LutKernel& kern, const Request& req) {
   const size_t M = a.m, panels = b.panels;
   const size_t threads = M * b.n * b.k < kMinParallelMacs ? 1 : ThreadPool::instance().threads();
   // Row tiles start at multiples of kern.mr (even for S8X2, whose pairs are rows 2i, 2i + 1).
-  const WorkSplit split = split_work(panels, div_up(M, kern.mr), threads, ThreadPool::Schedule::kPinned);
+  const WorkSplit split = split_work(panels, div_up(M, kern.mr), threads);
   run_split(split, threads, [&](size_t t) {
     size_t p0, p1, t0, t1;
     split.unit_range(t, p0, p1);
