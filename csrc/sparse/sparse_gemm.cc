@@ -17,7 +17,7 @@ namespace sparse {
 namespace {
 
 constexpr size_t kMaxRows = 64;  // rows of one tile
-constexpr size_t kMaxCols = 64;  // outputs of one tile
+constexpr size_t kMaxCols = 64;  // outputs of one tile (more when M is small: see tile_cols)
 // Rows of A prepared at a time. The loops run row block by row block, so that a block's prepared
 // activations (64 x K bytes: 256 KB at K = 4096) stay in the core's L2 while the weights stream past
 // once per block; when all of M was prepared at once, each tile of 64 outputs walked A^T for every
@@ -307,7 +307,7 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
                       a.m <= kernels.bsr_groups_max_m;
   const bool mvec = !groups && bsr && kernels.bsr_mvec && w.bsr.c % 4 == 0 && w.bsr.r <= 4 && a.m >= kMvecMinRows;
 
-  // Column units: block rows (BSR) or panels of 16 outputs (N:M); a tile holds up to kMaxCols outputs.
+  // Column units: block rows (BSR) or panels of 16 outputs (N:M); a tile holds tile_cols outputs.
   const size_t unit = bsr ? w.bsr.r : 16;
   const size_t units = bsr ? w.bsr.block_rows : w.nm.panels;
   const size_t tile_mr = std::min<size_t>(kMaxRows, groups ? kernels.bsr_groups_max_m
