@@ -8,9 +8,13 @@
  *   BASE=/tmp/base K=4096 N=4096 M=1 CASES=1x16@0.9,4x4@0.9 [ISA=avxvnni] [EXPLICIT=1] \
  *     node --import tsx bench/sparse-ab.ts
  *
- * One thread only: two builds mean two thread pools, which would compete for the cores.
+ * With THREADS unset: one thread, both builds in this process (two thread pools would compete for
+ * the cores). THREADS=n: each build in its own child process with n threads, ROUNDS (default 3)
+ * rounds alternating between the builds; prints each build's medians per round and the ratio of
+ * their medians.
  * EXPLICIT=1 packs RxC cases with { block: [R, C] } instead of the 'auto' format.
  */
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Ei8 from '../dist/index';
@@ -29,22 +33,65 @@ const xq: Ei8.QTensor = {
   quant: { dtype: 'uint8', scale: 0.02, zeroPoint: 128 },
 };
 
+const cases = (process.env.CASES ?? '4x4@0.9').split(',');
+const roots = [process.env.BASE ?? '/tmp/base', path.join(__dirname, '..')];
+
 async function main(): Promise<void> {
   // In a function: the bench files run as CommonJS under tsx, which has no top-level await.
-  const libs = [await load(process.env.BASE ?? '/tmp/base'), await load(path.join(__dirname, '..'))];
-  for (const c of (process.env.CASES ?? '4x4@0.9').split(',')) timeCase(libs, c);
+  if (process.env.AB_CHILD) return childRun(await load(process.env.AB_CHILD), Number(process.env.THREADS));
+  if (process.env.THREADS) return threadedAb();
+  const libs = [await load(roots[0]), await load(roots[1])];
+  for (const c of cases) timeCase(libs, c);
+}
+
+function packCase(e: typeof Ei8, c: string, threads: number): Ei8.SparseWeights {
+  const [pattern, sp] = c.split('@');
+  const block = /^(\d+)x(\d+)$/.exec(pattern);
+  if (process.env.ISA) e.setIsa(process.env.ISA);
+  e.setThreads(threads);
+  const pruned = e.prune(w, [K, N], { pattern, sparsity: Number(sp) }).weights;
+  const q = e.quantize(pruned, [K, N], { symmetric: true, axis: 1 });
+  return e.packSparse(q, process.env.EXPLICIT && block ? { block: [Number(block[1]), Number(block[2])] } : undefined);
+}
+
+// One build, n threads: the median call time of each case, as one JSON line.
+function childRun(e: typeof Ei8, threads: number): void {
+  const out = new Int32Array(M * N);
+  const medians = cases.map((c) => {
+    const sw = packCase(e, c, threads);
+    const times: number[] = [];
+    for (let r = 0; r < calls + 20; r++) {
+      const t0 = process.hrtime.bigint();
+      e.matmulInt32(xq, sw, out);
+      if (r >= 20) times.push(Number(process.hrtime.bigint() - t0) / 1e3);
+    }
+    return median(times);
+  });
+  console.log(JSON.stringify(medians));
+}
+
+function threadedAb(): void {
+  const rounds = env('ROUNDS', 3);
+  const medians: number[][][] = cases.map(() => [[], []]); // [case][build][round]
+  for (let r = 0; r < rounds; r++)
+    roots.forEach((root, j) => {
+      const child = spawnSync(process.execPath, process.execArgv.concat(__filename), {
+        env: { ...process.env, AB_CHILD: root },
+        encoding: 'utf8',
+      });
+      if (child.status !== 0) throw new Error(`child for ${root} failed: ${child.stderr}`);
+      (JSON.parse(child.stdout.trim().split('\n').pop()!) as number[]).forEach((m, i) => medians[i][j].push(m));
+    });
+  cases.forEach((c, i) => {
+    const [b, n] = medians[i];
+    const show = (v: number[]) => v.map((x) => x.toFixed(1)).join(' ');
+    console.log(`${c} M=${M} ${K}x${N} threads=${process.env.THREADS}: base ${show(b)} us, new ${show(n)} us, ` +
+      `new/base ${(median(n) / median(b)).toFixed(3)}`);
+  });
 }
 
 function timeCase(libs: (typeof Ei8)[], c: string): void {
-  const [pattern, sp] = c.split('@');
-  const block = /^(\d+)x(\d+)$/.exec(pattern);
-  const weights = libs.map((e) => {
-    if (process.env.ISA) e.setIsa(process.env.ISA);
-    e.setThreads(1);
-    const pruned = e.prune(w, [K, N], { pattern, sparsity: Number(sp) }).weights;
-    const q = e.quantize(pruned, [K, N], { symmetric: true, axis: 1 });
-    return e.packSparse(q, process.env.EXPLICIT && block ? { block: [Number(block[1]), Number(block[2])] } : undefined);
-  });
+  const weights = libs.map((e) => packCase(e, c, 1));
   const outs = libs.map(() => new Int32Array(M * N));
   const times: number[][] = [[], []];
   for (let r = 0; r < calls + 20; r++)
