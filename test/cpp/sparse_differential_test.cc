@@ -96,8 +96,14 @@ TEST(wide_tiles_written_in_place) {
   // Rows that fit one kernel call get tiles of 4096 / M outputs, and int32 results are written
   // straight into the output except in the tile at the end of N: several such tiles, a tail that is
   // not a whole block row, one and two threads (K large enough for the driver to use both).
+  // The driver's logic depends on the column unit (block rows of r outputs, N:M panels of 16) and on
+  // the kernel family, not on every shape: a subset keeps this affordable under emulation.
+  const Shape shapes[] = {
+      {Pattern::Unstructured, 1, 1, 0, 0}, {Pattern::NM, 0, 0, 2, 4},    {Pattern::Block, 1, 16, 0, 0},
+      {Pattern::Block, 4, 4, 0, 0},       {Pattern::Block, 2, 8, 0, 0}, {Pattern::Block, 2, 3, 0, 0},
+      {Pattern::Block, 8, 4, 0, 0}};
   for (const auto* kern : paths())
-    for (const Shape& sh : kShapes)
+    for (const Shape& sh : shapes)
       for (size_t m : {1, 3, 12})
         for (size_t threads : {1, 2}) {
           SparseProblem p = make(sh, m, 2 * (4096 / m) + 7, threads == 1 ? 37 : 300, 75, 7);
