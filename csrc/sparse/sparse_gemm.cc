@@ -320,10 +320,10 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
   // with 64 outputs a tile those were about 1 us of a 4096 x 4096 GEMV's 30.
   const size_t tile_cols = !mvec && M <= tile_mr ? kMaxRows * kMaxCols / M : kMaxCols;
   const size_t tile_units = std::max<size_t>(1, tile_cols / unit);
-  // int32 out: whole tiles are written by the kernel straight into the output (rows at stride N)
-  // and corrected there; a tile at the end of N (the kernel writes whole block rows or panels) goes
-  // through d.
-  const bool direct = req.kind == OutKind::I32 && !mvec;
+  // int32 out: whole tiles are written by the row kernels straight into the output (rows at stride
+  // N) and corrected there; a tile at the end of N (the kernel writes whole block rows or panels)
+  // and bsr_mvec's transposed tiles go through d.
+  const bool direct = req.kind == OutKind::I32;
   const size_t work = M * (bsr ? w.bsr.stream_bytes() : w.nm.stream_bytes());
   const size_t threads = work < kMinParallelWork ? 1 : ThreadPool::instance().threads();
   const ActLayout layout = layout_for(a, w, kernels.a_kind,
