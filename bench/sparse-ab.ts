@@ -54,16 +54,24 @@ function packCase(e: typeof Ei8, c: string, threads: number): Ei8.SparseWeights 
   return e.packSparse(q, process.env.EXPLICIT && block ? { block: [Number(block[1]), Number(block[2])] } : undefined);
 }
 
+const warmup = 20; // calls not timed
+
+// The time of one call, in microseconds.
+function micros(call: () => void): number {
+  const t0 = process.hrtime.bigint();
+  call();
+  return Number(process.hrtime.bigint() - t0) / 1e3;
+}
+
 // One build, n threads: the median call time of each case, as one JSON line.
 function childRun(e: typeof Ei8, threads: number): void {
   const out = new Int32Array(M * N);
   const medians = cases.map((c) => {
     const sw = packCase(e, c, threads);
     const times: number[] = [];
-    for (let r = 0; r < calls + 20; r++) {
-      const t0 = process.hrtime.bigint();
-      e.matmulInt32(xq, sw, out);
-      if (r >= 20) times.push(Number(process.hrtime.bigint() - t0) / 1e3);
+    for (let r = 0; r < warmup + calls; r++) {
+      const t = micros(() => e.matmulInt32(xq, sw, out));
+      if (r >= warmup) times.push(t);
     }
     return median(times);
   });
@@ -94,11 +102,10 @@ function timeCase(libs: (typeof Ei8)[], c: string): void {
   const weights = libs.map((e) => packCase(e, c, 1));
   const outs = libs.map(() => new Int32Array(M * N));
   const times: number[][] = [[], []];
-  for (let r = 0; r < calls + 20; r++)
+  for (let r = 0; r < warmup + calls; r++)
     for (let j = 0; j < 2; j++) {
-      const t0 = process.hrtime.bigint();
-      libs[j].matmulInt32(xq, weights[j], outs[j]);
-      if (r >= 20) times[j].push(Number(process.hrtime.bigint() - t0) / 1e3);
+      const t = micros(() => libs[j].matmulInt32(xq, weights[j], outs[j]));
+      if (r >= warmup) times[j].push(t);
     }
   const same = outs[0].every((v, i) => v === outs[1][i]);
   const [b, n] = times.map(median);
