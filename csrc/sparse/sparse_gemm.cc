@@ -100,18 +100,16 @@ struct ActLayout {
     }
   }
 
-  // Part `part` of `parts` of rows [m0, m0 + mb) of A into dst (the parts together: all of it).
-  // Transposed: dst + q * stride + 4 * i holds a'[m0 + i][4q .. 4q+3] (zero past K and for i from
-  // mb to the stride's end), built with 4 x 4 transposes over whole quads of 4 rows and element by
-  // element at the edges; parts are runs of 16 quads. Rows: a' zero-padded to the stride; parts are
-  // rows.
-  void build(size_t m0, size_t mb, uint8_t* dst, size_t part = 0, size_t parts = 1) const {
+  // Rows [m0, m0 + mb) of A into dst. Transposed: dst + q * stride + 4 * i holds a'[m0 + i][4q ..
+  // 4q+3] (zero past K and for i from mb to the stride's end), built with 4 x 4 transposes over whole
+  // quads of 4 rows and element by element at the edges. Rows: a' zero-padded to the stride.
+  void build(size_t m0, size_t mb, uint8_t* dst) const {
     const size_t K = a->k, rs = a->row_stride;
     const uint8_t* src = static_cast<const uint8_t*>(a->data) + m0 * rs;
-    if (form == ActForm::kGroups) return build_groups(src, mb, dst, part, parts);
+    if (form == ActForm::kGroups) return build_groups(src, mb, dst);
     if (form == ActForm::kRows) {
       const uint8_t x = mask;  // a local: stores through dst could alias the members
-      for (size_t i = part * mb / parts; i < (part + 1) * mb / parts; ++i) {
+      for (size_t i = 0; i < mb; ++i) {
         const uint8_t* s = src + i * rs;
         uint8_t* d = dst + i * stride;
         for (size_t k = 0; k < K; ++k) d[k] = s[k] ^ x;
@@ -121,15 +119,13 @@ struct ActLayout {
     }
     const uint32_t mask4 = mask * 0x01010101u;
     const size_t quads = kp / 4, full = K / 4, qf = full / 4 * 4;  // [0, qf): 4-quad groups within K
-    const size_t runs = div_up(quads, 16);
-    const size_t q0 = std::min(quads, part * runs / parts * 16), q1 = std::min(quads, (part + 1) * runs / parts * 16);
     uint32_t* at4 = reinterpret_cast<uint32_t*>(dst);
     const size_t lanes = stride / 4;
     size_t i4 = 0;
     for (; i4 + 4 <= mb; i4 += 4)
-      for (size_t q = q0; q < std::min(q1, qf); q += 4)
+      for (size_t q = 0; q < qf; q += 4)
         transpose4x4_32(src + i4 * rs + 4 * q, rs, reinterpret_cast<uint8_t*>(at4 + q * lanes + i4), stride, mask4);
-    for (size_t q = q0; q < q1; ++q) {
+    for (size_t q = 0; q < quads; ++q) {
       for (size_t i = q < qf ? i4 : 0; i < mb; ++i) {
         uint32_t v = 0;
         if (q < full)
@@ -140,15 +136,15 @@ struct ActLayout {
       }
       std::memset(at4 + q * lanes + mb, 0, (lanes - mb) * 4);
     }
-    if (part + 1 == parts) std::memset(dst + quads * stride, 0, kRowPad);
+    std::memset(dst + quads * stride, 0, kRowPad);
   }
 
-  // Groups of 4 rows (see BsrGroupsFn), 4 x 4 transposes within K; parts are groups.
-  void build_groups(const uint8_t* src, size_t mb, uint8_t* dst, size_t part, size_t parts) const {
+  // Groups of 4 rows (see BsrGroupsFn), 4 x 4 transposes within K.
+  void build_groups(const uint8_t* src, size_t mb, uint8_t* dst) const {
     const size_t K = a->k, rs = a->row_stride, quads = kp / 4, full = K / 4, qf = full / 4 * 4;
     const uint32_t mask4 = mask * 0x01010101u;
     const size_t groups = div_up(mb, 4);
-    for (size_t gi = part * groups / parts; gi < (part + 1) * groups / parts; ++gi) {
+    for (size_t gi = 0; gi < groups; ++gi) {
       uint8_t* d = dst + gi * stride;
       const size_t rows = std::min<size_t>(4, mb - 4 * gi);
       const uint8_t* s = src + 4 * gi * rs;
@@ -331,28 +327,16 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
   const size_t blocks = div_up(M, kBlockRows);
   ScratchLease lease;
   Scratch& scratch = lease.get();
-  // One row block (M <= kBlockRows) is built before the tasks, by the threads together when it is
-  // large, into one buffer that they all read: a copy per thread, each built whole, measured 6-10 %
-  // slower at M = 64 on two threads. From two blocks on, each thread builds its own copy of the
-  // blocks it works on (building a block together would need a barrier per block).
-  const bool shared = blocks == 1;
-  // Sized here for the threads that may run (never more than `threads`), so that
-  // running out of memory is an error code rather than a failure inside a worker.
-  const size_t buffers = shared ? 1 : threads;
-  while (scratch.threads.size() < buffers) scratch.threads.push_back(std::make_unique<ThreadBlock>());
-  for (size_t t = 0; t < buffers; ++t) {
+  // Each thread builds its own copy of A's row blocks in its kernels' form, when it first works on
+  // one. A copy shared by the threads (built together before the tasks) was 1.3-1.4x slower at
+  // M = 64 on two threads (4x4 at 90 %): each call's build wrote lines that the other core had read
+  // in the last call, and that build alone took 30 us on two threads against 15 on one.
+  // Sized here for the threads that may run (never more than `threads`), so that running out of
+  // memory is an error code rather than a failure inside a worker.
+  while (scratch.threads.size() < threads) scratch.threads.push_back(std::make_unique<ThreadBlock>());
+  for (size_t t = 0; t < threads; ++t) {
     if (!scratch.threads[t]->buf.reserve(layout.bytes())) return EI8_E_NOMEM;
     scratch.threads[t]->block = SIZE_MAX;
-  }
-  if (shared) {
-    ThreadBlock& all = *scratch.threads[0];
-    const size_t parts = threads > 1 && M * layout.kp >= (size_t(64) << 10) ? threads : 1;
-    if (parts > 1)
-      ThreadPool::instance().parallel_for(parts, [&](size_t p) { layout.build(0, M, all.buf.data(), p, parts); },
-                                          ThreadPool::Schedule::kDynamic, threads);
-    else
-      layout.build(0, M, all.buf.data());
-    all.block = 0;
   }
   // Each thread owns one share of the columns (of about equal work), the same on every call, so it
   // streams the same part of the weights each time and finds it in its core's caches. A share is
@@ -416,7 +400,7 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
   auto task = [&](size_t i) {
     alignas(64) int32_t d[kMaxRows * kMaxCols];
     alignas(64) int32_t dt[kMaxCols * kMaxRows];  // bsr_mvec's transposed tile
-    ThreadBlock& mine = *scratch.threads[shared ? 0 : ThreadPool::participant()];
+    ThreadBlock& mine = *scratch.threads[ThreadPool::participant()];
     for (size_t b = 0; b < blocks; ++b) {
       ChunkRange* block_ranges = &ranges[b * threads];
       for (size_t c; block_ranges[i].take_front(c);) run_chunk(b, i, c, mine, d, dt);
