@@ -1,0 +1,148 @@
+// Where a 4x4-block sparse GEMV's time goes on AVX-512 VNNI: the inner loop of bsr_chunks<4, 4>
+// (csrc/sparse/x86_sparse_kernels.inc) over a synthetic stream, with the activation vector of four
+// blocks built in several ways, against the weight stream alone. Not shipped; x86-64 only.
+//
+//   g++ -O2 -std=c++17 -march=x86-64-v4 -mavx512vnni -o /tmp/bsr_loop bench/native/bsr_4x4_gemv_loop.cc
+//   /tmp/bsr_loop 4096 4096 0.1    # N K density: 4096² streams from L3; 256 4096 0.1 stays in L2
+// GCC 12 warns inside its own AVX-512 headers (_mm512_undefined_*, GCC bug 105593).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <vector>
+
+namespace {
+
+struct Stream {
+  std::vector<uint32_t> row_ptr;
+  std::vector<uint16_t> index;  // block column (k / 4), 8 entries of slack
+  std::vector<int8_t> values;   // 16 per block, 256 bytes of slack
+};
+
+Stream make_stream(size_t block_rows, size_t block_cols, double density, unsigned seed) {
+  Stream s;
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  s.row_ptr.push_back(0);
+  for (size_t r = 0; r < block_rows; ++r) {
+    for (size_t c = 0; c < block_cols; ++c)
+      if (u(gen) < density) s.index.push_back(static_cast<uint16_t>(c));
+    s.row_ptr.push_back(static_cast<uint32_t>(s.index.size()));
+  }
+  s.values.resize(s.index.size() * 16 + 256);
+  for (auto& v : s.values) v = static_cast<int8_t>(gen());
+  s.index.resize(s.index.size() + 8, 0);
+  return s;
+}
+
+#define INLINE __attribute__((always_inline)) inline
+
+int32_t quad(const uint8_t* a, uint64_t ix4, int i) {
+  int32_t v;
+  std::memcpy(&v, a + ((ix4 >> (16 * i)) & 0xFFFF) * 4, 4);
+  return v;
+}
+
+// The activation vector of 4 blocks: 128-bit chunk i = block i's 4 activations, 4 times.
+enum Form { kMasked, kBlends, kInsertPermute, kExpanded, kGather, kNone };
+
+template <Form F>
+INLINE __m512i activations(const uint8_t* a, const uint16_t* ix) {
+  uint64_t q;
+  std::memcpy(&q, ix, 8);
+  const __m512i spread = _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);
+  if constexpr (F == kMasked) {  // what the kernel does
+    __m512i x = _mm512_set1_epi32(quad(a, q, 0));
+    x = _mm512_mask_set1_epi32(x, 0xF0, quad(a, q, 1));
+    x = _mm512_mask_set1_epi32(x, 0xF00, quad(a, q, 2));
+    return _mm512_mask_set1_epi32(x, 0xF000, quad(a, q, 3));
+  } else if constexpr (F == kBlends) {
+    auto bcast = [&](int i) { return _mm512_set1_epi32(quad(a, q, i)); };
+    const __m512i lo = _mm512_mask_blend_epi32(0xF0, bcast(0), bcast(1));
+    const __m512i hi = _mm512_mask_blend_epi32(0xF000, bcast(2), bcast(3));
+    return _mm512_mask_blend_epi32(0xFF00, lo, hi);
+  } else if constexpr (F == kInsertPermute) {
+    __m128i t = _mm_cvtsi32_si128(quad(a, q, 0));
+    t = _mm_insert_epi32(t, quad(a, q, 1), 1);
+    t = _mm_insert_epi32(t, quad(a, q, 2), 2);
+    t = _mm_insert_epi32(t, quad(a, q, 3), 3);
+    return _mm512_permutexvar_epi32(spread, _mm512_castsi128_si512(t));
+  } else if constexpr (F == kExpanded) {  // `a` holds each quad 4 times (16 bytes a quad)
+    auto at = [&](int i) {
+      return _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + ((q >> (16 * i)) & 0xFFFF) * 16));
+    };
+    __m512i x = _mm512_castsi128_si512(at(0));
+    x = _mm512_inserti32x4(x, at(1), 1);
+    x = _mm512_inserti32x4(x, at(2), 2);
+    return _mm512_inserti32x4(x, at(3), 3);
+  } else if constexpr (F == kGather) {
+    const __m512i off = _mm512_permutexvar_epi32(spread, _mm512_cvtepu16_epi32(_mm256_castsi128_si256(
+                                                             _mm_loadl_epi64(reinterpret_cast<const __m128i*>(ix)))));
+    return _mm512_i32gather_epi32(off, a, 4);
+  } else {  // no activation work: the weight stream and the dot products alone
+    return _mm512_set1_epi32(quad(a, 0, 0));
+  }
+}
+
+// One row of A against every block row: 8 blocks a step on two chains, the tail on one.
+template <Form F>
+__attribute__((noinline)) void gemv(const Stream& s, size_t block_rows, const uint8_t* a, int32_t* d) {
+  const uint16_t* index = s.index.data();
+  const int8_t* values = s.values.data();
+  for (size_t br = 0; br < block_rows; ++br) {
+    __m512i acc0 = _mm512_setzero_si512(), acc1 = acc0;
+    size_t blk = s.row_ptr[br];
+    const size_t end = s.row_ptr[br + 1];
+    for (; blk + 8 <= end; blk += 8) {
+      acc0 = _mm512_dpbusd_epi32(acc0, activations<F>(a, index + blk), _mm512_loadu_si512(values + blk * 16));
+      acc1 = _mm512_dpbusd_epi32(acc1, activations<F>(a, index + blk + 4), _mm512_loadu_si512(values + blk * 16 + 64));
+    }
+    for (; blk < end; blk += 4) {
+      const uint32_t n = end - blk < 4 ? static_cast<uint32_t>(end - blk) : 4;
+      const __m512i w = _mm512_maskz_loadu_epi32(static_cast<__mmask16>((1u << (4 * n)) - 1), values + blk * 16);
+      acc0 = _mm512_dpbusd_epi32(acc0, activations<F>(a, index + blk), w);
+    }
+    const __m512i acc = _mm512_add_epi32(acc0, acc1);
+    const __m256i h = _mm256_add_epi32(_mm512_castsi512_si256(acc), _mm512_extracti64x4_epi64(acc, 1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 4 * br),
+                     _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1)));
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const size_t N = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 4096;
+  const size_t K = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 4096;
+  const double density = argc > 3 ? std::atof(argv[3]) : 0.1;
+  const Stream s = make_stream(N / 4, K / 4, density, 1);
+  std::vector<uint8_t> a(K + 64), a16(K * 4 + 64);
+  for (size_t k = 0; k < K; ++k) a[k] = static_cast<uint8_t>(k * 7);
+  for (size_t g = 0; g < K / 4; ++g)
+    for (int r = 0; r < 4; ++r) std::memcpy(&a16[g * 16 + r * 4], &a[g * 4], 4);
+  std::vector<int32_t> d(N);
+  const double blocks = s.row_ptr.back();
+  std::printf("N %zu K %zu density %.3f: %.0f blocks, %.2f MB streamed\n", N, K, density, blocks, blocks * 18 / 1e6);
+  auto run = [&](void (*f)(const Stream&, size_t, const uint8_t*, int32_t*), const uint8_t* x, const char* name) {
+    std::vector<double> us;
+    for (int rep = 0; rep < 15; ++rep) {
+      const auto t0 = std::chrono::steady_clock::now();
+      for (int it = 0; it < 20; ++it) f(s, N / 4, x, d.data());
+      us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / 20);
+    }
+    std::sort(us.begin(), us.end());
+    std::printf("%-32s %8.2f us  %.3f ns/block  (check %d)\n", name, us[7], us[7] * 1e3 / blocks, d[0] ^ d[N / 2]);
+  };
+  run(gemv<kMasked>, a.data(), "masked broadcasts (the kernel)");
+  run(gemv<kBlends>, a.data(), "broadcasts + 3 blends");
+  run(gemv<kInsertPermute>, a.data(), "vpinsrd + vpermd");
+  run(gemv<kExpanded>, a16.data(), "16-byte quads + inserts");
+  run(gemv<kGather>, a.data(), "vpgatherdd");
+  run(gemv<kNone>, a.data(), "weights and dots alone");
+}
