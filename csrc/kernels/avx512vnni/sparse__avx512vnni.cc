@@ -74,13 +74,13 @@ struct V {
     const __m256i h = _mm256_add_epi32(_mm512_castsi512_si256(x), _mm512_extracti64x4_epi64(x, 1));
     return _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
   }
-  // Both 8-lane halves of the metadata: chunks [half0 low, half0 high, half1 low, half1 high] nibbles.
+  // Both 8-lane halves of the metadata: chunks [half0 low, half0 high, half1 low, half1 high] nibbles:
+  // the 32 bytes spread to chunks [0-15, 0-15, 16-31, 16-31] by one permute, every other chunk
+  // shifted by a nibble, and a mask (vpshufb reads bit 7).
   static I nm_ctrl(const uint8_t* md, uint32_t) {
-    const __m256i m = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(md));
-    const __m256i nib = _mm256_set1_epi8(0x0F);
-    const __m256i lo = _mm256_and_si256(m, nib), hi = _mm256_and_si256(_mm256_srli_epi16(m, 4), nib);
-    const I z = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
-    return _mm512_shuffle_i64x2(z, z, _MM_SHUFFLE(3, 1, 2, 0));
+    const I m = _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(md)));
+    const I z = _mm512_permutexvar_epi64(_mm512_setr_epi64(0, 1, 0, 1, 2, 3, 2, 3), m);
+    return _mm512_and_si512(_mm512_srlv_epi64(z, _mm512_setr_epi64(0, 0, 4, 4, 0, 0, 4, 4)), _mm512_set1_epi8(0x0F));
   }
 };
 
