@@ -78,9 +78,8 @@ TEST(deep_k_and_large_shapes) {
 }
 
 TEST(two_threads_row_blocks) {
-  // Large enough for the driver to use both threads: one row block built by both threads together
-  // (M = 64, M x K >= 64 Ki; M = 9 in groups of 4 rows, the last one partial), and several row
-  // blocks, each thread preparing its own (M = 130).
+  // Large enough for the driver to use both threads, each building its own copy of A's row blocks:
+  // one row block (M = 64; M = 9 in groups of 4 rows, the last one partial) and several (M = 130).
   for (const auto* kern : paths())
     for (const Shape& sh : kShapes)
       for (size_t m : {9, 64, 130}) {
