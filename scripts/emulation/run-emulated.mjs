@@ -212,7 +212,8 @@ export async function runEmulated(target) {
         perCpu[cpu].features = /^cpu \S+: (.*)$/m.exec(res.out)?.[1] ?? '';
       }
     });
-    if (!spec(cpu).js) continue;
+    // Without the C++ tests, the prebuild is loaded at least once for its dispatch (cpuInfo).
+    if (!spec(cpu).js && spec(cpu).cpp) continue;
     jobs.push(async () => {
       const jsEnv = { ...env, PREBUILDS_ONLY: '1', ESBUILD_BINARY_PATH: esbuild, EI8_EXPECT_ISA: spec(cpu).isa };
       const info = await run(target.qemu, ['-L', sysroot, emuNode, '-p',
@@ -225,6 +226,7 @@ export async function runEmulated(target) {
       } catch {
         perCpu[cpu].chosen = `(failed to load: ${info.out.trim().slice(-300)})`;
       }
+      if (!spec(cpu).js) return;  // dispatch only
       // Every test file but the onnxruntime oracle: onnxruntime-node's own binary crashes under
       // qemu-user (the oracle runs natively, on every x86 path, in the js suite).
       const res = await run(target.qemu, ['-L', sysroot, emuNode, '--import', 'tsx', 'node_modules/uvu/bin.js', 'test',
