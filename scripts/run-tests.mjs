@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { counts } from './jobs.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const only = process.env.EI8_SUITES ? new Set(process.env.EI8_SUITES.split(',')) : null;
@@ -22,22 +23,6 @@ if (fs.existsSync(suiteDir)) {
   for (const f of fs.readdirSync(suiteDir).filter((f) => f.endsWith('.mjs')).sort()) {
     suites.push({ name: path.basename(f, '.mjs'), steps: () => [['node', path.join('scripts', 'suites', f)]] });
   }
-}
-
-// Counts from one step's output: our "N passed, N failed" lines, or uvu's Total/Passed/Skipped.
-function counts(output) {
-  const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
-  const ours = [...plain.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
-  if (ours) return { passed: Number(ours[1]), failed: Number(ours[2]) };
-  const total = /Total:\s+(\d+)/.exec(plain);
-  const pass = /Passed:\s+(\d+)/.exec(plain);
-  const skip = /Skipped:\s+(\d+)/.exec(plain);
-  if (total && pass) {
-    const t = Number(total[1]);
-    const p = Number(pass[1]);
-    return { passed: p, failed: t - p - (skip ? Number(skip[1]) : 0) };
-  }
-  return null;
 }
 
 let passed = 0;

@@ -6,73 +6,14 @@
 // Environment:
 //   EI8_EMU_CPUS=cortex-a53,max   only these QEMU_CPU values (the coverage gate still applies)
 //   CI                             missing tools fail the suite instead of skipping it
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { counts, pool, run } from '../jobs.mjs';
 import { TARGETS, buildPrebuild, checkPortable, linkReport, missingTools, prebuildPath } from '../prebuild-cross.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-
-// Counts from one run's output: our "N passed, N failed" line, or uvu's Total/Passed/Skipped.
-function counts(output) {
-  const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
-  const ours = [...plain.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
-  if (ours) return { passed: Number(ours[1]), failed: Number(ours[2]) };
-  const total = /Total:\s+(\d+)/.exec(plain);
-  const pass = /Passed:\s+(\d+)/.exec(plain);
-  const skip = /Skipped:\s+(\d+)/.exec(plain);
-  if (total && pass) {
-    const t = Number(total[1]);
-    const p = Number(pass[1]);
-    return { passed: p, failed: t - p - (skip ? Number(skip[1]) : 0) };
-  }
-  return null;
-}
-
-// A hung emulated process (a deadlock would show up as one) fails its job after this long instead
-// of stalling the whole run; the job runs in its own process group, which is killed whole.
-const JOB_TIMEOUT_MS = 15 * 60 * 1000;
-
-function run(cmd, args, opts = {}) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, ...opts, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, JOB_TIMEOUT_MS);
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status: timedOut ? `killed after ${JOB_TIMEOUT_MS / 60000} min` : status, out });
-    });
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      resolve({ status: -1, out: `${out}\n${e.message}` });
-    });
-  });
-}
-
-// At most `limit` jobs at a time (the machine has 2 cores; each qemu process uses about one).
-async function pool(jobs, limit) {
-  const results = new Array(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      results[i] = await jobs[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-  return results;
-}
 
 async function checkPackage(target, emuNode, sysroot, prebuild, esmCpu) {
   const results = [];
@@ -119,6 +60,7 @@ function has(cmd) {
  *   cpus: { 'cortex-a53': 'neon', ... }   // QEMU_CPU -> the path dispatch must choose there, or
  *         { 'cortex-r5f': { isa: 'scalar', js: false, why: '...' } }  // C++ tests only
  *         { 'cortex-a15': { isa: 'neon', cpp: false, why: '...' } }   // JS suite only
+ *         { 'cortex-r5f': { ..., cppSkip: ['sparse_differential_test'], cppSkipWhy: '...' } }
  *   paths: ['neon', 'dotprod', 'i8mm']     // each must have run on some CPU
  * }
  */
@@ -200,7 +142,7 @@ export async function runEmulated(target) {
   const perCpu = {};
   for (const cpu of cpus) {
     perCpu[cpu] = { cpp: null, js: null, chosen: null, features: null, ran: new Set() };
-    const env = { ...process.env, QEMU_CPU: cpu };
+    const env = { ...process.env, QEMU_CPU: cpu, EI8_CPP_SKIP: (spec(cpu).cppSkip ?? []).join(',') };
     if (spec(cpu).cpp) jobs.push(async () => {
       const res = await run(process.execPath, [path.join('scripts', 'run-cpp-tests.mjs'), buildDir, ...qemu], { env });
       perCpu[cpu].cpp = { ...res, counts: counts(res.out) };
@@ -267,7 +209,8 @@ export async function runEmulated(target) {
     expect(c.chosen === spec(cpu).isa, `${cpu}: dispatch chose ${c.chosen}, expected ${spec(cpu).isa}`);
     for (const isa of c.ran) ranAnywhere.add(isa);
     rows.push(`${cpu.padEnd(12)} isa ${String(c.chosen).padEnd(8)} features [${c.features ?? ''}]  ` +
-      `C++ ${!c.cpp ? `not run (${spec(cpu).why})` : c.cpp.counts ? `${c.cpp.counts.passed} passed ${c.cpp.counts.failed} failed` : 'no count'}  ` +
+      `C++ ${!c.cpp ? `not run (${spec(cpu).why})` : c.cpp.counts ? `${c.cpp.counts.passed} passed ${c.cpp.counts.failed} failed` : 'no count'}` +
+      `${c.cpp && spec(cpu).cppSkip ? ` (not run: ${spec(cpu).cppSkip.join(' ')}, ${spec(cpu).cppSkipWhy})` : ''}  ` +
       `JS ${!c.js ? `not run (${spec(cpu).why})` : c.js.counts ? `${c.js.counts.passed} passed ${c.js.counts.failed} failed` : 'no count'}  ` +
       `paths run: ${[...c.ran].filter((p) => p !== 'ref').join(' ')}`);
   }

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { counts, pool, run } from '../jobs.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 let passed = 0;
@@ -24,37 +25,32 @@ if (process.arch !== 'x64') {
   if (process.env.CI) failed++;
   finish();
 } else {
-  const counts = (text) => {
-    const plain = text.replace(/\x1b\[[0-9;]*m/g, '');
-    const ours = [...plain.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
-    if (ours) return [Number(ours[1]), Number(ours[2])];
-    const total = /Total:\s+(\d+)/.exec(plain);
-    const pass = /Passed:\s+(\d+)/.exec(plain);
-    return total && pass ? [Number(pass[1]), Number(total[1]) - Number(pass[1])] : null;
-  };
-  const run = (label, args, env = {}) => {
-    const r = spawnSync('qemu-x86_64', args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 28 });
-    const out = `${r.stdout}${r.stderr}`.split('\n').filter((l) => !l.includes('TCG doesn\'t support')).join('\n');
-    const c = counts(out);
-    const isaLine = /path \w+\s+calls \d+|isa \w+ of \[[^\]]*\]/g;
-    console.log(`--- ${label}: exit ${r.status}${r.signal ? ` signal ${r.signal}` : ''} ${(out.match(isaLine) ?? []).join('; ')}`);
-    if (r.status !== 0) console.log(out.split('\n').slice(-30).join('\n'));
-    if (c) {
-      passed += c[0];
-      failed += c[1];
-    }
-    if (r.status !== 0 && (!c || c[1] === 0)) failed++;
-  };
   const cppDir = path.join(root, 'build-cmake');
   const cppTests = fs.existsSync(cppDir) ? fs.readdirSync(cppDir).filter((f) => f.endsWith('_test')).sort() : [];
   if (cppTests.length === 0) {
     console.log('x86-emulated: build-cmake/ has no C++ tests (run npm run build:ctest)');
     failed++;
   }
+  // Each emulated process keeps about one core busy: two at a time, reported in a fixed order.
+  const jobs = [];
   for (const [cpu, isa] of [['Haswell', 'avx2'], ['Nehalem', 'scalar']]) {
-    run(`${cpu} js`, ['-cpu', cpu, process.execPath, '--import', 'tsx', 'node_modules/uvu/bin.js', 'test', '.*\\.test\\.ts$'],
-      { EI8_EXPECT_ISA: isa });
-    for (const t of cppTests) run(`${cpu} ${t}`, ['-cpu', cpu, path.join(cppDir, t)]);
+    jobs.push([`${cpu} js`, ['-cpu', cpu, process.execPath, '--import', 'tsx', 'node_modules/uvu/bin.js', 'test',
+      '.*\\.test\\.ts$'], { EI8_EXPECT_ISA: isa }]);
+    for (const t of cppTests) jobs.push([`${cpu} ${t}`, ['-cpu', cpu, path.join(cppDir, t)], {}]);
   }
+  const results = await pool(jobs.map(([, args, env]) => () => run('qemu-x86_64', args, { env: { ...process.env, ...env } })), 2);
+  jobs.forEach(([label], i) => {
+    const { status, out: raw } = results[i];
+    const out = raw.split('\n').filter((l) => !l.includes('TCG doesn\'t support')).join('\n');
+    const c = counts(out);
+    const isaLine = /path \w+\s+calls \d+|isa \w+ of \[[^\]]*\]/g;
+    console.log(`--- ${label}: exit ${status} ${(out.match(isaLine) ?? []).join('; ')}`);
+    if (status !== 0) console.log(out.split('\n').slice(-30).join('\n'));
+    if (c) {
+      passed += c.passed;
+      failed += c.failed;
+    }
+    if (status !== 0 && (!c || c.failed === 0)) failed++;
+  });
   finish();
 }

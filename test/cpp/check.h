@@ -1,6 +1,7 @@
 // A tiny test harness: CHECK counts, prints failures, and main() ends with "N passed, N failed".
 #pragma once
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -36,8 +37,10 @@ inline int run_all() {
   Registry& r = Registry::get();
   for (auto& t : r.tests) {
     const long before = r.failed;
+    const auto start = std::chrono::steady_clock::now();
     t.second();
-    std::printf("%s %s\n", r.failed == before ? "ok  " : "FAIL", t.first.c_str());
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    std::printf("%s %s (%.0f ms)\n", r.failed == before ? "ok  " : "FAIL", t.first.c_str(), ms);
   }
   std::printf("%ld passed, %ld failed\n", r.passed, r.failed);
   return r.failed == 0 ? 0 : 1;

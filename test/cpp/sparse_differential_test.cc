@@ -8,9 +8,9 @@
 using sparse_tester::Pattern;
 using sparse_tester::SparseProblem;
 
-// nullptr first: the sparse reference itself.
-static std::vector<const ei8::sparse::SparseKernels*> paths() {
-  std::vector<const ei8::sparse::SparseKernels*> out{nullptr};
+// nullptr first: the sparse reference itself. Every problem runs on all of them.
+static sparse_tester::Paths paths() {
+  sparse_tester::Paths out{nullptr};
   for (const auto* k : ei8::sparse::kernel_paths()) out.push_back(k);
   return out;
 }
@@ -55,40 +55,36 @@ TEST(patterns_x_sparsities_x_tails) {
   const size_t ks[] = {1, 3, 4, 5, 17, 64, 65, 130};
   const size_t ns[] = {1, 15, 16, 17, 33};
   const int sparsities[] = {0, 50, 90, 100};
-  for (const auto* kern : paths())
-    for (const Shape& sh : kShapes)
-      for (int sp : sparsities)
-        for (size_t k : ks)
-          for (size_t n : ns) sparse_tester::run_problem(kern, make(sh, 1 + (k + n) % 5, n, k, sp, 1));
+  for (const Shape& sh : kShapes)
+    for (int sp : sparsities)
+      for (size_t k : ks)
+        for (size_t n : ns) sparse_tester::run_problem(paths(), make(sh, 1 + (k + n) % 5, n, k, sp, 1));
 }
 
 TEST(rows_sweep_gemv_small_batch_and_large) {
   const size_t ms[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 100};
-  for (const auto* kern : paths())
-    for (const Shape& sh : kShapes)
-      for (size_t m : ms) sparse_tester::run_problem(kern, make(sh, m, 67, 131, m % 2 ? 50 : 90, 2));
+  for (const Shape& sh : kShapes)
+    for (size_t m : ms) sparse_tester::run_problem(paths(), make(sh, m, 67, 131, m % 2 ? 50 : 90, 2));
 }
 
 TEST(deep_k_and_large_shapes) {
-  for (const auto* kern : paths())
-    for (const Shape& sh : kShapes) {
-      sparse_tester::run_problem(kern, make(sh, 1, 131, 4099, 90, 3));
-      sparse_tester::run_problem(kern, make(sh, 20, 70, 1031, 75, 3));
-    }
+  for (const Shape& sh : kShapes) {
+    sparse_tester::run_problem(paths(), make(sh, 1, 131, 4099, 90, 3));
+    sparse_tester::run_problem(paths(), make(sh, 20, 70, 1031, 75, 3));
+  }
 }
 
 TEST(two_threads_row_blocks) {
   // Large enough for the driver to use both threads, each building its own copy of A's row blocks:
   // one row block (M = 64; M = 9 in groups of 4 rows, the last one partial) and several (M = 130).
-  for (const auto* kern : paths())
-    for (const Shape& sh : kShapes)
-      for (size_t m : {9, 64, 130}) {
-        SparseProblem p = m == 9    ? make(sh, m, 40, 8201, 50, 6)
-                          : m == 64 ? make(sh, m, 40, 1031, 50, 6)
-                                    : make(sh, m, 70, 600, 50, 6);
-        p.threads = 2;
-        sparse_tester::run_problem(kern, p);
-      }
+  for (const Shape& sh : kShapes)
+    for (size_t m : {9, 64, 130}) {
+      SparseProblem p = m == 9    ? make(sh, m, 40, 8201, 50, 6)
+                        : m == 64 ? make(sh, m, 40, 1031, 50, 6)
+                                  : make(sh, m, 70, 600, 50, 6);
+      p.threads = 2;
+      sparse_tester::run_problem(paths(), p);
+    }
 }
 
 TEST(wide_tiles_written_in_place) {
@@ -101,39 +97,36 @@ TEST(wide_tiles_written_in_place) {
       {Pattern::Unstructured, 1, 1, 0, 0}, {Pattern::NM, 0, 0, 2, 4},    {Pattern::Block, 1, 16, 0, 0},
       {Pattern::Block, 4, 4, 0, 0},       {Pattern::Block, 2, 8, 0, 0}, {Pattern::Block, 2, 3, 0, 0},
       {Pattern::Block, 8, 4, 0, 0}};
-  for (const auto* kern : paths())
-    for (const Shape& sh : shapes)
-      for (size_t m : {1, 3, 12})
-        for (size_t threads : {1, 2}) {
-          SparseProblem p = make(sh, m, 2 * (4096 / m) + 7, threads == 1 ? 37 : 300, 75, 7);
-          p.threads = threads;
-          sparse_tester::run_problem(kern, p);
-        }
+  for (const Shape& sh : shapes)
+    for (size_t m : {1, 3, 12})
+      for (size_t threads : {1, 2}) {
+        SparseProblem p = make(sh, m, 2 * (4096 / m) + 7, threads == 1 ? 37 : 300, 75, 7);
+        p.threads = threads;
+        sparse_tester::run_problem(paths(), p);
+      }
 }
 
 TEST(extremes_every_dtype_pair) {
   // -128/127 (0/255) in both operands, zero points at the ends: exactness for every input.
-  for (const auto* kern : paths())
-    for (const Shape& sh : kShapes)
-      for (ei8_dtype ad : {EI8_INT8, EI8_UINT8})
-        for (ei8_dtype bd : {EI8_INT8, EI8_UINT8})
-          for (size_t m : {1, 5, 24}) {
-            SparseProblem p = make(sh, m, 35, 257, 50, 4);
-            p.a_dtype = ad;
-            p.b_dtype = bd;
-            p.extremes = true;
-            sparse_tester::run_problem(kern, p);
-          }
+  for (const Shape& sh : kShapes)
+    for (ei8_dtype ad : {EI8_INT8, EI8_UINT8})
+      for (ei8_dtype bd : {EI8_INT8, EI8_UINT8})
+        for (size_t m : {1, 5, 24}) {
+          SparseProblem p = make(sh, m, 35, 257, 50, 4);
+          p.a_dtype = ad;
+          p.b_dtype = bd;
+          p.extremes = true;
+          sparse_tester::run_problem(paths(), p);
+        }
 }
 
 TEST(auto_format_choice_is_exact) {
-  for (const auto* kern : paths())
-    for (const Shape& sh : kShapes)
-      for (int sp : {0, 50, 90, 100}) {
-        SparseProblem p = make(sh, 3, 40, 96, sp, 5);
-        p.auto_format = true;
-        sparse_tester::run_problem(kern, p);
-      }
+  for (const Shape& sh : kShapes)
+    for (int sp : {0, 50, 90, 100}) {
+      SparseProblem p = make(sh, 3, 40, 96, sp, 5);
+      p.auto_format = true;
+      sparse_tester::run_problem(paths(), p);
+    }
 }
 
 TEST(auto_picks_the_structure) {

@@ -1,0 +1,66 @@
+// Child processes for the emulated suites: run one with a timeout (its whole process group killed
+// when it hangs), run several at most `limit` at a time, and read the counts a test run printed.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+// Counts from one run's output: our "N passed, N failed" line, or uvu's Total/Passed/Skipped.
+export function counts(output) {
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+  const ours = [...plain.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
+  if (ours) return { passed: Number(ours[1]), failed: Number(ours[2]) };
+  const total = /Total:\s+(\d+)/.exec(plain);
+  const pass = /Passed:\s+(\d+)/.exec(plain);
+  const skip = /Skipped:\s+(\d+)/.exec(plain);
+  if (total && pass) {
+    const t = Number(total[1]);
+    const p = Number(pass[1]);
+    return { passed: p, failed: t - p - (skip ? Number(skip[1]) : 0) };
+  }
+  return null;
+}
+
+// A hung emulated process (a deadlock would show up as one) fails its job after this long instead
+// of stalling the whole run; the job runs in its own process group, which is killed whole.
+const JOB_TIMEOUT_MS = 15 * 60 * 1000;
+
+export function run(cmd, args, opts = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, ...opts, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, JOB_TIMEOUT_MS);
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status: timedOut ? `killed after ${JOB_TIMEOUT_MS / 60000} min` : status ?? `signal ${signal}`, out });
+    });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ status: -1, out: `${out}\n${e.message}` });
+    });
+  });
+}
+
+// At most `limit` jobs at a time (the machine has 2 cores; each qemu process uses about one).
+export async function pool(jobs, limit) {
+  const results = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      results[i] = await jobs[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  return results;
+}
