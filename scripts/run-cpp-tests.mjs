@@ -1,5 +1,4 @@
 // Runs every C++ test executable built into build-cmake/ (or the folder given) and sums their counts.
-// EI8_CPP_SKIP=a_test,b_test leaves those out (an emulated CPU whose paths another CPU already ran).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,8 +7,7 @@ const dir = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '..',
 const wrapper = process.argv.slice(3); // e.g. an emulator command to prefix
 let passed = 0;
 let failed = 0;
-const skip = new Set((process.env.EI8_CPP_SKIP ?? '').split(',').filter(Boolean));
-for (const test of fs.readdirSync(dir).filter((f) => f.endsWith('_test') && !skip.has(f)).sort()) {
+for (const test of fs.readdirSync(dir).filter((f) => f.endsWith('_test')).sort()) {
   const cmd = [...wrapper, path.join(dir, test)];
   const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', maxBuffer: 1 << 28 });
   process.stdout.write(`--- ${test}\n${r.stdout}${r.stderr}`);

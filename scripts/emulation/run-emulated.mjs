@@ -60,7 +60,6 @@ function has(cmd) {
  *   cpus: { 'cortex-a53': 'neon', ... }   // QEMU_CPU -> the path dispatch must choose there, or
  *         { 'cortex-r5f': { isa: 'scalar', js: false, why: '...' } }  // C++ tests only
  *         { 'cortex-a15': { isa: 'neon', cpp: false, why: '...' } }   // JS suite only
- *         { 'cortex-r5f': { ..., cppSkip: ['sparse_differential_test'], cppSkipWhy: '...' } }
  *   paths: ['neon', 'dotprod', 'i8mm']     // each must have run on some CPU
  * }
  */
@@ -142,7 +141,7 @@ export async function runEmulated(target) {
   const perCpu = {};
   for (const cpu of cpus) {
     perCpu[cpu] = { cpp: null, js: null, chosen: null, features: null, ran: new Set() };
-    const env = { ...process.env, QEMU_CPU: cpu, EI8_CPP_SKIP: (spec(cpu).cppSkip ?? []).join(',') };
+    const env = { ...process.env, QEMU_CPU: cpu };
     if (spec(cpu).cpp) jobs.push(async () => {
       const res = await run(process.execPath, [path.join('scripts', 'run-cpp-tests.mjs'), buildDir, ...qemu], { env });
       perCpu[cpu].cpp = { ...res, counts: counts(res.out) };
@@ -209,8 +208,7 @@ export async function runEmulated(target) {
     expect(c.chosen === spec(cpu).isa, `${cpu}: dispatch chose ${c.chosen}, expected ${spec(cpu).isa}`);
     for (const isa of c.ran) ranAnywhere.add(isa);
     rows.push(`${cpu.padEnd(12)} isa ${String(c.chosen).padEnd(8)} features [${c.features ?? ''}]  ` +
-      `C++ ${!c.cpp ? `not run (${spec(cpu).why})` : c.cpp.counts ? `${c.cpp.counts.passed} passed ${c.cpp.counts.failed} failed` : 'no count'}` +
-      `${c.cpp && spec(cpu).cppSkip ? ` (not run: ${spec(cpu).cppSkip.join(' ')}, ${spec(cpu).cppSkipWhy})` : ''}  ` +
+      `C++ ${!c.cpp ? `not run (${spec(cpu).why})` : c.cpp.counts ? `${c.cpp.counts.passed} passed ${c.cpp.counts.failed} failed` : 'no count'}  ` +
       `JS ${!c.js ? `not run (${spec(cpu).why})` : c.js.counts ? `${c.js.counts.passed} passed ${c.js.counts.failed} failed` : 'no count'}  ` +
       `paths run: ${[...c.ran].filter((p) => p !== 'ref').join(' ')}`);
   }
