@@ -38,7 +38,8 @@ if (process.arch !== 'x64') {
       '.*\\.test\\.ts$'], { EI8_EXPECT_ISA: isa }]);
     for (const t of cppTests) jobs.push([`${cpu} ${t}`, ['-cpu', cpu, path.join(cppDir, t)], {}]);
   }
-  const results = await pool(jobs.map(([, args, env]) => () => run('qemu-x86_64', args, { env: { ...process.env, ...env } })), 2);
+  const start = ([, args, env]) => () => run('qemu-x86_64', args, { env: { ...process.env, ...env } });
+  const results = await pool(jobs.map(start), 2);
   jobs.forEach(([label], i) => {
     const { status, out: raw } = results[i];
     const out = raw.split('\n').filter((l) => !l.includes('TCG doesn\'t support')).join('\n');

@@ -155,9 +155,10 @@ inline bool run_problem(const Paths& paths, const SparseProblem& p) {
       if (s1 != s2 || got != want || !guard_ok) {
         size_t at = 0;
         while (at < got.size() && got[at] == want[at]) ++at;
+        const std::string isa = kernels ? kernels->isa : "ref";
         check::record(false, __FILE__, __LINE__,
-                      std::string(kernels ? kernels->isa : "ref") + " " + what + " differs from the dense ref at byte " +
-                          std::to_string(at) + " (" + std::to_string(s1) + "/" + std::to_string(s2) + "): " + p.describe());
+                      isa + " " + what + " differs from the dense ref at byte " + std::to_string(at) + " (" +
+                          std::to_string(s1) + "/" + std::to_string(s2) + "): " + p.describe());
         ok = false;
       } else {
         check::record(true, __FILE__, __LINE__, "");
