@@ -3,10 +3,9 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <map>
-#include <mutex>
+#include <atomic>
+#include <memory>
 #include <new>
-#include <string>
 #include <vector>
 
 #include "core/dynamic_quant.h"
@@ -39,17 +38,19 @@ const SparseKernels* select(const IsaEntry& isa) {
   return paths.back();
 }
 
-std::mutex& counts_mu() {
-  static std::mutex mu;
-  return mu;
+// Calls per sparse path, for the tests' coverage gate: slot i for kernel_paths()[i], the last one for
+// the reference. Atomics rather than a map under a mutex: this runs on every call (the map cost
+// 0.02-0.05 us of a 0.7-0.75 us native call on a 64 x 64 matrix).
+std::atomic<uint64_t>* call_counts() {
+  static std::unique_ptr<std::atomic<uint64_t>[]> c(new std::atomic<uint64_t>[kernel_paths().size() + 1]());
+  return c.get();
 }
-std::map<std::string, uint64_t>& counts() {
-  static std::map<std::string, uint64_t> m;
-  return m;
-}
-void count(const char* name) {
-  std::lock_guard<std::mutex> lock(counts_mu());
-  ++counts()[name];
+void count(const SparseKernels* k) {
+  const auto& paths = kernel_paths();
+  size_t i = 0;
+  while (i < paths.size() && paths[i] != k) ++i;
+  if (k && i == paths.size()) return;  // a forced path this CPU's list lacks: none in practice
+  call_counts()[i].fetch_add(1, std::memory_order_relaxed);
 }
 
 int32_t max_abs_a(const ei8_activations* a) {
@@ -78,11 +79,11 @@ ei8_status dispatch(const ei8_sparse* b, Request req, RefFn&& reference, DenseFn
   const IsaEntry& isa = current_isa();
   const SparseKernels* kernels = select(isa);
   if (!kernels) {
-    count("ref");
+    count(nullptr);
     reference();
     return EI8_OK;
   }
-  count(kernels->isa);
+  count(kernels);
   const Epilogues& epilogues = isa.path ? isa.path->epilogues : scalar::kPath.epilogues;
   try {
     return run(*kernels, epilogues, req);
@@ -181,7 +182,8 @@ const char* ei8_sparse_isa_current(void) {
 
 uint64_t ei8_sparse_isa_calls(const char* name) {
   if (!name) return 0;
-  std::lock_guard<std::mutex> lock(counts_mu());
-  auto it = counts().find(name);
-  return it == counts().end() ? 0 : it->second;
+  const auto& paths = kernel_paths();
+  for (size_t i = 0; i < paths.size(); ++i)
+    if (std::strcmp(paths[i]->isa, name) == 0) return call_counts()[i].load(std::memory_order_relaxed);
+  return std::strcmp(name, "ref") == 0 ? call_counts()[paths.size()].load(std::memory_order_relaxed) : 0;
 }
