@@ -1,5 +1,6 @@
-// Child processes for the emulated suites: run one with a timeout (its whole process group killed
-// when it hangs), run several at most `limit` at a time, and read the counts a test run printed.
+// Shared by the test scripts: read the counts a test run printed (scripts/run-tests.mjs and the
+// emulated suites), and for the emulated suites run a child process with a timeout (its whole
+// process group killed when it hangs) and several at most `limit` at a time.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 

@@ -1,9 +1,9 @@
 // The sparse C API (edge_int8.h, "sparse weights"): argument checks, then the sparse reference, the
 // dense path (format DENSE) or the sparse driver with the kernels of the ISA in use.
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <atomic>
 #include <memory>
 #include <new>
 #include <vector>
