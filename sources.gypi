@@ -50,7 +50,10 @@
       "csrc/kernels/avx512vnni/peak__avx512vnni.cc",
       "csrc/kernels/avx512vnni/quantize__avx512.cc"
     ],
-    "core_amx_sources": [],
+    "core_amx_sources": [
+      "csrc/kernels/amx/gemm_16x64c4__amx.cc",
+      "csrc/kernels/amx/path__amx.cc"
+    ],
     "core_neon_sources": [],
     "core_dotprod_sources": [],
     "core_i8mm_sources": [],

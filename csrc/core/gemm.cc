@@ -233,6 +233,7 @@ ei8_status run_tiled(const KernelPath& path, const GemmRequest& req) {
     size_t p0, p1, t0, t1;
     split.unit_range(t, p0, p1);
     split.tile_range(t, t0, t1);
+    if (uk.enter) uk.enter();
     // With several row tiles per panel, the tiles after the first compute from L2 while the next
     // panel is still in DRAM: each of them prefetches its slice of that panel.
     const size_t tiles = t1 - t0;
@@ -247,6 +248,7 @@ ei8_status run_tiled(const KernelPath& path, const GemmRequest& req) {
         else
           runner.run(m0, mr, p);
       }
+    if (uk.leave) uk.leave();
   });
   return EI8_OK;
 }

@@ -38,6 +38,10 @@ struct Ukernel {
   uint32_t mr;      // rows per call (at most)
   GemmUkernelPrefetch run_prefetch = nullptr;  // optional
   ALayout a_layout = ALayout::Plain;
+  // Optional: called on each thread before its first call of a run and after its last (the AMX
+  // tile configuration, which is per-thread state).
+  void (*enter)() = nullptr;
+  void (*leave)() = nullptr;
 };
 
 struct GemmKernels {

@@ -7,6 +7,13 @@
 
 namespace ei8 {
 
+static std::vector<const KernelPath*>& test_paths() {
+  static std::vector<const KernelPath*> paths;
+  return paths;
+}
+
+void add_test_path(const KernelPath* path) { test_paths().push_back(path); }
+
 static std::vector<IsaEntry> build_list() {
   const CpuFeatures& f = cpu_features();
   std::vector<IsaEntry> list;
@@ -14,6 +21,7 @@ static std::vector<IsaEntry> build_list() {
   list.push_back({"scalar", &scalar::kPath});
   for (const BuiltPath& b : built_paths())
     if (b.supported(f)) list.push_back({b.path->isa, b.path});
+  for (const KernelPath* p : test_paths()) list.push_back({p->isa, p});
   return list;
 }
 

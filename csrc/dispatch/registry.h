@@ -24,6 +24,11 @@ const IsaEntry& current_isa();
 // "auto" or a name from available_isas(); false if unknown or unusable here.
 bool set_isa(const std::string& name);
 
+// Tests only: appends `path` to the usable paths (as the best one); must run before the list is
+// first read. For a kernel proven on a software model of an instruction set this CPU lacks (the AMX
+// kernel on kernels/amx/amx_soft.h, in test/cpp/differential_test.cc).
+void add_test_path(const KernelPath* path);
+
 // Calls made through each path, for tests that prove a path ran. `e` must come from available_isas().
 void count_call(const IsaEntry& e);
 uint64_t calls_of(const std::string& name);

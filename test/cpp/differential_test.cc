@@ -5,6 +5,28 @@
 
 #include "gemm_tester.h"
 
+// x86 builds: the AMX kernel, compiled here against the software model of the tile instructions,
+// as one more path of the grid ("amx-soft"): this CPU may lack AMX, and the model checks the
+// configuration rules the hardware would fault on. Its M <= 2 calls use the same kernel (no GEMV):
+// more of the grid runs through it.
+#if defined(__x86_64__)
+#define EI8_AMX_SOFT 1
+#include "../../csrc/kernels/amx/gemm_16x64c4__amx.cc"
+#include "dispatch/registry.h"
+#include "kernels/scalar/scalar_kernels.h"
+
+namespace {
+const ei8::Ukernel kAmxSoft = {ei8::amx_soft_kernel::gemm_16x64c4, 16, nullptr, ei8::ALayout::Plain,
+                               ei8::amx_soft_kernel::gemm_16x64c4_enter, ei8::amx_soft_kernel::gemm_16x64c4_leave};
+const ei8::KernelPath kAmxSoftPath = {
+    "amx-soft",
+    {"qu8_gemm_16x64c4__amx (software model)", 64, 4, ei8::AKind::U8, kAmxSoft, kAmxSoft, {nullptr, 0}, {nullptr, 0}},
+    ei8::scalar::kPath.epilogues,
+};
+[[maybe_unused]] const bool kAmxSoftAdded = (ei8::add_test_path(&kAmxSoftPath), true);
+}  // namespace
+#endif
+
 using tester::Fill;
 using tester::Problem;
 
@@ -93,6 +115,13 @@ TEST(grouped_weights) {
         tester::run_problem(isa.c_str(), p);
       }
 }
+
+#if defined(__x86_64__)
+TEST(amx_peak_probe_faults_nowhere) {
+  // The bench's AMX roofline loop, on the model: its configuration and tile shapes are valid.
+  check::record(ei8::amx_soft_kernel::dot_peak(3) == 3 * 4 * 16 * 16 * 64, __FILE__, __LINE__, "amx dot_peak MAC count");
+}
+#endif
 
 TEST(every_available_path_ran) {
   // The gate: a path usable on this CPU that the grid never exercised fails the run.
