@@ -5,8 +5,7 @@
 // reads outside A or the panel. D = A * B exactly (wrapping int32); core/gemm.cc applies the
 // corrections, and the result must equal ref::matmul_i32.
 // With EI8_AMX_SOFT the same code runs on the software model (amx_soft.h) in the C++ tests, as
-// namespace amx_soft.
-#include <algorithm>
+// namespace amx_soft_kernel.
 #include <cstring>
 
 #include "kernels/amx/amx_tiles.h"
