@@ -36,6 +36,12 @@ test('every built path whose CPU features are present is available', () => {
   }
 });
 
+test('an x86-64 build contains every x86 path, AMX included', () => {
+  const info = ei8.cpuInfo();
+  if (info.arch !== 'x64') return;
+  for (const path of ['avx2', 'avxvnni', 'avx512vnni', 'amx']) assert.ok(info.built.includes(path), `${path} built`);
+});
+
 test('every available path runs and returns the same integers', () => {
   const rand = rng(99);
   const m = 9, k = 77, n = 41;
