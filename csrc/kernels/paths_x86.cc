@@ -22,7 +22,8 @@ const std::vector<BuiltPath>& x86_paths() {
       {&avxvnni::kPath, [](const CpuFeatures& f) { return f.avx2 && f.avxvnni; }},
       {&avx512vnni::kPath, [](const CpuFeatures& f) { return avx512vnni_usable(f); }},
       // Only once Linux granted the tile state, and the kernel matched a scalar loop on this CPU.
-      {&amx::kPath, [](const CpuFeatures& f) { return avx512vnni_usable(f) && f.amx_int8 && f.amx_permitted && amx::self_check(); }},
+      {&amx::kPath,
+       [](const CpuFeatures& f) { return avx512vnni_usable(f) && f.amx_int8 && f.amx_permitted && amx::self_check(); }},
   };
   return paths;
 }

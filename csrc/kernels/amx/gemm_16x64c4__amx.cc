@@ -49,6 +49,18 @@ inline void all_blocks(const int8_t* b, size_t bs) {
   EI8_TILE_DPBUSD(3, 4, 6);
 }
 
+// The first `bytes` of rows 0..mr of A (row stride as) into the rows of an A tile copy.
+inline void copy_rows(const uint8_t* a, size_t as, size_t mr, size_t bytes, uint8_t* pad) {
+  for (size_t i = 0; i < mr; ++i) std::memcpy(pad + i * kDepth, a + i * as, bytes);
+}
+
+inline void zero_d() {
+  EI8_TILE_ZERO(0);
+  EI8_TILE_ZERO(1);
+  EI8_TILE_ZERO(2);
+  EI8_TILE_ZERO(3);
+}
+
 }  // namespace
 
 void gemm_16x64c4_enter() {
@@ -59,20 +71,18 @@ void gemm_16x64c4_enter() {
 void gemm_16x64c4_leave() { release(); }
 
 void gemm_16x64c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d) {
-  EI8_TILE_ZERO(0);
-  EI8_TILE_ZERO(1);
-  EI8_TILE_ZERO(2);
-  EI8_TILE_ZERO(3);
+  zero_d();
   const size_t full = kc / kDepth * kDepth;
-  // A short tile reads its rows from a copy padded with zero rows.
+  // A short tile reads its rows from a copy padded with zero rows: zeroed once, since every step
+  // rewrites the same mr rows in full.
   alignas(64) uint8_t a_pad[kRows * kDepth];
+  if (mr < kRows && full > 0) std::memset(a_pad, 0, sizeof(a_pad));
   size_t k = 0;
   for (; k < full; k += kDepth, w += kDepth / 4 * kPanelRow) {
     if (mr == kRows) {
       EI8_TILE_LOAD(4, a + k, a_stride);
     } else {
-      std::memset(a_pad, 0, sizeof(a_pad));
-      for (size_t i = 0; i < mr; ++i) std::memcpy(a_pad + i * kDepth, a + i * a_stride + k, kDepth);
+      copy_rows(a + k, a_stride, mr, kDepth, a_pad);
       EI8_TILE_LOAD(4, a_pad, kDepth);
     }
     all_blocks(w, kPanelRow);
@@ -84,7 +94,7 @@ void gemm_16x64c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const
     alignas(64) int8_t b_pad[kDepth / 4 * kPanelRow];
     std::memset(a_pad, 0, sizeof(a_pad));
     std::memset(b_pad, 0, sizeof(b_pad));
-    for (size_t i = 0; i < mr; ++i) std::memcpy(a_pad + i * kDepth, a + i * a_stride + k, tail);
+    copy_rows(a + k, a_stride, mr, tail, a_pad);
     std::memcpy(b_pad, w, quads * kPanelRow);
     EI8_TILE_LOAD(4, a_pad, kDepth);
     all_blocks(b_pad, kPanelRow);
@@ -105,10 +115,7 @@ uint64_t dot_peak(uint64_t iterations) {
   gemm_16x64c4_enter();
   EI8_TILE_LOAD(4, src, 64);
   EI8_TILE_LOAD(5, src, 64);
-  EI8_TILE_ZERO(0);
-  EI8_TILE_ZERO(1);
-  EI8_TILE_ZERO(2);
-  EI8_TILE_ZERO(3);
+  zero_d();
   for (uint64_t i = 0; i < iterations; ++i) {
     EI8_TILE_DPBUSD(0, 4, 5);
     EI8_TILE_DPBUSD(1, 4, 5);
