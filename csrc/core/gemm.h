@@ -2,6 +2,9 @@
 // micro-kernel per tile and applies the corrections and the epilogue while the tile is in L1.
 #pragma once
 
+#include <atomic>
+#include <cstddef>
+
 #include "core/kernel_table.h"
 #include "edge_int8.h"
 #include "pack/weights.h"
@@ -28,5 +31,13 @@ struct GemmRequest {
 };
 
 ei8_status run_tiled(const KernelPath& path, const GemmRequest& req);
+
+// Size threshold of the driver's k-chunked schedule (core/gemm.cc), and how often it ran: the
+// differential tests lower the threshold so that the schedule runs on small shapes, and check it did.
+struct GemmScheduleHooks {
+  size_t min_chunked_weights;  // bytes of packed weights
+  std::atomic<size_t> k_chunked_runs{0};
+};
+GemmScheduleHooks& gemm_schedule_hooks();
 
 }  // namespace ei8

@@ -37,6 +37,9 @@ struct Ukernel {
   GemmUkernel run;  // null when the path has no such kernel
   uint32_t mr;      // rows per call (at most)
   GemmUkernelPrefetch run_prefetch = nullptr;  // optional
+  // Optional: D += A * B (d holds the sums over earlier k on entry), prefetching like run_prefetch.
+  // With it, the driver walks a panel in k-chunks, every row tile per chunk (core/gemm.cc).
+  GemmUkernelPrefetch run_accumulate = nullptr;
   ALayout a_layout = ALayout::Plain;
   // Optional: called on each thread before its first call of a run and after its last (the AMX
   // tile configuration, which is per-thread state).

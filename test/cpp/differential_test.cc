@@ -3,6 +3,7 @@
 #include <set>
 #include <string>
 
+#include "core/gemm.h"
 #include "gemm_tester.h"
 
 // x86 builds: the AMX kernel, compiled here against the software model of the tile instructions,
@@ -16,7 +17,7 @@
 #include "kernels/scalar/scalar_kernels.h"
 
 namespace {
-const ei8::Ukernel kAmxSoft = {ei8::amx_soft_kernel::gemm_16x64c4, 16, nullptr, ei8::ALayout::Plain,
+const ei8::Ukernel kAmxSoft = {ei8::amx_soft_kernel::gemm_16x64c4, 16, nullptr, nullptr, ei8::ALayout::Plain,
                                ei8::amx_soft_kernel::gemm_16x64c4_enter, ei8::amx_soft_kernel::gemm_16x64c4_leave};
 const ei8::KernelPath kAmxSoftPath = {
     "amx-soft",
@@ -81,6 +82,25 @@ TEST(deep_k_and_large_shapes) {
     tester::run_problem(isa.c_str(), variant(33, 131, 1031, 3));
     tester::run_problem(isa.c_str(), variant(100, 48, 256, 3));
   }
+}
+
+TEST(k_chunked_schedule) {
+  // Two to four row tiles walk each panel in k-chunks (core/gemm.cc) on large weights; with the size
+  // threshold lowered, small shapes take that schedule: chunk tails, short row tiles, partial panels,
+  // the prefetch of the next panel's first chunk, two threads.
+  ei8::GemmScheduleHooks& hooks = ei8::gemm_schedule_hooks();
+  const size_t saved = hooks.min_chunked_weights, runs = hooks.k_chunked_runs;
+  hooks.min_chunked_weights = 0;
+  uint64_t seed = 10;
+  for (const std::string& isa : simd_paths())
+    for (size_t m : {7, 12, 13, 18, 24})
+      for (size_t k : {129, 256, 300, 1031})
+        for (size_t n : {64, 67, 200}) tester::run_problem(isa.c_str(), variant(m, n, k, seed++));
+  hooks.min_chunked_weights = saved;
+  // Some path of this build has the accumulating kernel (avx512vnni) when the CPU can run it.
+  const bool has_path = ei8_set_isa("avx512vnni") == EI8_OK;
+  ei8_set_isa("auto");
+  check::record(!has_path || hooks.k_chunked_runs > runs, __FILE__, __LINE__, "k-chunked schedule never ran");
 }
 
 TEST(extremes_every_dtype_pair_and_zero_point) {

@@ -11,8 +11,8 @@ namespace amx {
 const KernelPath kPath = {
     "amx",
     {"qu8_gemm_16x64c4__amx", 64, 4, AKind::U8,
-     {gemm_16x64c4, 16, nullptr, ALayout::Plain, gemm_16x64c4_enter, gemm_16x64c4_leave},
-     {gemm_16x64c4, 16, nullptr, ALayout::Plain, gemm_16x64c4_enter, gemm_16x64c4_leave},
+     {gemm_16x64c4, 16, nullptr, nullptr, ALayout::Plain, gemm_16x64c4_enter, gemm_16x64c4_leave},
+     {gemm_16x64c4, 16, nullptr, nullptr, ALayout::Plain, gemm_16x64c4_enter, gemm_16x64c4_leave},
      {avx512vnni::gemv_2x64c4, 2},
      {avx512vnni::gemv_2x64c4, 2}},
     {avx512vnni::correct, avx512vnni::requant_float, avx512vnni::requant_fixed, avx512vnni::dequant_accumulate},

@@ -4,7 +4,8 @@
 // and the result must equal ref::matmul_i32.
 // Registers: 24 accumulators (6 rows x 4 zmm), 4 weight zmm, 1 broadcast of A. One instantiation
 // per row count, so that a short last tile (M = 16 is 6 + 6 + 4) issues only its own rows.
-// The _prefetch variant also pulls a slice of the next panel into L2 (kernel_table.h).
+// The _prefetch variant also pulls a slice of the weights ahead into L2; _accumulate adds to d
+// instead of overwriting it, for the driver's k-chunked schedule (kernel_table.h).
 #include <immintrin.h>
 
 #include <cstring>
@@ -22,7 +23,7 @@ inline __m512i broadcast_a(const uint8_t* p) {
   return _mm512_set1_epi32(v);
 }
 
-template <int kRows, bool kPrefetch>
+template <int kRows, bool kPrefetch, bool kAccumulate>
 void tile(size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d, const int8_t* pf,
           size_t pf_bytes) {
   // Lines of the prefetch slice per k-step, rounded up: the slice is covered before the loop ends.
@@ -34,7 +35,7 @@ void tile(size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t
 #pragma GCC unroll 8
   for (int r = 0; r < kRows; ++r)
 #pragma GCC unroll 4
-    for (int j = 0; j < 4; ++j) c[r][j] = _mm512_setzero_si512();
+    for (int j = 0; j < 4; ++j) c[r][j] = kAccumulate ? _mm512_load_si512(d + r * 64 + j * 16) : _mm512_setzero_si512();
   for (size_t k = 0; k < kc; k += 4, w += 256) {
     __m512i b[4];
 #pragma GCC unroll 4
@@ -55,28 +56,33 @@ void tile(size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t
     for (int j = 0; j < 4; ++j) _mm512_store_si512(d + r * 64 + j * 16, c[r][j]);
 }
 
-template <bool kPrefetch>
+template <bool kPrefetch, bool kAccumulate>
 void rows(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d, const int8_t* pf,
           size_t pf_bytes) {
   switch (mr) {
-    case 1: return tile<1, kPrefetch>(kc, a, a_stride, w, d, pf, pf_bytes);
-    case 2: return tile<2, kPrefetch>(kc, a, a_stride, w, d, pf, pf_bytes);
-    case 3: return tile<3, kPrefetch>(kc, a, a_stride, w, d, pf, pf_bytes);
-    case 4: return tile<4, kPrefetch>(kc, a, a_stride, w, d, pf, pf_bytes);
-    case 5: return tile<5, kPrefetch>(kc, a, a_stride, w, d, pf, pf_bytes);
-    default: return tile<6, kPrefetch>(kc, a, a_stride, w, d, pf, pf_bytes);
+    case 1: return tile<1, kPrefetch, kAccumulate>(kc, a, a_stride, w, d, pf, pf_bytes);
+    case 2: return tile<2, kPrefetch, kAccumulate>(kc, a, a_stride, w, d, pf, pf_bytes);
+    case 3: return tile<3, kPrefetch, kAccumulate>(kc, a, a_stride, w, d, pf, pf_bytes);
+    case 4: return tile<4, kPrefetch, kAccumulate>(kc, a, a_stride, w, d, pf, pf_bytes);
+    case 5: return tile<5, kPrefetch, kAccumulate>(kc, a, a_stride, w, d, pf, pf_bytes);
+    default: return tile<6, kPrefetch, kAccumulate>(kc, a, a_stride, w, d, pf, pf_bytes);
   }
 }
 
 }  // namespace
 
 void gemm_6x64c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d) {
-  rows<false>(mr, kc, a, a_stride, w, d, nullptr, 0);
+  rows<false, false>(mr, kc, a, a_stride, w, d, nullptr, 0);
 }
 
 void gemm_6x64c4_prefetch(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d,
                           const int8_t* pf, size_t pf_bytes) {
-  rows<true>(mr, kc, a, a_stride, w, d, pf, pf_bytes);
+  rows<true, false>(mr, kc, a, a_stride, w, d, pf, pf_bytes);
+}
+
+void gemm_6x64c4_accumulate(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d,
+                            const int8_t* pf, size_t pf_bytes) {
+  rows<true, true>(mr, kc, a, a_stride, w, d, pf, pf_bytes);
 }
 
 }  // namespace avx512vnni
