@@ -251,20 +251,26 @@ void run_panels(const TileRunner& runner, size_t p0, size_t p1, size_t t0, size_
 
 // A few row tiles over weights that stream from DRAM: panel by panel, the first tile of a panel
 // waits on DRAM, and prefetching the whole next panel overflows L2 when K is large. Instead the
-// tiles walk each panel together, kChunkK at a time: a chunk comes from DRAM once and from L1 for
+// tiles walk each panel together, chunk_k at a time: a chunk comes from DRAM once and from L1 for
 // the other tiles, and every call prefetches its share of the next chunk, a steady stream.
-// Measured (one thread, against panel by panel): 8x4096x11008 1.7x, 16x11008x4096 1.3x, 24 rows
+// Measured (one thread, against panel by panel, avx512vnni): 8x4096x11008 1.7x, 16x11008x4096 1.3x, 24 rows
 // 1.1-1.25x; one tile (M <= 6) 0.7-0.98x and six tiles 0.9x, where the panel order stays.
 // Weights that stay in L2/L3 between calls gain nothing (1 MB: 0.81-0.98x, 16 MB in this
 // machine's 32 MB L3: 0.96-0.99x); from 4 MB on we take the chunks, as in a model whose layers
 // evict each other.
-constexpr size_t kChunkK = 128;  // 8 KB of a 64-column panel
+// A chunk is kChunkBytes of a panel: 128 k of a 64-column panel, 512 k of a 16-column one, so that
+// every call runs long enough to amortise reloading its accumulators.
+constexpr size_t kChunkBytes = size_t(8) << 10;
 constexpr size_t kMinChunkedTiles = 2, kMaxChunkedTiles = 4;
 constexpr size_t kMinChunkedWeights = size_t(4) << 20;
 
+size_t chunk_k(const PackedData& pd) {
+  return std::max<size_t>(kChunkBytes / pd.key.nr / pd.key.kr, 1) * pd.key.kr;
+}
+
 bool use_k_chunks(const Ukernel& uk, const PackedData& pd, size_t tiles) {
   return uk.run_prefetch && uk.run_accumulate && pd.geom.groups == 1 && tiles >= kMinChunkedTiles &&
-         tiles <= kMaxChunkedTiles && pd.geom.packed_k() > kChunkK &&
+         tiles <= kMaxChunkedTiles && pd.geom.packed_k() > chunk_k(pd) &&
          pd.bytes.size() >= gemm_schedule_hooks().min_chunked_weights;
 }
 
@@ -273,14 +279,14 @@ void run_k_chunks(const TileRunner& runner, size_t p0, size_t p1, size_t t0, siz
   const PreparedA& a = runner.a;
   const Ukernel& uk = runner.ukernel;
   const size_t M = runner.req.a->m, tile_mr = uk.mr, nr = pd.key.nr, kp = pd.geom.packed_k();
-  const size_t tiles = t1 - t0;
+  const size_t tiles = t1 - t0, chunk = chunk_k(pd);
   alignas(64) int32_t d[kMaxChunkedTiles][kMaxMr * kMaxNr];
   for (size_t p = p0; p < p1; ++p) {
-    for (size_t k0 = 0; k0 < kp; k0 += kChunkK) {
-      const size_t kc = std::min(kChunkK, kp - k0);
+    for (size_t k0 = 0; k0 < kp; k0 += chunk) {
+      const size_t kc = std::min(chunk, kp - k0);
       // The next chunk, of this panel or the first of the next one: panels are contiguous.
       const int8_t* next = pd.panel(p) + (k0 + kc) * nr;
-      const size_t next_k = k0 + kc < kp ? std::min(kChunkK, kp - k0 - kc) : (p + 1 < p1 ? kChunkK : 0);
+      const size_t next_k = k0 + kc < kp ? std::min(chunk, kp - k0 - kc) : (p + 1 < p1 ? chunk : 0);
       const size_t next_bytes = next_k * nr;
       const size_t share = div_up(div_up(next_bytes, tiles), 64) * 64;
       for (size_t tm = t0; tm < t1; ++tm) {

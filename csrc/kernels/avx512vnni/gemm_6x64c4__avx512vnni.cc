@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "kernels/avx512vnni/avx512vnni_kernels.h"
+#include "kernels/x86_tile.h"
 
 namespace ei8 {
 namespace avx512vnni {
@@ -23,66 +24,51 @@ inline __m512i broadcast_a(const uint8_t* p) {
   return _mm512_set1_epi32(v);
 }
 
-template <int kRows, bool kPrefetch, bool kAccumulate>
-void tile(size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d, const int8_t* pf,
-          size_t pf_bytes) {
-  // Lines of the prefetch slice per k-step, rounded up: the slice is covered before the loop ends.
-  const size_t steps = kc / 4;
-  const size_t pf_lines = kPrefetch && steps ? (pf_bytes / 64 + steps - 1) / steps : 0;
-  const char* pf_next = reinterpret_cast<const char*>(pf);
-  const char* pf_end = pf_next + (kPrefetch ? pf_bytes : 0);
-  __m512i c[kRows][4];
-#pragma GCC unroll 8
-  for (int r = 0; r < kRows; ++r)
-#pragma GCC unroll 4
-    for (int j = 0; j < 4; ++j) c[r][j] = kAccumulate ? _mm512_load_si512(d + r * 64 + j * 16) : _mm512_setzero_si512();
-  for (size_t k = 0; k < kc; k += 4, w += 256) {
-    __m512i b[4];
-#pragma GCC unroll 4
-    for (int j = 0; j < 4; ++j) b[j] = _mm512_load_si512(w + 64 * j);
-    if (kPrefetch) {
-      for (size_t l = 0; l < pf_lines && pf_next < pf_end; ++l, pf_next += 64) _mm_prefetch(pf_next, _MM_HINT_T1);
-    }
-#pragma GCC unroll 8
-    for (int r = 0; r < kRows; ++r) {
-      const __m512i va = broadcast_a(a + r * a_stride + k);
-#pragma GCC unroll 4
-      for (int j = 0; j < 4; ++j) c[r][j] = _mm512_dpbusd_epi32(c[r][j], va, b[j]);
-    }
-  }
-#pragma GCC unroll 8
-  for (int r = 0; r < kRows; ++r)
-#pragma GCC unroll 4
-    for (int j = 0; j < 4; ++j) _mm512_store_si512(d + r * 64 + j * 16, c[r][j]);
-}
-
 template <bool kPrefetch, bool kAccumulate>
-void rows(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d, const int8_t* pf,
-          size_t pf_bytes) {
-  switch (mr) {
-    case 1: return tile<1, kPrefetch, kAccumulate>(kc, a, a_stride, w, d, pf, pf_bytes);
-    case 2: return tile<2, kPrefetch, kAccumulate>(kc, a, a_stride, w, d, pf, pf_bytes);
-    case 3: return tile<3, kPrefetch, kAccumulate>(kc, a, a_stride, w, d, pf, pf_bytes);
-    case 4: return tile<4, kPrefetch, kAccumulate>(kc, a, a_stride, w, d, pf, pf_bytes);
-    case 5: return tile<5, kPrefetch, kAccumulate>(kc, a, a_stride, w, d, pf, pf_bytes);
-    default: return tile<6, kPrefetch, kAccumulate>(kc, a, a_stride, w, d, pf, pf_bytes);
+struct Tile {
+  template <int kRows>
+  static void run(size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d, const int8_t* pf,
+                  size_t pf_bytes) {
+    SlicePrefetch prefetch(pf, kPrefetch ? pf_bytes : 0, kc / 4);
+    __m512i c[kRows][4];
+    #pragma GCC unroll 8
+    for (int r = 0; r < kRows; ++r)
+      #pragma GCC unroll 4
+      for (int j = 0; j < 4; ++j)
+        c[r][j] = kAccumulate ? _mm512_load_si512(d + r * 64 + j * 16) : _mm512_setzero_si512();
+    for (size_t k = 0; k < kc; k += 4, w += 256) {
+      __m512i b[4];
+      #pragma GCC unroll 4
+      for (int j = 0; j < 4; ++j) b[j] = _mm512_load_si512(w + 64 * j);
+      if (kPrefetch) prefetch.step();
+      #pragma GCC unroll 8
+      for (int r = 0; r < kRows; ++r) {
+        const __m512i va = broadcast_a(a + r * a_stride + k);
+        #pragma GCC unroll 4
+        for (int j = 0; j < 4; ++j) c[r][j] = _mm512_dpbusd_epi32(c[r][j], va, b[j]);
+      }
+    }
+    #pragma GCC unroll 8
+    for (int r = 0; r < kRows; ++r)
+      #pragma GCC unroll 4
+      for (int j = 0; j < 4; ++j) _mm512_store_si512(d + r * 64 + j * 16, c[r][j]);
   }
-}
+};
 
 }  // namespace
 
 void gemm_6x64c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d) {
-  rows<false, false>(mr, kc, a, a_stride, w, d, nullptr, 0);
+  run_tile_rows<6, Tile<false, false>>(mr, kc, a, a_stride, w, d, nullptr, 0);
 }
 
 void gemm_6x64c4_prefetch(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d,
                           const int8_t* pf, size_t pf_bytes) {
-  rows<true, false>(mr, kc, a, a_stride, w, d, pf, pf_bytes);
+  run_tile_rows<6, Tile<true, false>>(mr, kc, a, a_stride, w, d, pf, pf_bytes);
 }
 
 void gemm_6x64c4_accumulate(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d,
                             const int8_t* pf, size_t pf_bytes) {
-  rows<true, true>(mr, kc, a, a_stride, w, d, pf, pf_bytes);
+  run_tile_rows<6, Tile<true, true>>(mr, kc, a, a_stride, w, d, pf, pf_bytes);
 }
 
 }  // namespace avx512vnni

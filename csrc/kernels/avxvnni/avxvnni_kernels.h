@@ -12,6 +12,10 @@ namespace avxvnni {
 
 void gemv_2x16c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
 void gemm_6x16c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
+void gemm_6x16c4_prefetch(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d,
+                          const int8_t* pf, size_t pf_bytes);
+void gemm_6x16c4_accumulate(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d,
+                            const int8_t* pf, size_t pf_bytes);
 
 uint64_t dot_peak(uint64_t iterations);
 
