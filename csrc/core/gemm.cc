@@ -294,7 +294,7 @@ void run_k_chunks(const TileRunner& runner, size_t p0, size_t p1, size_t t0, siz
         const size_t start = std::min(next_bytes, (tm - t0) * share);
         const size_t pf_bytes = std::min(share, next_bytes - start);
         const GemmUkernelPrefetch kernel = k0 == 0 ? uk.run_prefetch : uk.run_accumulate;
-        kernel(mr, kc, a.data + m0 * a.stride + k0, a.stride, pd.panel(p) + k0 * nr, d[tm - t0],
+        kernel(mr, kc, a.data + m0 * a.stride + k0 * a.bytes_per_k, a.stride, pd.panel(p) + k0 * nr, d[tm - t0],
                pf_bytes ? next + start : nullptr, pf_bytes);
       }
     }

@@ -1,5 +1,6 @@
-// Pieces shared by the x86 GEMM micro-kernels of every vector width (no vector intrinsics here, so
-// each ISA's file compiles them with its own flags).
+// Pieces shared by the x86 GEMM micro-kernels of every vector width. Each ISA's file compiles them
+// with its own flags, so they have internal linkage: an inline function with external linkage
+// could be merged by the linker into the copy built for a wider ISA (and fault on a narrower CPU).
 #pragma once
 
 #include <xmmintrin.h>
@@ -8,6 +9,7 @@
 #include <cstdint>
 
 namespace ei8 {
+namespace {
 
 // Kernel::run<R>(args...) with R = mr for 1 <= mr <= kMaxRows (kMaxRows for anything larger): one
 // instantiation per row count, so that a short last tile (M = 16 is 6 + 6 + 4) issues only its
@@ -39,4 +41,20 @@ class SlicePrefetch {
   size_t lines_;
 };
 
+}  // namespace
 }  // namespace ei8
+
+// Defines name, name##_prefetch and name##_accumulate (the GemmUkernel, run_prefetch and
+// run_accumulate of kernel_table.h) over the file's Tile<kPrefetch, kAccumulate>::run<kRows>.
+#define EI8_DEFINE_TILE_KERNELS(name, max_rows)                                                           \
+  void name(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d) {      \
+    run_tile_rows<max_rows, Tile<false, false>>(mr, kc, a, a_stride, w, d, nullptr, 0);                   \
+  }                                                                                                       \
+  void name##_prefetch(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d, \
+                       const int8_t* pf, size_t pf_bytes) {                                               \
+    run_tile_rows<max_rows, Tile<true, false>>(mr, kc, a, a_stride, w, d, pf, pf_bytes);                  \
+  }                                                                                                       \
+  void name##_accumulate(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w,        \
+                         int32_t* d, const int8_t* pf, size_t pf_bytes) {                                 \
+    run_tile_rows<max_rows, Tile<true, true>>(mr, kc, a, a_stride, w, d, pf, pf_bytes);                   \
+  }

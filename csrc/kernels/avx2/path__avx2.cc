@@ -6,7 +6,7 @@ namespace avx2 {
 const KernelPath kPath = {
     "avx2",
     {"qs8_gemm_4x16c4__avx2", 16, 4, AKind::S8,
-     {gemm_4x16c4, 4, nullptr, nullptr, ALayout::WithAbs},
+     {gemm_4x16c4, 4, gemm_4x16c4_prefetch, gemm_4x16c4_accumulate, ALayout::WithAbs},
      {gemm_2x16c4_widen, 2},
      {gemv_1x16c4, 1},
      {gemm_2x16c4_widen, 2}},

@@ -54,19 +54,7 @@ struct Tile {
 
 }  // namespace
 
-void gemm_6x16c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d) {
-  run_tile_rows<6, Tile<false, false>>(mr, kc, a, a_stride, w, d, nullptr, 0);
-}
-
-void gemm_6x16c4_prefetch(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d,
-                          const int8_t* pf, size_t pf_bytes) {
-  run_tile_rows<6, Tile<true, false>>(mr, kc, a, a_stride, w, d, pf, pf_bytes);
-}
-
-void gemm_6x16c4_accumulate(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d,
-                            const int8_t* pf, size_t pf_bytes) {
-  run_tile_rows<6, Tile<true, true>>(mr, kc, a, a_stride, w, d, pf, pf_bytes);
-}
+EI8_DEFINE_TILE_KERNELS(gemm_6x16c4, 6)
 
 }  // namespace avxvnni
 }  // namespace ei8
