@@ -31,6 +31,14 @@ test('packSparse: unknown format or option -> RangeError', () => {
   throwsWith(() => ei8.packSparse(Q(new Int8Array(16), [8, 2]), { format: 'coo' as never }), RangeError, C.OUT_OF_RANGE, /coo/);
   throwsWith(() => ei8.packSparse(Q(new Int8Array(16), [8, 2]), { blocks: [1, 4] } as never), RangeError, C.OUT_OF_RANGE, /blocks/);
 });
+test("packSparse: rows not a positive integer, or with a format other than 'auto' -> TypeError / RangeError", () => {
+  const w = Q(new Int8Array(16), [8, 2]);
+  throwsWith(() => ei8.packSparse(w, { rows: 0 }), RangeError, C.OUT_OF_RANGE, /rows \(0\) must be an integer in \[1, 2147483647\]/);
+  throwsWith(() => ei8.packSparse(w, { rows: 2.5 }), RangeError, C.OUT_OF_RANGE, /rows \(2.5\)/);
+  throwsWith(() => ei8.packSparse(w, { rows: 2 ** 31 }), RangeError, C.OUT_OF_RANGE, /rows/);
+  throwsWith(() => ei8.packSparse(w, { rows: '8' as never }), TypeError, C.INVALID_TYPE, /rows/);
+  throwsWith(() => ei8.packSparse(w, { format: 'csr', rows: 8 }), RangeError, C.OUT_OF_RANGE, /rows applies to format 'auto'/);
+});
 test('packSparse: w - zeroPoint outside int8 -> RangeError naming the weight', () => {
   const w = new Int8Array(8).fill(-128);
   throwsWith(() => ei8.packSparse(Q(w, [4, 2], 100)), RangeError, C.OUT_OF_RANGE, /-228 at k 0, column 0/);
@@ -112,7 +120,7 @@ const fns = native as unknown as Record<string, NativeFn>;
 
 test('every native sparse function survives random junk arguments', () => {
   const rand = rng(99);
-  const sparse = fns.packSparse(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 1, 0, 0, 0, 0);
+  const sparse = fns.packSparse(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 1, 0, 0, 0, 0, 1);
   const packed = native.packWeights(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 0);
   const pool = [...junk, sparse, packed];
   for (const name of ['packSparse', 'sparseMatmulInt32', 'sparseMatmulRequant', 'sparseMatmulDequant', 'sparseMatmulF32', 'sparseIsaCalls']) {
@@ -124,7 +132,7 @@ test('every native sparse function survives random junk arguments', () => {
 });
 
 test('native sparse matmul: short buffers, wrong weights kind, huge dimensions', () => {
-  const sparse = fns.packSparse(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 3, 0, 0, 2, 4);
+  const sparse = fns.packSparse(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 3, 0, 0, 2, 4, 0);
   const packed = native.packWeights(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 0);
   const params = (m: number, k: number) => Float64Array.of(0, 0, m, k, 0);
   expectSafe(() => fns.sparseMatmulInt32(new Int8Array(4), sparse, new Int32Array(8), params(2, 4)));
@@ -132,9 +140,9 @@ test('native sparse matmul: short buffers, wrong weights kind, huge dimensions',
   expectSafe(() => fns.sparseMatmulInt32(new Int8Array(8), packed, new Int32Array(8), params(2, 4)));
   expectSafe(() => fns.sparseMatmulInt32(new Int8Array(8), sparse, new Int32Array(8), params(2 ** 40, 2 ** 40)));
   expectSafe(() => fns.sparseMatmulInt32(new Int8Array(8), sparse, new Int32Array(8), params(2, 3)));
-  expectSafe(() => fns.packSparse(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 3, 0, 0, 3, 4));
-  expectSafe(() => fns.packSparse(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 2, 99, 1, 0, 0));
-  expectSafe(() => fns.packSparse(new Int8Array(15), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 0, 0, 0, 0, 0));
+  expectSafe(() => fns.packSparse(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 3, 0, 0, 3, 4, 0));
+  expectSafe(() => fns.packSparse(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 2, 99, 1, 0, 0, 0));
+  expectSafe(() => fns.packSparse(new Int8Array(15), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 0, 0, 0, 0, 0, 0));
   // And the dense functions refuse sparse weights (and the reverse) without crashing.
   expectSafe(() => native.matmulInt32(new Int8Array(8), sparse as never, new Int32Array(8), params(2, 4)));
 });

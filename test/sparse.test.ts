@@ -100,6 +100,27 @@ test("'auto' finds the structure, and falls back to dense when sparse would not 
   assert.is(dense.streamBytes, 256 * 64);
 });
 
+test("'auto' for batches (rows >= 8) weighs the formats by their batch costs", () => {
+  // 2:4 and 4:8 lose to dense in batches (0.65-1.06x at M = 8, 0.70x at M = 64): dense; 1:4 still pays.
+  for (const rows of [8, 64, 4096]) {
+    assert.is(ei8.packSparse(prunedWeights(1, 256, 64, '2:4', undefined), { rows }).format, 'dense');
+    assert.is(ei8.packSparse(prunedWeights(1, 256, 64, '4:8', undefined), { rows }).format, 'dense');
+    assert.equal(ei8.packSparse(prunedWeights(1, 256, 64, '1:4', undefined), { rows }).nm, [1, 4]);
+    assert.equal(ei8.packSparse(prunedWeights(2, 256, 64, '4x4', 0.9), { rows }).block, [4, 4]);
+    // 1x16 blocks: dense at 50 % (0.52x at M = 64); blocks at 90 % (as 1x16, or as 1x4, which ran
+    // 3.4x dense at M = 64 against 3.0x for 1x16).
+    assert.is(ei8.packSparse(prunedWeights(4, 256, 64, '1x16', 0.5), { rows }).format, 'dense');
+    assert.is(ei8.packSparse(prunedWeights(4, 256, 64, '1x16', 0.9), { rows }).format, 'bsr');
+  }
+  // Below 8 rows the GEMV costs hold, and the default is one row.
+  for (const rows of [1, 7]) assert.equal(ei8.packSparse(prunedWeights(1, 256, 64, '2:4', undefined), { rows }).nm, [2, 4]);
+  assert.equal(ei8.packSparse(prunedWeights(4, 256, 64, '1x16', 0.5)).block, [1, 16]);
+  // Whatever the choice, the product is the dense one.
+  const w = prunedWeights(5, 256, 64, '2:4', undefined);
+  const a = ei8.quantize(floats(rng(6), 9 * 256), [9, 256], { dtype: 'uint8' });
+  assert.equal(Array.from(ei8.matmulInt32(a, ei8.packSparse(w, { rows: 9 }))), Array.from(ei8.matmulInt32(a, ei8.packWeights(w))));
+});
+
 test('an all-zero matrix (100% sparsity) packs and multiplies to the correction terms only', () => {
   const k = 33, n = 20, m = 2;
   const w: ei8.QTensor = { data: new Int8Array(k * n), shape: [k, n], quant: { dtype: 'int8', scale: 0.1, zeroPoint: 0 } };

@@ -22,6 +22,13 @@ export interface PackSparseOptions {
   block?: [number, number];
   /** N:M along K: at most n non-zeros in every m consecutive k (n in {1, 2, 4}, 4m/n <= 16). */
   nm?: [number, number];
+  /**
+   * For 'auto': the rows of A (M) a call will have. Default 1 (decode): formats are weighed by their
+   * measured GEMV cost. From 8 on, by their cost in batches, where the dense kernel is compute-bound:
+   * 2:4 and 4:8 weights then stay dense (N:M runs 0.65-1.06x dense at M = 8), as do 1x16 blocks
+   * below about 65 % sparsity.
+   */
+  rows?: number;
 }
 
 /** @internal */
@@ -34,7 +41,8 @@ export interface NativeSparse {
 
 interface NativeSparseAddon {
   packSparse(data: Bytes, dtype: NativeDType, layoutNk: boolean, k: number, n: number, zeroPoint: Int32Array,
-    scale: Float32Array | null, format: number, blockR: number, blockC: number, nmN: number, nmM: number): NativeSparse;
+    scale: Float32Array | null, format: number, blockR: number, blockC: number, nmN: number, nmM: number,
+    rows: number): NativeSparse;
   sparseMatmulInt32: NativeMatmul['matmulInt32'];
   sparseMatmulRequant: NativeMatmul['matmulRequant'];
   sparseMatmulDequant: NativeMatmul['matmulDequant'];
@@ -177,11 +185,12 @@ function nmViolation(data: Int8Array | Uint8Array, k: number, n: number, zp: Int
  * which must fit int8 (always true for symmetric int8 and for uint8 with zero point 128).
  * 'auto' (default) detects N:M (1:4, 2:4, 4:8) and blocks (4x4, 1x16, 1x4, 4x1, CSR), keeps the
  * one with the fewest cost-weighted bytes, and falls back to 'dense' when that does not beat k * n
- * (the measured density threshold, README "Sparse weights"). Results equal the dense path exactly.
+ * (the measured density threshold, README "Sparse weights"); the costs are those of GEMV, or of
+ * batches when opts.rows >= 8. Results equal the dense path exactly.
  */
 export function packSparse(w: QTensor, opts?: PackSparseOptions): SparseWeights {
   const fn = 'packSparse';
-  const o = checkOptions(fn, opts, ['layout', 'format', 'block', 'nm']) as PackSparseOptions;
+  const o = checkOptions(fn, opts, ['layout', 'format', 'block', 'nm', 'rows']) as PackSparseOptions;
   const layout = o.layout ?? 'kn';
   if (layout !== 'kn' && layout !== 'nk') {
     throw rangeError(fn, `layout must be 'kn' or 'nk', got ${String(layout)}`, ErrorCodes.OUT_OF_RANGE);
@@ -192,6 +201,10 @@ export function packSparse(w: QTensor, opts?: PackSparseOptions): SparseWeights 
   if (!(format in FORMAT_CODES)) {
     throw rangeError(fn, `format must be one of ${Object.keys(FORMAT_CODES).join(', ')}, got ${String(format)}`,
       ErrorCodes.OUT_OF_RANGE);
+  }
+  const rows = o.rows === undefined ? 1 : checkInteger(fn, 'rows', o.rows, 1, 0x7fffffff);
+  if (o.rows !== undefined && format !== 'auto') {
+    throw rangeError(fn, `rows applies to format 'auto' only, got format '${format}'`, ErrorCodes.OUT_OF_RANGE);
   }
   if (format === 'bsr' && !block) throw typeError(fn, "format 'bsr' needs block: [r, c]");
   if (format === 'nm' && !nm) throw typeError(fn, "format 'nm' needs nm: [n, m]");
@@ -246,7 +259,7 @@ export function packSparse(w: QTensor, opts?: PackSparseOptions): SparseWeights 
     }
   }
   const handle = nativeSparse.packSparse(t.data, nativeDType(t.dtype), !kn, k, n, t.zeroPoint, t.scale, FORMAT_CODES[format],
-    block ? block[0] : 0, block ? block[1] : 0, nm ? nm[0] : 0, nm ? nm[1] : 0);
+    block ? block[0] : 0, block ? block[1] : 0, nm ? nm[0] : 0, nm ? nm[1] : 0, rows);
   return new SparseWeights(handle, k, n, t.dtype, layout, t.scale.slice(), t.zeroPoint.slice());
 }
 

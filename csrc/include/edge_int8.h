@@ -206,6 +206,8 @@ typedef struct ei8_sparse_options {
   ei8_sparse_format format;
   uint32_t block_r, block_c; /* BSR: 1..16 x 1..64 */
   uint32_t nm_n, nm_m;       /* NM: nm_n in {1, 2, 4}, nm_n <= nm_m, 4 * nm_m / nm_n <= 16 */
+  uint32_t rows;             /* AUTO: rows of A per call the choice is for; below 8 (0 included) the
+                                GEMV costs, from 8 on the batch costs (README "Sparse weights") */
 } ei8_sparse_options;
 
 /*

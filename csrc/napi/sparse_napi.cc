@@ -113,7 +113,7 @@ class NativeSparse : public Napi::ObjectWrap<NativeSparse> {
   int64_t reported_ = 0;
 };
 
-// packSparse(data, dtype, layoutNk, k, n, zeroPoint, scale | null, format, blockR, blockC, nmN, nmM)
+// packSparse(data, dtype, layoutNk, k, n, zeroPoint, scale | null, format, blockR, blockC, nmN, nmM, rows)
 Napi::Value PackSparse(const Napi::CallbackInfo& info) {
   Args args(info, "packSparse");
   const ei8_dtype dt = args.dtype(1, "dtype");
@@ -138,6 +138,7 @@ Napi::Value PackSparse(const Napi::CallbackInfo& info) {
   o.block_c = static_cast<uint32_t>(args.integer(9, "blockC", 0, 64));
   o.nm_n = static_cast<uint32_t>(args.integer(10, "nmN", 0, 64));
   o.nm_m = static_cast<uint32_t>(args.integer(11, "nmM", 0, 64));
+  o.rows = static_cast<uint32_t>(args.integer(12, "rows", 0, 0x7fffffff));
   ei8_sparse* s = nullptr;
   const ei8_status st = ei8_pack_sparse(data.data, dt, nk ? EI8_LAYOUT_NK : EI8_LAYOUT_KN, k, n, zp.as<int32_t>(), scale,
                                         n_params, &o, &s);

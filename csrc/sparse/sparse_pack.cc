@@ -20,15 +20,27 @@ struct WeightsNk {
   int8_t at(size_t nn, size_t kk) const { return kk < k && nn < n ? w[nn * k + kk] : 0; }
 };
 
-// Measured cost of one streamed byte of each kernel family relative to a dense weight byte, in
-// GEMV (decode, the bytes-bound case) on AVX-512 VNNI: dense speedup x (stream bytes / dense bytes)
-// at the crossover (bench/sparse.bench.ts, docs/sparse.md). AUTO keeps a sparse format only when
-// stream_bytes * cost < K * N: this is the density threshold (CSR: ~95 % sparsity; 4x4 / 1x16
-// blocks: ~25 %; 1x4 / 4x1 blocks (gather GEMV): ~80 %; N:M always).
-constexpr double kCostCsr = 6.5;
-constexpr double kCostBlockBcast = 1.25;  // blocks of whole k-quads with 4 or 16 outputs per vector
-constexpr double kCostBlockGather = 4.0;  // other blocks (1x4, 4x1)
-constexpr double kCostNm = 1.0;
+// Measured cost of one streamed byte of each kernel family relative to a dense weight byte: dense
+// speedup x (stream bytes / dense bytes) on AVX-512 VNNI (bench/sparse.bench.ts, docs/sparse.md).
+// AUTO keeps a sparse format only when stream_bytes * cost < K * N: this is the density threshold.
+struct FormatCosts {
+  double nm, csr, block_4x4, block_1x16, block_1x4, block_4x1;
+};
+// GEMV (decode, the bytes-bound case), at the crossover: CSR ~95 % sparsity, 4x4 / 1x16 ~25 %,
+// 1x4 / 4x1 (gather GEMV) ~80 %, N:M always.
+constexpr FormatCosts kGemvCosts = {1.0, 6.5, 1.25, 1.25, 4.0, 4.0};
+// Batches (M >= 8; measured at M = 8 and 64, where the dense kernel is compute-bound): N:M 1.8-2.0
+// (2:4 runs 0.65-1.06x dense at M = 8, 0.70x at 64: dense; 1:4 1.46x), 4x4 1.3-1.65, 1x16
+// 2.35-3.0, 1x4 about 1.9; 4x1 and CSR lose to dense at every sparsity measured (0.07x at 90 %).
+constexpr FormatCosts kBatchCosts = {1.9, 50.0, 1.6, 2.7, 2.0, 50.0};
+constexpr uint32_t kBatchRows = 8;
+
+double block_cost(const FormatCosts& c, uint32_t r, uint32_t k) {
+  if (r == 1 && k == 1) return c.csr;
+  if (r == 4 && k == 4) return c.block_4x4;
+  if (r == 1 && k == 16) return c.block_1x16;
+  return r == 1 ? c.block_1x4 : c.block_4x1;
+}
 
 bool nm_supported(uint32_t n, uint32_t m) {
   return (n == 1 || n == 2 || n == 4) && m >= n && 4 * m / n <= 16;
@@ -223,25 +235,24 @@ ei8_status ei8_pack_sparse(const void* data, ei8_dtype dt, ei8_layout layout, si
 
     if (status == EI8_OK && o.format == EI8_SPARSE_AUTO) {
       // The cheapest candidate by cost-weighted streamed bytes; dense when none beats K * N.
+      const FormatCosts& costs = o.rows >= kBatchRows ? kBatchCosts : kGemvCosts;
       double best = static_cast<double>(k) * n;
       o.format = EI8_SPARSE_DENSE;
       const uint32_t nms[][2] = {{1, 4}, {2, 4}, {4, 8}};
       for (const auto& nm : nms) {
-        const double cost = kCostNm * nm_stream_bytes(k, n, nm[0], nm[1]);
+        const double cost = costs.nm * nm_stream_bytes(k, n, nm[0], nm[1]);
         if (cost < best && nm_conforms(w, nm[0], nm[1])) {
           best = cost;
-          o = {EI8_SPARSE_NM, 0, 0, nm[0], nm[1]};
+          o = {EI8_SPARSE_NM, 0, 0, nm[0], nm[1], o.rows};
         }
       }
       const uint32_t blocks[][2] = {{4, 4}, {1, 16}, {1, 4}, {4, 1}, {1, 1}};
       for (const auto& b : blocks) {
         if ((k + b[1] - 1) / b[1] > 65536) continue;
-        const bool bcast = (b[0] == 4 && b[1] == 4) || (b[0] == 1 && b[1] == 16);
-        const double factor = b[0] == 1 && b[1] == 1 ? kCostCsr : bcast ? kCostBlockBcast : kCostBlockGather;
-        const double cost = factor * bsr_stream_bytes(bsr_nonzero_blocks(w, b[0], b[1]), n, b[0], b[1]);
+        const double cost = block_cost(costs, b[0], b[1]) * bsr_stream_bytes(bsr_nonzero_blocks(w, b[0], b[1]), n, b[0], b[1]);
         if (cost < best) {
           best = cost;
-          o = {EI8_SPARSE_BSR, b[0], b[1], 0, 0};
+          o = {EI8_SPARSE_BSR, b[0], b[1], 0, 0, o.rows};
         }
       }
     }
