@@ -29,6 +29,8 @@ struct PreparedA {
   AlignedBuffer storage, abs_storage;
 
   int32_t za(size_t m) const { return a->zero_point[a->n_zero_points == 1 ? 0 : m] + za_shift; }
+  // Row m from packed k onward, as a micro-kernel reads it (k counts bytes_per_k bytes each).
+  const uint8_t* at(size_t m, size_t k) const { return data + m * stride + k * bytes_per_k; }
 };
 
 int32_t load_a(const ei8_activations& a, size_t m, size_t k) {
@@ -137,7 +139,7 @@ struct TileRunner {
     for (size_t gi = 0; gi < g.groups; ++gi) {
       const size_t off = g.packed_offset(gi);
       const size_t kc = g.padded_len(gi);
-      const uint8_t* ai = a.data + m0 * a.stride + off * a.bytes_per_k;
+      const uint8_t* ai = a.at(m0, off);
       const int8_t* wi = pd.panel(panel) + off * nr;
       if (pf && ukernel.run_prefetch) {
         // Each group's call prefetches its share of the slice.
@@ -294,7 +296,7 @@ void run_k_chunks(const TileRunner& runner, size_t p0, size_t p1, size_t t0, siz
         const size_t start = std::min(next_bytes, (tm - t0) * share);
         const size_t pf_bytes = std::min(share, next_bytes - start);
         const GemmUkernelPrefetch kernel = k0 == 0 ? uk.run_prefetch : uk.run_accumulate;
-        kernel(mr, kc, a.data + m0 * a.stride + k0 * a.bytes_per_k, a.stride, pd.panel(p) + k0 * nr, d[tm - t0],
+        kernel(mr, kc, a.at(m0, k0), a.stride, pd.panel(p) + k0 * nr, d[tm - t0],
                pf_bytes ? next + start : nullptr, pf_bytes);
       }
     }
