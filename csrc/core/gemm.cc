@@ -148,13 +148,26 @@ struct TileRunner {
       } else {
         ukernel.run(mr, kc, ai, a.stride, wi, d);
       }
+      if (g.groups == 1) return finish_one_group(m0, mr, panel, d);
       add_group(gi, m0, mr, panel, d, sums);
     }
-    store(m0, mr, panel, g.groups == 1 ? d : sums.acc, sums.y);
+    store(m0, mr, panel, sums.acc, sums.y);
   }
 
-  // The epilogue of one-group weights whose products d the caller has computed.
+  // The epilogue of one-group weights whose products d the caller has computed. int32 results
+  // are corrected straight into the output rows: one pass over the tile, no copy.
   void finish_one_group(size_t m0, size_t mr, size_t panel, int32_t* d) const {
+    if (req.kind == OutKind::I32) {
+      const size_t N = req.w->n, nr = req.pd->key.nr, n0 = panel * nr, nc = std::min(nr, N - n0);
+      const int32_t* zb = req.pd->needs_row_sums ? &req.pd->zb[n0] : nullptr;
+      const int32_t* ck = &req.pd->ck[n0];
+      int32_t* out = static_cast<int32_t*>(req.out) + m0 * N + n0;
+      for (size_t i = 0; i < mr; ++i) {
+        const int32_t rs = zb ? a.row_sums[m0 + i] : 0;
+        path.epilogues.correct(d + i * nr, nc, zb, ck, rs, a.za(m0 + i), nullptr, out + i * N);
+      }
+      return;
+    }
     Sums sums;
     add_group(0, m0, mr, panel, d, sums);
     store(m0, mr, panel, d, sums.y);
@@ -175,7 +188,7 @@ struct TileRunner {
       const size_t m = m0 + i;
       const int32_t rs = pd.needs_row_sums ? a.row_sums[m * g.groups + gi] : 0;
       int32_t* di = d + i * nr;
-      e.correct(di, nc, zb, ck, rs, a.za(m), bias);
+      e.correct(di, nc, zb, ck, rs, a.za(m), bias, di);
       if (req.kind == OutKind::DEQUANT) {
         float* yi = sums.y + i * nr;
         if (gi == 0) std::memset(yi, 0, nc * sizeof(float));

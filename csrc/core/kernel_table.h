@@ -60,9 +60,10 @@ struct GemmKernels {
 
 // Row epilogues over nc (<= nr) columns of one tile row. Wrapping int32 arithmetic.
 struct Epilogues {
-  // acc[j] = d[j] - zb[j] * row_sum + za * ck[j] (+ bias[j]); zb and bias may be null.
-  void (*correct)(int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum,
-                  int32_t za, const int32_t* bias);
+  // out[j] = d[j] - zb[j] * row_sum + za * ck[j] (+ bias[j]); zb and bias may be null, out may be
+  // d (in place) or the caller's output row (one pass for int32 results).
+  void (*correct)(const int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum,
+                  int32_t za, const int32_t* bias, int32_t* out);
   // 'float' requantization (ref::requantize_float) into int8 (out_u8 = 0) or uint8.
   void (*requant_float)(const int32_t* acc, size_t nc, const float* mult, int32_t zy, int32_t lo,
                         int32_t hi, int out_u8, void* out);

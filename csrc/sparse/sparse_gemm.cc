@@ -203,7 +203,7 @@ void epilogue(const Epilogues& e, const Request& req, const ActLayout& a, size_t
     const size_t m = m0 + i;
     int32_t* di = d + i * ds;
     const int32_t* bias = req.kind == OutKind::REQUANT && req.rq->bias ? req.rq->bias + n0 : nullptr;
-    e.correct(di, nc, nullptr, &w.ck[n0], 0, a.za[m], bias);
+    e.correct(di, nc, nullptr, &w.ck[n0], 0, a.za[m], bias, di);
     switch (req.kind) {
       case OutKind::I32:
         if (!in_place) std::memcpy(static_cast<int32_t*>(req.out) + m * N + n0, di, nc * sizeof(int32_t));

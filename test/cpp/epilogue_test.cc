@@ -131,9 +131,12 @@ void test_dequant_and_correct(const ei8::KernelPath& path, tester::Rng& r) {
       const int32_t za = rep == 2 ? kMax : r.range(-255, 255);
       const bool with_zb = rep % 2 == 0, with_bias = rep % 3 != 0;
       compare(path.isa, "correct", nc * 4, [&](bool simd, uint8_t* out) {
-        std::memcpy(out, acc.data(), nc * 4);
-        (simd ? e.correct : ei8::scalar::correct)(reinterpret_cast<int32_t*>(out), nc, with_zb ? zb.data() : nullptr,
-                                                  ck.data(), rs, za, with_bias ? bias.data() : nullptr);
+        // In place (repetitions 0, 1, 4, 5) or into a separate row, with and without zb.
+        const bool in_place = rep % 4 < 2;
+        int32_t* o = reinterpret_cast<int32_t*>(out);
+        if (in_place) std::memcpy(out, acc.data(), nc * 4);
+        (simd ? e.correct : ei8::scalar::correct)(in_place ? o : acc.data(), nc, with_zb ? zb.data() : nullptr,
+                                                  ck.data(), rs, za, with_bias ? bias.data() : nullptr, o);
       }, "nc " + std::to_string(nc));
       compare(path.isa, "dequant_accumulate", nc * 4, [&](bool simd, uint8_t* out) {
         std::memcpy(out, y0.data(), nc * 4);

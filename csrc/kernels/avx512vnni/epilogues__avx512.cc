@@ -9,8 +9,8 @@ namespace avx512vnni {
 
 static inline __mmask16 tail_mask(size_t n) { return n >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << n) - 1); }
 
-void correct(int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum, int32_t za,
-             const int32_t* bias) {
+void correct(const int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum, int32_t za,
+             const int32_t* bias, int32_t* out) {
   const __m512i vza = _mm512_set1_epi32(za), vrs = _mm512_set1_epi32(row_sum);
   for (size_t j = 0; j < nc; j += 16) {
     const __mmask16 m = tail_mask(nc - j);
@@ -18,7 +18,7 @@ void correct(int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_
     v = _mm512_add_epi32(v, _mm512_mullo_epi32(vza, _mm512_maskz_loadu_epi32(m, ck + j)));
     if (zb) v = _mm512_sub_epi32(v, _mm512_mullo_epi32(vrs, _mm512_maskz_loadu_epi32(m, zb + j)));
     if (bias) v = _mm512_add_epi32(v, _mm512_maskz_loadu_epi32(m, bias + j));
-    _mm512_mask_storeu_epi32(d + j, m, v);
+    _mm512_mask_storeu_epi32(out + j, m, v);
   }
 }
 

@@ -10,17 +10,18 @@ namespace ei8 {
 namespace neon {
 
 // Wrapping int32 arithmetic, as ref::wrap_add / wrap_mul: NEON integer lanes wrap modulo 2^32.
-void correct(int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum,
-             int32_t za, const int32_t* bias) {
+void correct(const int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum,
+             int32_t za, const int32_t* bias, int32_t* out) {
   const int32x4_t vza = vdupq_n_s32(za), vrs = vdupq_n_s32(row_sum);
   size_t j = 0;
   for (; j + 4 <= nc; j += 4) {
     int32x4_t v = vmlaq_s32(vld1q_s32(d + j), vld1q_s32(ck + j), vza);
     if (zb) v = vmlsq_s32(v, vld1q_s32(zb + j), vrs);
     if (bias) v = vaddq_s32(v, vld1q_s32(bias + j));
-    vst1q_s32(d + j, v);
+    vst1q_s32(out + j, v);
   }
-  if (j < nc) scalar::correct(d + j, nc - j, zb ? zb + j : nullptr, ck + j, row_sum, za, bias ? bias + j : nullptr);
+  if (j < nc) scalar::correct(d + j, nc - j, zb ? zb + j : nullptr, ck + j, row_sum, za, bias ? bias + j : nullptr,
+                            out + j);
 }
 
 // Eight int32 results (already inside the output range) to bytes: the truncating narrows keep
