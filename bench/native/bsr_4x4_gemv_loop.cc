@@ -1,6 +1,8 @@
 // Where a 4x4-block sparse GEMV's time goes on AVX-512 VNNI: the inner loop of bsr_chunks<4, 4>
 // (csrc/sparse/x86_sparse_kernels.inc) over a synthetic stream, with the activation vector of four
-// blocks built in several ways, against the weight stream alone. Not shipped; x86-64 only.
+// blocks built in several ways, against the weight stream alone; and variants of the loop: four
+// accumulator chains instead of two, software prefetch of the value and index streams, and one
+// merge-masked vpdpbusd per block (no activation merge at all). Not shipped; x86-64 only.
 //
 //   g++ -O2 -std=c++17 -march=x86-64-v4 -mavx512vnni -o /tmp/bsr_loop bench/native/bsr_4x4_gemv_loop.cc
 //   /tmp/bsr_loop 4096 4096 0.1    # N K density: 4096² streams from L3; 256 4096 0.1 stays in L2
@@ -90,26 +92,63 @@ INLINE __m512i activations(const uint8_t* a, const uint16_t* ix) {
   }
 }
 
-// One row of A against every block row: 8 blocks a step on two chains, the tail on one.
-template <Form F>
+// One row of A against every block row: 4 * kChains blocks a step on kChains chains, the tail on
+// one; kPrefetch > 0: the value stream (and the index stream) prefetched that many bytes ahead.
+template <Form F, int kChains = 2, int kPrefetch = 0>
 __attribute__((noinline)) void gemv(const Stream& s, size_t block_rows, const uint8_t* a, int32_t* d) {
   const uint16_t* index = s.index.data();
   const int8_t* values = s.values.data();
   for (size_t br = 0; br < block_rows; ++br) {
-    __m512i acc0 = _mm512_setzero_si512(), acc1 = acc0;
+    __m512i acc[kChains];
+    #pragma GCC unroll 4
+    for (int c = 0; c < kChains; ++c) acc[c] = _mm512_setzero_si512();
     size_t blk = s.row_ptr[br];
     const size_t end = s.row_ptr[br + 1];
-    for (; blk + 8 <= end; blk += 8) {
-      acc0 = _mm512_dpbusd_epi32(acc0, activations<F>(a, index + blk), _mm512_loadu_si512(values + blk * 16));
-      acc1 = _mm512_dpbusd_epi32(acc1, activations<F>(a, index + blk + 4), _mm512_loadu_si512(values + blk * 16 + 64));
+    for (; blk + 4 * kChains <= end; blk += 4 * kChains) {
+      if constexpr (kPrefetch > 0) {
+        const char* v = reinterpret_cast<const char*>(values + blk * 16) + kPrefetch;
+        #pragma GCC unroll 4
+        for (int l = 0; l < kChains; ++l) _mm_prefetch(v + 64 * l, _MM_HINT_T0);
+        if (blk % 32 < 4 * kChains) _mm_prefetch(reinterpret_cast<const char*>(index + blk) + kPrefetch / 8, _MM_HINT_T0);
+      }
+      #pragma GCC unroll 4
+      for (int c = 0; c < kChains; ++c)
+        acc[c] = _mm512_dpbusd_epi32(acc[c], activations<F>(a, index + blk + 4 * c),
+                                     _mm512_loadu_si512(values + (blk + 4 * c) * 16));
     }
     for (; blk < end; blk += 4) {
       const uint32_t n = end - blk < 4 ? static_cast<uint32_t>(end - blk) : 4;
       const __m512i w = _mm512_maskz_loadu_epi32(static_cast<__mmask16>((1u << (4 * n)) - 1), values + blk * 16);
-      acc0 = _mm512_dpbusd_epi32(acc0, activations<F>(a, index + blk), w);
+      acc[0] = _mm512_dpbusd_epi32(acc[0], activations<F>(a, index + blk), w);
     }
-    const __m512i acc = _mm512_add_epi32(acc0, acc1);
-    const __m256i h = _mm256_add_epi32(_mm512_castsi512_si256(acc), _mm512_extracti64x4_epi64(acc, 1));
+    #pragma GCC unroll 4
+    for (int c = 1; c < kChains; ++c) acc[0] = _mm512_add_epi32(acc[0], acc[c]);
+    const __m256i h = _mm256_add_epi32(_mm512_castsi512_si256(acc[0]), _mm512_extracti64x4_epi64(acc[0], 1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 4 * br),
+                     _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1)));
+  }
+}
+
+// No activation vector: block i of a step goes to accumulator i by a vpdpbusd merge-masked to its
+// 128-bit chunk, against a plain broadcast of its 4 activations (a load, no merge).
+__attribute__((noinline)) void gemv_masked_dots(const Stream& s, size_t block_rows, const uint8_t* a, int32_t* d) {
+  const uint16_t* index = s.index.data();
+  const int8_t* values = s.values.data();
+  for (size_t br = 0; br < block_rows; ++br) {
+    __m512i acc[4];
+    #pragma GCC unroll 4
+    for (int i = 0; i < 4; ++i) acc[i] = _mm512_setzero_si512();
+    const size_t end = s.row_ptr[br + 1];
+    for (size_t blk = s.row_ptr[br]; blk < end; blk += 4) {
+      uint64_t q;
+      std::memcpy(&q, index + blk, 8);
+      const __m512i w = _mm512_loadu_si512(values + blk * 16);
+      for (size_t i = 0; i < 4 && blk + i < end; ++i)
+        acc[i] = _mm512_mask_dpbusd_epi32(acc[i], static_cast<__mmask16>(0xF << (4 * i)),
+                                          _mm512_set1_epi32(quad(a, q, static_cast<int>(i))), w);
+    }
+    const __m512i t = _mm512_add_epi32(_mm512_add_epi32(acc[0], acc[1]), _mm512_add_epi32(acc[2], acc[3]));
+    const __m256i h = _mm256_add_epi32(_mm512_castsi512_si256(t), _mm512_extracti64x4_epi64(t, 1));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 4 * br),
                      _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1)));
   }
@@ -145,4 +184,9 @@ int main(int argc, char** argv) {
   run(gemv<kExpanded>, a16.data(), "16-byte quads + inserts");
   run(gemv<kGather>, a.data(), "vpgatherdd");
   run(gemv<kNone>, a.data(), "weights and dots alone");
+  run(gemv<kMasked, 4>, a.data(), "masked broadcasts, 4 chains");
+  run(gemv<kNone, 4>, a.data(), "weights and dots alone, 4 chains");
+  run(gemv<kMasked, 2, 1024>, a.data(), "masked broadcasts, prefetch 1 KB");
+  run(gemv<kMasked, 2, 4096>, a.data(), "masked broadcasts, prefetch 4 KB");
+  run(gemv_masked_dots, a.data(), "merge-masked dot per block");
 }
