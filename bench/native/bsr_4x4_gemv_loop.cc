@@ -92,6 +92,13 @@ INLINE __m512i activations(const uint8_t* a, const uint16_t* ix) {
   }
 }
 
+// A block row's 4 outputs: the sum of the accumulator's four 128-bit chunks.
+INLINE void store_row(__m512i acc, int32_t* d) {
+  const __m256i h = _mm256_add_epi32(_mm512_castsi512_si256(acc), _mm512_extracti64x4_epi64(acc, 1));
+  const __m128i q = _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(d), q);
+}
+
 // One row of A against every block row: 4 * kChains blocks a step on kChains chains, the tail on
 // one; kPrefetch > 0: the value stream (and the index stream) prefetched that many bytes ahead.
 template <Form F, int kChains = 2, int kPrefetch = 0>
@@ -109,7 +116,8 @@ __attribute__((noinline)) void gemv(const Stream& s, size_t block_rows, const ui
         const char* v = reinterpret_cast<const char*>(values + blk * 16) + kPrefetch;
         #pragma GCC unroll 4
         for (int l = 0; l < kChains; ++l) _mm_prefetch(v + 64 * l, _MM_HINT_T0);
-        if (blk % 32 < 4 * kChains) _mm_prefetch(reinterpret_cast<const char*>(index + blk) + kPrefetch / 8, _MM_HINT_T0);
+        if (blk % 32 < 4 * kChains)
+          _mm_prefetch(reinterpret_cast<const char*>(index + blk) + kPrefetch / 8, _MM_HINT_T0);
       }
       #pragma GCC unroll 4
       for (int c = 0; c < kChains; ++c)
@@ -123,9 +131,7 @@ __attribute__((noinline)) void gemv(const Stream& s, size_t block_rows, const ui
     }
     #pragma GCC unroll 4
     for (int c = 1; c < kChains; ++c) acc[0] = _mm512_add_epi32(acc[0], acc[c]);
-    const __m256i h = _mm256_add_epi32(_mm512_castsi512_si256(acc[0]), _mm512_extracti64x4_epi64(acc[0], 1));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 4 * br),
-                     _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1)));
+    store_row(acc[0], d + 4 * br);
   }
 }
 
@@ -147,10 +153,8 @@ __attribute__((noinline)) void gemv_masked_dots(const Stream& s, size_t block_ro
         acc[i] = _mm512_mask_dpbusd_epi32(acc[i], static_cast<__mmask16>(0xF << (4 * i)),
                                           _mm512_set1_epi32(quad(a, q, static_cast<int>(i))), w);
     }
-    const __m512i t = _mm512_add_epi32(_mm512_add_epi32(acc[0], acc[1]), _mm512_add_epi32(acc[2], acc[3]));
-    const __m256i h = _mm256_add_epi32(_mm512_castsi512_si256(t), _mm512_extracti64x4_epi64(t, 1));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 4 * br),
-                     _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1)));
+    store_row(_mm512_add_epi32(_mm512_add_epi32(acc[0], acc[1]), _mm512_add_epi32(acc[2], acc[3])),
+              d + 4 * br);
   }
 }
 

@@ -154,27 +154,17 @@ struct TileRunner {
     store(m0, mr, panel, sums.acc, sums.y);
   }
 
-  // The epilogue of one-group weights whose products d the caller has computed. int32 results
-  // are corrected straight into the output rows: one pass over the tile, no copy.
+  // The epilogue of one-group weights whose products d the caller has computed (int32 results
+  // are already in the output rows after add_group).
   void finish_one_group(size_t m0, size_t mr, size_t panel, int32_t* d) const {
-    if (req.kind == OutKind::I32) {
-      const size_t N = req.w->n, nr = req.pd->key.nr, n0 = panel * nr, nc = std::min(nr, N - n0);
-      const int32_t* zb = req.pd->needs_row_sums ? &req.pd->zb[n0] : nullptr;
-      const int32_t* ck = &req.pd->ck[n0];
-      int32_t* out = static_cast<int32_t*>(req.out) + m0 * N + n0;
-      for (size_t i = 0; i < mr; ++i) {
-        const int32_t rs = zb ? a.row_sums[m0 + i] : 0;
-        path.epilogues.correct(d + i * nr, nc, zb, ck, rs, a.za(m0 + i), nullptr, out + i * N);
-      }
-      return;
-    }
     Sums sums;
     add_group(0, m0, mr, panel, d, sums);
-    store(m0, mr, panel, d, sums.y);
+    if (req.kind != OutKind::I32) store(m0, mr, panel, d, sums.y);
   }
 
  private:
-  // Zero-point corrections of group gi's products d, then its share of the sums.
+  // Zero-point corrections of group gi's products d, then its share of the sums. int32 results of
+  // one-group weights are corrected straight into the output rows: one pass, no copy in store().
   void add_group(size_t gi, size_t m0, size_t mr, size_t panel, int32_t* d, Sums& sums) const {
     const PackedData& pd = *req.pd;
     const GroupGeometry& g = pd.geom;
@@ -184,11 +174,12 @@ struct TileRunner {
     const int32_t* zb = pd.needs_row_sums ? &pd.zb[gi * N + n0] : nullptr;
     const int32_t* ck = &pd.ck[gi * N + n0];
     const int32_t* bias = (req.kind == OutKind::REQUANT && req.rq->bias) ? req.rq->bias + n0 : nullptr;
+    const bool to_out = req.kind == OutKind::I32 && g.groups == 1;
     for (size_t i = 0; i < mr; ++i) {
       const size_t m = m0 + i;
       const int32_t rs = pd.needs_row_sums ? a.row_sums[m * g.groups + gi] : 0;
       int32_t* di = d + i * nr;
-      e.correct(di, nc, zb, ck, rs, a.za(m), bias, di);
+      e.correct(di, nc, zb, ck, rs, a.za(m), bias, to_out ? static_cast<int32_t*>(req.out) + m * N + n0 : di);
       if (req.kind == OutKind::DEQUANT) {
         float* yi = sums.y + i * nr;
         if (gi == 0) std::memset(yi, 0, nc * sizeof(float));
