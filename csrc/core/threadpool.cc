@@ -70,7 +70,7 @@ void ThreadPool::resize_workers(size_t workers) {
   workers_.clear();
   stop_.store(false);
   // The generation is read here, not by the new thread: a region may start before it runs.
-  const size_t generation = generation_.load();
+  const size_t generation = static_cast<size_t>(region_.load() >> kHelperBits);
   for (size_t i = 0; i < workers; ++i) workers_.emplace_back([this, i, generation] { worker_loop(i, generation); });
 }
 
@@ -90,8 +90,12 @@ void ThreadPool::run_tasks(size_t thread_index) {
 
 void ThreadPool::worker_loop(size_t index, size_t seen) {
   for (;;) {
-    // A new region for this worker: generation moved and this worker is among the active ones.
-    auto ready = [&] { return generation_.load() != seen && index < active_workers_.load(); };
+    // A new region for this worker: its number moved and this worker is among its helpers.
+    uint64_t region = 0;
+    auto ready = [&] {
+      region = region_.load();
+      return (region >> kHelperBits) != seen && index < (region & ((uint64_t(1) << kHelperBits) - 1));
+    };
     const auto spin_until = std::chrono::steady_clock::now() + kSpin;
     while (!ready() && !stop_.load() && std::chrono::steady_clock::now() < spin_until) cpu_relax();
     if (!ready()) {
@@ -99,7 +103,7 @@ void ThreadPool::worker_loop(size_t index, size_t seen) {
       wake_.wait(lock, [&] { return stop_.load() || ready(); });
     }
     if (stop_.load()) return;
-    seen = generation_.load();
+    seen = static_cast<size_t>(region >> kHelperBits);  // the region ready() saw, not a later one
     run_tasks(index + 1);
     finished_.fetch_add(1);
   }
@@ -120,11 +124,11 @@ void ThreadPool::parallel_for(size_t ntasks, const std::function<void(size_t)>& 
   schedule_ = schedule;
   next_.store(0);
   finished_.store(0);
-  active_workers_.store(helpers);
   {
     // Under the sleep lock, so that a worker between its check and its wait cannot miss it.
     std::lock_guard<std::mutex> lock(sleep_mu_);
-    generation_.fetch_add(1);
+    const uint64_t number = (region_.load() >> kHelperBits) + 1;
+    region_.store(number << kHelperBits | helpers);
   }
   wake_.notify_all();
   run_tasks(0);

@@ -50,8 +50,11 @@ class ThreadPool {
   std::mutex sleep_mu_;
   std::condition_variable wake_;
   std::vector<std::thread> workers_;
-  std::atomic<size_t> generation_{0};      // bumped to start a region
-  std::atomic<size_t> active_workers_{0};  // workers taking part in the current region
+  // The current region as one word: its number (bumped to start a region) above kHelperBits bits
+  // of its helper count. One load gives a worker both: read apart, a worker left out of one region
+  // could pair that region's number with the next one's helper count and run the next region twice.
+  static constexpr unsigned kHelperBits = 20;
+  std::atomic<uint64_t> region_{0};
   std::atomic<size_t> finished_{0};
   std::atomic<bool> stop_{false};
 
