@@ -232,13 +232,16 @@ struct TileRunner {
 
 // Below this many multiply-adds a call runs on the calling thread: waking workers costs more.
 constexpr size_t kMinParallelMacs = size_t(1) << 18;
+// The least work of a chunk of a thread's share (work_split.h): 2 MB of GEMV weights, about 20 us.
+constexpr size_t kMinChunkMacs = size_t(1) << 21;
 
 // Panels smaller than this stay in L2/L3 between calls: prefetching the next one gains nothing.
 constexpr size_t kMinPrefetchPanel = size_t(128) << 10;
 
 // Panel by panel: the row tiles after the first compute from L2 while the next panel is still in
-// DRAM, so each of them prefetches its slice of that panel.
-void run_panels(const TileRunner& runner, size_t p0, size_t p1, size_t t0, size_t t1) {
+// DRAM, so each of them prefetches its slice of that panel (up to panel p_end, where this thread's
+// work ends).
+void run_panels(const TileRunner& runner, size_t p0, size_t p1, size_t t0, size_t t1, size_t p_end) {
   const PackedData& pd = *runner.req.pd;
   const size_t M = runner.req.a->m, tile_mr = runner.ukernel.mr;
   const size_t panel_bytes = pd.geom.packed_k() * pd.key.nr, tiles = t1 - t0;
@@ -248,7 +251,7 @@ void run_panels(const TileRunner& runner, size_t p0, size_t p1, size_t t0, size_
     for (size_t tm = t0; tm < t1; ++tm) {
       const size_t m0 = tm * tile_mr, mr = std::min(tile_mr, M - m0);
       const size_t start = tm > t0 ? (tm - t0 - 1) * slice : 0;  // this tile's slice
-      if (prefetch && p + 1 < p1 && tm > t0 && start < panel_bytes)
+      if (prefetch && p + 1 < p_end && tm > t0 && start < panel_bytes)
         runner.run(m0, mr, p, pd.panel(p + 1) + start, std::min(slice, panel_bytes - start));
       else
         runner.run(m0, mr, p);
@@ -280,7 +283,7 @@ bool use_k_chunks(const Ukernel& uk, const PackedData& pd, size_t tiles) {
          pd.bytes.size() >= gemm_schedule_hooks().min_chunked_weights;
 }
 
-void run_k_chunks(const TileRunner& runner, size_t p0, size_t p1, size_t t0, size_t t1) {
+void run_k_chunks(const TileRunner& runner, size_t p0, size_t p1, size_t t0, size_t t1, size_t p_end) {
   const PackedData& pd = *runner.req.pd;
   const PreparedA& a = runner.a;
   const Ukernel& uk = runner.ukernel;
@@ -292,7 +295,7 @@ void run_k_chunks(const TileRunner& runner, size_t p0, size_t p1, size_t t0, siz
       const size_t kc = std::min(chunk, kp - k0);
       // The next chunk, of this panel or the first of the next one: panels are contiguous.
       const int8_t* next = pd.panel(p) + (k0 + kc) * nr;
-      const size_t next_k = k0 + kc < kp ? std::min(chunk, kp - k0 - kc) : (p + 1 < p1 ? chunk : 0);
+      const size_t next_k = k0 + kc < kp ? std::min(chunk, kp - k0 - kc) : (p + 1 < p_end ? chunk : 0);
       const size_t next_bytes = next_k * nr;
       const size_t share = div_up(div_up(next_bytes, tiles), 64) * 64;
       for (size_t tm = t0; tm < t1; ++tm) {
@@ -336,16 +339,14 @@ ei8_status run_tiled(const KernelPath& path, const GemmRequest& req) {
   const size_t macs = M * req.w->n * a.k;
   const size_t threads = macs < kMinParallelMacs ? 1 : ThreadPool::instance().threads();
   const WorkSplit split = split_work(pd.panels, m_tiles, threads);
-  run_split(split, threads, [&](size_t t) {
-    size_t p0, p1, t0, t1;
-    split.unit_range(t, p0, p1);
-    split.tile_range(t, t0, t1);
+  const size_t chunks = chunks_per_share(split, M * a.k * pd.key.nr, kMinChunkMacs);
+  run_split(split, threads, chunks, [&](size_t p0, size_t p1, size_t t0, size_t t1, size_t p_end) {
     if (uk.enter) uk.enter();
     if (use_k_chunks(uk, pd, t1 - t0)) {
       gemm_schedule_hooks().k_chunked_runs.fetch_add(1, std::memory_order_relaxed);
-      run_k_chunks(runner, p0, p1, t0, t1);
+      run_k_chunks(runner, p0, p1, t0, t1, p_end);
     } else {
-      run_panels(runner, p0, p1, t0, t1);
+      run_panels(runner, p0, p1, t0, t1, p_end);
     }
     if (uk.leave) uk.leave();
   });

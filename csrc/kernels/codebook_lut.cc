@@ -311,6 +311,8 @@ void run_tile(const LutKernel& kern, const Request& req, const PreparedA& pa, si
 
 // Below this many multiply-adds a call runs on the calling thread: waking workers costs more.
 constexpr size_t kMinParallelMacs = size_t(1) << 18;
+// The least work of a chunk of a thread's share (work_split.h), as for dense weights.
+constexpr size_t kMinChunkMacs = size_t(1) << 21;
 
 ei8_status run_kernel(const LutKernel& kern, const Request& req) {
   const ei8_activations& a = *req.a;
@@ -322,10 +324,7 @@ ei8_status run_kernel(const LutKernel& kern, const Request& req) {
   const size_t threads = M * b.n * b.k < kMinParallelMacs ? 1 : ThreadPool::instance().threads();
   // Row tiles start at multiples of kern.mr (even for S8X2, whose pairs are rows 2i, 2i + 1).
   const WorkSplit split = split_work(panels, div_up(M, kern.mr), threads);
-  run_split(split, threads, [&](size_t t) {
-    size_t p0, p1, t0, t1;
-    split.unit_range(t, p0, p1);
-    split.tile_range(t, t0, t1);
+  run_split(split, threads, chunks_per_share(split, M * b.k * lut::kNR, kMinChunkMacs), [&](size_t p0, size_t p1, size_t t0, size_t t1, size_t) {
     for (size_t p = p0; p < p1; ++p)
       for (size_t tm = t0; tm < t1; ++tm) {
         const size_t m0 = tm * kern.mr;

@@ -1,13 +1,13 @@
 #include "sparse/sparse_gemm.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <vector>
 
 #include "core/threadpool.h"
+#include "core/work_split.h"
 #include "pack/weights.h"
 #include "sparse/transpose4.h"
 
@@ -234,38 +234,6 @@ void epilogue(const Epilogues& e, const Request& req, const ActLayout& a, size_t
 // Below this much work (rows x streamed bytes) a call stays on the calling thread.
 constexpr size_t kMinParallelWork = size_t(1) << 18;
 
-// Chunks of a thread's share of the columns (see run): enough for a thread to help one that started
-// late, few enough that each still makes a long kernel call.
-constexpr size_t kChunksPerShare = 8;
-
-// The chunks of one share not yet taken: [front, back), taken from either end.
-class ChunkRange {
- public:
-  void reset(size_t n) { r_.store(pack(0, n), std::memory_order_relaxed); }
-  bool take_front(size_t& c) {
-    uint64_t r = r_.load(std::memory_order_relaxed);
-    do {
-      if (front(r) >= back(r)) return false;
-    } while (!r_.compare_exchange_weak(r, pack(front(r) + 1, back(r)), std::memory_order_relaxed));
-    c = front(r);
-    return true;
-  }
-  bool take_back(size_t& c) {
-    uint64_t r = r_.load(std::memory_order_relaxed);
-    do {
-      if (front(r) >= back(r)) return false;
-    } while (!r_.compare_exchange_weak(r, pack(front(r), back(r) - 1), std::memory_order_relaxed));
-    c = back(r) - 1;
-    return true;
-  }
-
- private:
-  static uint64_t pack(uint64_t f, uint64_t b) { return f | b << 32; }
-  static size_t front(uint64_t r) { return r & 0xFFFFFFFFu; }
-  static size_t back(uint64_t r) { return r >> 32; }
-  alignas(64) std::atomic<uint64_t> r_{0};
-};
-
 // A block row's fixed cost in the balance below, in streamed bytes: entering and leaving the row,
 // folding and storing its outputs (about 1 ns against 0.3 ns for a block of 16 weights).
 constexpr size_t kRowCostBytes = 64;
@@ -338,17 +306,13 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
     if (!scratch.threads[t]->buf.reserve(layout.bytes())) return EI8_E_NOMEM;
     scratch.threads[t]->block = SIZE_MAX;
   }
-  // Each thread owns one share of the columns (of about equal work), the same on every call, so it
-  // streams the same part of the weights each time and finds it in its core's caches. A share is
-  // cut into chunks: the owner takes them from the front, and a thread done with its own share takes
-  // the others' from the back, so a thread that started late or was descheduled is helped. Measured
-  // on two threads against four equal chunks a thread on a dynamic schedule: GEMV 0.95-1.0x the
-  // time, M = 8 0.81-0.97x, M = 64 and 256 0.83-1.0x (4x4, 1x16, 2:4, CSR; 4096 x 4096 and
-  // 4096 x 11008).
+  // Each thread owns one share of the columns (of about equal work) and helps the others at its end
+  // (SharedChunks, core/work_split.h), one round per row block. Measured on two threads against four
+  // equal chunks a thread on a dynamic schedule: GEMV 0.95-1.0x the time, M = 8 0.81-0.97x, M = 64
+  // and 256 0.83-1.0x (4x4, 1x16, 2:4, CSR; 4096 x 4096 and 4096 x 11008).
   const size_t chunks = threads == 1 ? 1 : kChunksPerShare;
   const std::vector<size_t> bounds = balanced_bounds(w, units, threads * chunks);
-  std::unique_ptr<ChunkRange[]> ranges(new ChunkRange[blocks * threads]);
-  for (size_t i = 0; i < blocks * threads; ++i) ranges[i].reset(chunks);
+  SharedChunks shared(blocks, threads, chunks);
   // Chunk c of share p of row block b.
   auto run_chunk = [&](size_t b, size_t p, size_t c, ThreadBlock& mine, int32_t* d, int32_t* dt) {
     const size_t u0 = bounds[p * chunks + c], u1 = bounds[p * chunks + c + 1];
@@ -401,12 +365,8 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
     alignas(64) int32_t d[kMaxRows * kMaxCols];
     alignas(64) int32_t dt[kMaxCols * kMaxRows];  // bsr_mvec's transposed tile
     ThreadBlock& mine = *scratch.threads[ThreadPool::participant()];
-    for (size_t b = 0; b < blocks; ++b) {
-      ChunkRange* block_ranges = &ranges[b * threads];
-      for (size_t c; block_ranges[i].take_front(c);) run_chunk(b, i, c, mine, d, dt);
-      for (size_t q = (i + 1) % threads; q != i; q = (q + 1) % threads)
-        for (size_t c; block_ranges[q].take_back(c);) run_chunk(b, q, c, mine, d, dt);
-    }
+    for (size_t b = 0; b < blocks; ++b)
+      shared.take(b, i, [&](size_t share, size_t c, bool) { run_chunk(b, share, c, mine, d, dt); });
   };
   if (threads == 1) {
     task(0);

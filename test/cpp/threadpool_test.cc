@@ -4,6 +4,8 @@
 // Before the region's number and helper count were one word, 200000 such regions hung within two
 // minutes here (a region run twice overshot the caller's count of finished helpers); 5000 keep the
 // test at 2 s native and under emulation, a guard rather than a sure reproducer.
+// Also the drivers' work sharing (core/work_split.h): every (column unit, row tile) runs once
+// whatever thread is slow, and a slow thread's chunks are taken by the others.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -13,6 +15,7 @@
 
 #include "check.h"
 #include "core/threadpool.h"
+#include "core/work_split.h"
 
 namespace {
 
@@ -52,6 +55,51 @@ TEST(regions_of_varying_width_run_each_task_once) {
   }
   done.store(true);
   CHECK_EQ(bad_regions, 0L);
+  pool.set_threads(saved);
+}
+
+// run_split over shapes of every kind (one unit, fewer units than threads, N and M splits, more
+// chunks than units; one chunk a share: pinned tasks) with one thread held back in some calls: each
+// (unit, tile) exactly once, the owner's prefetch limit never short of the piece, and the held-back
+// thread's chunks taken by the others.
+TEST(run_split_covers_each_unit_and_tile_once_and_helps_a_slow_thread) {
+  ei8::ThreadPool& pool = ei8::ThreadPool::instance();
+  const size_t saved = pool.threads();
+  static std::atomic<bool> done{false};
+  start_watchdog(done, 120);
+  struct Shape { size_t units, tiles, threads; };
+  const Shape shapes[] = {{1, 1, 2}, {1, 5, 2}, {3, 1, 4}, {2, 7, 4}, {16, 1, 2}, {17, 3, 2},
+                          {64, 43, 2}, {5, 2, 3}, {100, 1, 4}, {9, 9, 3}};
+  long bad = 0, helped = 0, slow_calls = 0;
+  for (const Shape& sh : shapes) {
+    pool.set_threads(sh.threads);
+    const ei8::WorkSplit split = ei8::split_work(sh.units, sh.tiles, sh.threads);
+    std::vector<std::atomic<int>> runs(sh.units * sh.tiles);
+    for (size_t chunks : {size_t(1), size_t(3), ei8::kChunksPerShare}) {
+      for (int call = 0; call < 60; ++call) {
+        for (auto& r : runs) r.store(0);
+        // Thread 1 sleeps before its first piece, when it owns a share of several chunks.
+        const bool slow = call % 4 == 3 && split.m_chunks == 1 && split.n_chunks > 1 && chunks > 1 &&
+                          split.units_per_chunk > 1;
+        std::atomic<bool> slept{false};
+        std::atomic<long> taken{0};  // share 1's pieces run by another thread
+        ei8::run_split(split, sh.threads, chunks, [&](size_t u0, size_t u1, size_t t0, size_t t1, size_t u_end) {
+          const bool owner = ei8::ThreadPool::participant() == 1;
+          if (slow && owner && !slept.exchange(true)) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+          if (u_end < u1 || u0 >= u1 || t0 >= t1) ++bad;
+          if (u0 / split.units_per_chunk == 1 && !owner) taken.fetch_add(1);
+          for (size_t u = u0; u < u1; ++u)
+            for (size_t t = t0; t < t1; ++t) runs[u * sh.tiles + t].fetch_add(1);
+        });
+        for (auto& r : runs) bad += r.load() != 1;
+        if (slow) ++slow_calls, helped += taken.load() > 0;
+      }
+    }
+  }
+  done.store(true);
+  CHECK_EQ(bad, 0L);
+  // Most slow calls: the sleeping thread's share was partly run by the others.
+  CHECK(slow_calls > 0 && helped * 2 > slow_calls);
   pool.set_threads(saved);
 }
 
