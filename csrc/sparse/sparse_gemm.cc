@@ -234,6 +234,12 @@ void epilogue(const Epilogues& e, const Request& req, const ActLayout& a, size_t
 // Below this much work (rows x streamed bytes) a call stays on the calling thread.
 constexpr size_t kMinParallelWork = size_t(1) << 18;
 
+// The least work (rows x streamed bytes) of a chunk of a thread's share: 512 KB of a GEMV's
+// weights, about 8 us at this machine's 4x4 block rate. Each chunk costs a kernel call, an epilogue
+// call and a shared counter: 8 chunks of a 4096 x 4096 4x4 GEMV at 90 % (0.95 MB a share on two
+// threads) took 0.6-0.7 us more of a 17 us call than 1 or 2 did.
+constexpr size_t kMinChunkWork = size_t(512) << 10;
+
 // A block row's fixed cost in the balance below, in streamed bytes: entering and leaving the row,
 // folding and storing its outputs (about 1 ns against 0.3 ns for a block of 16 weights).
 constexpr size_t kRowCostBytes = 64;
@@ -307,10 +313,11 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
     scratch.threads[t]->block = SIZE_MAX;
   }
   // Each thread owns one share of the columns (of about equal work) and helps the others at its end
-  // (SharedChunks, core/work_split.h), one round per row block. Measured on two threads against four
-  // equal chunks a thread on a dynamic schedule: GEMV 0.95-1.0x the time, M = 8 0.81-0.97x, M = 64
-  // and 256 0.83-1.0x (4x4, 1x16, 2:4, CSR; 4096 x 4096 and 4096 x 11008).
-  const size_t chunks = threads == 1 ? 1 : kChunksPerShare;
+  // (SharedChunks, core/work_split.h), one round per row block, in chunks of at least kMinChunkWork.
+  // Measured on two threads against four equal chunks a thread on a dynamic schedule: GEMV
+  // 0.95-1.0x the time, M = 8 0.81-0.97x, M = 64 and 256 0.83-1.0x (4x4, 1x16, 2:4, CSR; 4096 x 4096
+  // and 4096 x 11008).
+  const size_t chunks = std::max<size_t>(1, std::min(kChunksPerShare, work / blocks / threads / kMinChunkWork));
   const std::vector<size_t> bounds = balanced_bounds(w, units, threads * chunks);
   SharedChunks shared(blocks, threads, chunks);
   // Chunk c of share p of row block b.
