@@ -6,10 +6,10 @@
 // A share is the same on every call, so that repeated calls on the same weights find each share in
 // its thread's core caches (what a streaming GEMV needs; measured on two threads against about four
 // tasks a thread on a dynamic schedule, dense weights were faster on every benchmark shape, GEMV
-// most), and it is cut into chunks: a thread takes
-// its own share's chunks from the front and, done with them, the other shares' chunks from the back.
-// A thread that started late, was descheduled or runs on a slower core (a busy neighbour on a shared
-// host, a LITTLE core of a big.LITTLE board) is then helped instead of waited for.
+// most). A long share is cut into chunks: a thread takes its own share's chunks from the front and,
+// done with them, the other shares' chunks from the back. A thread that started late, was
+// descheduled or runs on a slower core (a busy neighbour on a shared host, a LITTLE core of a
+// big.LITTLE board) is then helped instead of waited for.
 #pragma once
 
 #include <algorithm>
@@ -63,7 +63,6 @@ class SharedChunks {
       : shares_(shares), ranges_(new ChunkRange[rounds * shares]) {
     for (size_t i = 0; i < rounds * shares; ++i) ranges_[i].reset(chunks);
   }
-  size_t shares() const { return shares_; }
 
   // The chunks thread `self` takes in `round`: run(share, chunk, own) for each, its own share's
   // first (own = true), then the other shares' from the back.
