@@ -339,7 +339,7 @@ ei8_status run_tiled(const KernelPath& path, const GemmRequest& req) {
   const size_t macs = M * req.w->n * a.k;
   const size_t threads = macs < kMinParallelMacs ? 1 : ThreadPool::instance().threads();
   const WorkSplit split = split_work(pd.panels, m_tiles, threads);
-  const size_t chunks = chunks_per_share(split, M * a.k * pd.key.nr, kMinChunkMacs);
+  const size_t chunks = chunks_per_share(split, M * a.k * pd.key.nr, kMinChunkMacs, threads);
   run_split(split, threads, chunks, [&](size_t p0, size_t p1, size_t t0, size_t t1, size_t p_end) {
     if (uk.enter) uk.enter();
     if (use_k_chunks(uk, pd, t1 - t0)) {

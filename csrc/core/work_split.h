@@ -109,12 +109,19 @@ inline WorkSplit split_work(size_t units, size_t tiles, size_t threads) {
   return s;
 }
 
-// Chunks for each share of `s`: one per min_chunk_work of work (a unit costing unit_work), at most
-// kChunksPerShare. A short call keeps one chunk a share: taking chunks costs each call about one
-// more cache line sent between cores (0.3-0.5 us between this machine's two cores, 7 % of a
-// two-thread 1x1024x1024 GEMV), more than a share that short can lose to a late thread.
-inline size_t chunks_per_share(const WorkSplit& s, size_t unit_work, size_t min_chunk_work) {
-  return std::max<size_t>(1, std::min(kChunksPerShare, s.units_per_chunk * unit_work / min_chunk_work));
+// Chunks for a share of share_work: one per min_chunk_work, at most kChunksPerShare, and one when
+// a single thread runs (nobody to help). A short call keeps one chunk a share: taking chunks costs
+// each call about one more cache line sent between cores (0.3-0.5 us between this machine's two
+// cores, 7 % of a two-thread 1x1024x1024 GEMV), more than a share that short can lose to a late
+// thread.
+inline size_t chunks_for_share(size_t share_work, size_t min_chunk_work, size_t threads) {
+  if (threads <= 1) return 1;
+  return std::max<size_t>(1, std::min(kChunksPerShare, share_work / min_chunk_work));
+}
+
+// The same for each share of `s`, a unit costing unit_work.
+inline size_t chunks_per_share(const WorkSplit& s, size_t unit_work, size_t min_chunk_work, size_t threads) {
+  return chunks_for_share(s.units_per_chunk * unit_work, min_chunk_work, threads);
 }
 
 // Runs the split on at most `threads` threads (the calling thread alone when 1) as

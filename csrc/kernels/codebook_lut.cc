@@ -324,7 +324,7 @@ ei8_status run_kernel(const LutKernel& kern, const Request& req) {
   const size_t threads = M * b.n * b.k < kMinParallelMacs ? 1 : ThreadPool::instance().threads();
   // Row tiles start at multiples of kern.mr (even for S8X2, whose pairs are rows 2i, 2i + 1).
   const WorkSplit split = split_work(panels, div_up(M, kern.mr), threads);
-  const size_t chunks = chunks_per_share(split, M * b.k * lut::kNR, kMinChunkMacs);
+  const size_t chunks = chunks_per_share(split, M * b.k * lut::kNR, kMinChunkMacs, threads);
   run_split(split, threads, chunks, [&](size_t p0, size_t p1, size_t t0, size_t t1, size_t) {
     for (size_t p = p0; p < p1; ++p)
       for (size_t tm = t0; tm < t1; ++tm) {

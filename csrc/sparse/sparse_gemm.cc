@@ -317,7 +317,7 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
   // Measured on two threads against four equal chunks a thread on a dynamic schedule: GEMV
   // 0.95-1.0x the time, M = 8 0.81-0.97x, M = 64 and 256 0.83-1.0x (4x4, 1x16, 2:4, CSR; 4096 x 4096
   // and 4096 x 11008).
-  const size_t chunks = std::max<size_t>(1, std::min(kChunksPerShare, work / blocks / threads / kMinChunkWork));
+  const size_t chunks = chunks_for_share(work / blocks / threads, kMinChunkWork, threads);
   const std::vector<size_t> bounds = balanced_bounds(w, units, threads * chunks);
   SharedChunks shared(blocks, threads, chunks);
   // Chunk c of share p of row block b.
