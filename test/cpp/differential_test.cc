@@ -81,6 +81,10 @@ TEST(deep_k_and_large_shapes) {
     tester::run_problem(isa.c_str(), variant(64, 67, 4097, 3));
     tester::run_problem(isa.c_str(), variant(33, 131, 1031, 3));
     tester::run_problem(isa.c_str(), variant(100, 48, 256, 3));
+    // GEMV over panels deep enough for two streams (AVX-512: K >= 4096), each stream's quad count
+    // even or odd: 1024 / 1025 / 1026 / 1027 quads.
+    for (size_t k : {4096, 4100, 4104, 4108})
+      for (size_t m : {1, 2}) tester::run_problem(isa.c_str(), variant(m, 67, k, 4));
   }
 }
 
