@@ -7,9 +7,10 @@
 // (bench/native/gemv_read.cc, 4096x4096 to 11008x4096); through the API 1.11-1.29x as fast on one
 // thread, 1.08-1.28x on two (scripts/ab-builds.mjs). Smaller panels keep one stream prefetched
 // 8 KB ahead (about DRAM latency x one core's bandwidth): from L2, two streams were slower
-// (1x1024x1024 on two threads 0.74-0.82x, 1x2048x2048 on one 0.93x). One row is its own
-// instantiation: the M = 1 decode case then issues half the vpdpbusd, which measurably helps one
-// thread keep up with memory.
+// (1x1024x1024 on two threads 0.74-0.82x, 1x2048x2048 on one 0.93x). The same split in the AVX-VNNI
+// GEMV, whose 16-column panels hold a quarter of the bytes, measured 0.56-0.95x: not taken there.
+// One row is its own instantiation: the M = 1 decode case then issues half the vpdpbusd, which
+// measurably helps one thread keep up with memory.
 // Same layout and contract as gemm_6x64c4 (must equal ref::matmul_i32 after corrections).
 #include <immintrin.h>
 
