@@ -102,7 +102,7 @@ test("'auto' finds the structure, and falls back to dense when sparse would not 
 
 test("'auto' for batches (rows >= 8) weighs the formats by their batch costs", () => {
   // N:M in batches: 2:4 and 4:8 about as fast as dense (median 1.07x at M = 8 and 64) in 3/4 of
-  // the bytes, 1:4 1.65-2.9x; unstructured weights that do not fit any pattern stay dense.
+  // the bytes, 1:4 1.74-2.8x; unstructured weights that do not fit any pattern stay dense.
   for (const rows of [8, 64, 4096]) {
     assert.equal(ei8.packSparse(prunedWeights(1, 256, 64, '2:4', undefined), { rows }).nm, [2, 4]);
     assert.equal(ei8.packSparse(prunedWeights(1, 256, 64, '4:8', undefined), { rows }).nm, [4, 8]);

@@ -31,8 +31,8 @@ struct FormatCosts {
 constexpr FormatCosts kGemvCosts = {1.0, 6.5, 1.25, 1.25, 4.0, 4.0};
 // Batches (M >= 8; measured at M = 8 and 64, where the dense kernel is compute-bound): N:M 1.3
 // (2:4 and 4:8 run 0.96-1.54x dense, median 1.07, 0.96-1.08x at M = 64: N:M, a quarter fewer
-// bytes for the same time or less; 1:4 1.74-2.8x), 4x4 1.3-1.65, 1x16 2.35-3.0, 1x4 about 1.9; 4x1 and CSR lose
-// to dense at every sparsity measured (0.07x at 90 %).
+// bytes for the same time or less; 1:4 1.74-2.8x), 4x4 1.3-1.65, 1x16 2.35-3.0, 1x4 about 1.9;
+// 4x1 and CSR lose to dense at every sparsity measured (0.07x at 90 %).
 constexpr FormatCosts kBatchCosts = {1.3, 50.0, 1.6, 2.7, 2.0, 50.0};
 constexpr uint32_t kBatchRows = 8;
 

@@ -7,6 +7,7 @@
 
 #include <cstring>
 #include <type_traits>
+#include <type_traits>
 
 #include "sparse/kernels_portable.h"
 #include "sparse/sparse_isa.h"
