@@ -13,6 +13,8 @@
  * rounds alternating between the builds; prints each build's medians per round and the ratio of
  * their medians.
  * EXPLICIT=1 packs RxC cases with { block: [R, C] } instead of the 'auto' format.
+ * COLD=MB: each build packs copies of a case's weights, MB in all, and each call takes the next
+ * one, so that calls read their weights from DRAM (an LLM decode's case; see sparse.bench.ts --cold).
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -44,14 +46,19 @@ async function main(): Promise<void> {
   for (const c of cases) timeCase(libs, c);
 }
 
-function packCase(e: typeof Ei8, c: string, threads: number): Ei8.SparseWeights {
+// A case's packed weights: one copy, or with COLD enough copies to fill COLD MB.
+function packCase(e: typeof Ei8, c: string, threads: number): Ei8.SparseWeights[] {
   const [pattern, sp] = c.split('@');
   const block = /^(\d+)x(\d+)$/.exec(pattern);
   if (process.env.ISA) e.setIsa(process.env.ISA);
   e.setThreads(threads);
   const pruned = e.prune(w, [K, N], { pattern, sparsity: Number(sp) }).weights;
   const q = e.quantize(pruned, [K, N], { symmetric: true, axis: 1 });
-  return e.packSparse(q, process.env.EXPLICIT && block ? { block: [Number(block[1]), Number(block[2])] } : undefined);
+  const pack = () =>
+    e.packSparse(q, process.env.EXPLICIT && block ? { block: [Number(block[1]), Number(block[2])] } : undefined);
+  const first = pack();
+  const copies = Math.max(1, Math.ceil((env('COLD', 0) * 2 ** 20) / first.bytes));
+  return [first, ...Array.from({ length: copies - 1 }, pack)];
 }
 
 const warmup = 20; // calls not timed
@@ -70,7 +77,7 @@ function childRun(e: typeof Ei8, threads: number): void {
     const sw = packCase(e, c, threads);
     const times: number[] = [];
     for (let r = 0; r < warmup + calls; r++) {
-      const t = micros(() => e.matmulInt32(xq, sw, out));
+      const t = micros(() => e.matmulInt32(xq, sw[r % sw.length], out));
       if (r >= warmup) times.push(t);
     }
     return median(times);
@@ -104,7 +111,7 @@ function timeCase(libs: (typeof Ei8)[], c: string): void {
   const times: number[][] = [[], []];
   for (let r = 0; r < warmup + calls; r++)
     for (let j = 0; j < 2; j++) {
-      const t = micros(() => libs[j].matmulInt32(xq, weights[j], outs[j]));
+      const t = micros(() => libs[j].matmulInt32(xq, weights[j][r % weights[j].length], outs[j]));
       if (r >= warmup) times[j].push(t);
     }
   const same = outs[0].every((v, i) => v === outs[1][i]);

@@ -5,6 +5,10 @@
  * importance pruning on the same weights, synthetic gradients).
  * Usage: node --import tsx bench/sparse.bench.ts [--quick] [--threads 1,2] [--only speed|crossover|sqnr]
  *   speed subsets: [--shapes 4096x4096,4096x11008] [--m 1,8,64] [--cases 2:4@0.5,4x4@0.9,...]
+ *   [--cold [MB]]: each timed call uses the next of several copies of its weights, at least MB
+ *   (default 256) of them in all, so that every call reads its weights from DRAM as an LLM decode
+ *   does (one layer after another). Without it a shape's weights stay in the last-level cache when
+ *   they fit (4096x4096 dense and sparse, 4096x11008 sparse on this machine).
  */
 import * as ei8 from '../dist/index';
 import { benchEnv, envLine, lcg, median, timeSync, writeResults } from './common';
@@ -19,6 +23,8 @@ const only = arg('only');
 const threadList = (arg('threads') ?? '1,2').split(',').map(Number);
 const repeats = Number(arg('repeats') ?? (quick ? 1 : 3));
 const minTime = quick ? 0.05 : 0.2;
+const coldAt = argv.indexOf('--cold');
+const coldBytes = coldAt < 0 ? 0 : (Number(argv[coldAt + 1]) || 256) * 2 ** 20;
 
 /** Symmetric int8 weights [K, N] with the pattern's zeros: 'unstructured', 'N:M' or 'RxC' blocks (R outputs x C k). */
 function patterned(k: number, n: number, pattern: string, sparsity: number, seed: number): ei8.QTensor {
@@ -68,14 +74,28 @@ function activations(m: number, k: number): ei8.QTensor {
   return { data: Uint8Array.from({ length: m * k }, () => Math.floor(rand() * 256)), shape: [m, k], quant: { dtype: 'uint8', scale: 0.02, zeroPoint: 128 } };
 }
 
-function seconds(name: string, a: ei8.QTensor, b: ei8.Weights, out: Int32Array): number {
-  return median(Array.from({ length: repeats }, () => timeSync(name, () => ei8.matmulInt32(a, b, out), minTime)));
+function seconds(name: string, a: ei8.QTensor, b: ei8.Weights | ei8.Weights[], out: Int32Array): number {
+  const list = Array.isArray(b) ? b : [b];
+  let i = 0;
+  const call = () => {
+    ei8.matmulInt32(a, list[i], out);
+    i = i + 1 === list.length ? 0 : i + 1;
+  };
+  return median(Array.from({ length: repeats }, () => timeSync(name, call, minTime)));
+}
+
+/** One packed copy, or with --cold as many as make up coldBytes (fresh memory each). */
+function copies<T extends { bytes: number }>(pack: () => T): T[] {
+  const first = pack();
+  const n = Math.max(1, Math.ceil(coldBytes / first.bytes));
+  return [first, ...Array.from({ length: n - 1 }, pack)];
 }
 
 const env = benchEnv();
 const rows: Record<string, unknown>[] = [];
 const info = ei8.cpuInfo();
 console.log(envLine(env));
+if (coldBytes) console.log(`cold: each call reads the next copy of the weights, ${coldBytes / 2 ** 20} MB a weight`);
 console.log(`dense path compared: isa ${info.isa} (matmulInt32 on packWeights of the same pruned weights); sparse path: ${ei8.sparseIsa()}`);
 
 // ------------------------------------------------------------------------------ speed ----
@@ -93,8 +113,12 @@ if (!only || only === 'speed') {
   for (const [k, n] of shapes) {
     const weights = cases.map(([p, s], i) => {
       const w = patterned(k, n, p, s, 7 + i);
-      return { p, s, dense: ei8.packWeights(w), sparse: packAs(w, p) };
+      return { p, s, dense: copies(() => ei8.packWeights(w)), sparse: copies(() => packAs(w, p)) };
     });
+    if (coldBytes) {
+      const counts = weights.map((x) => `${x.p}@${x.s} ${x.dense.length}/${x.sparse.length}`);
+      console.log(`${k}×${n} copies (dense/sparse): ${counts.join(', ')}`);
+    }
     for (const m of ms) {
       const a = activations(m, k);
       const out = new Int32Array(m * n);
@@ -103,19 +127,17 @@ if (!only || only === 'speed') {
         for (const { p, s, dense, sparse } of weights) {
           const td = seconds(`dense ${m}x${k}x${n}`, a, dense, out);
           const ts = seconds(`sparse ${p} ${m}x${k}x${n}`, a, sparse, out);
-          const ideal = sparse.denseBytes / sparse.streamBytes;
-          const row = { k, n, m, threads, pattern: p, sparsity: 1 - sparse.density, denseMs: td * 1e3, sparseMs: ts * 1e3,
-            speedup: td / ts, ideal, pctIdeal: (100 * td) / ts / ideal, format: sparse.format, denseIsa: info.isa, sparseIsa: ei8.sparseIsa() };
+          const ideal = sparse[0].denseBytes / sparse[0].streamBytes;
+          const row = { k, n, m, threads, pattern: p, sparsity: 1 - sparse[0].density, denseMs: td * 1e3, sparseMs: ts * 1e3,
+            speedup: td / ts, ideal, pctIdeal: (100 * td) / ts / ideal, format: sparse[0].format, denseIsa: info.isa,
+            sparseIsa: ei8.sparseIsa(), cold: coldBytes > 0 };
           rows.push(row);
           console.log(`| ${k}×${n} | ${m} | ${threads} | ${p} | ${(100 * row.sparsity).toFixed(1)}% | ${row.denseMs.toFixed(3)} | ` +
-            `${row.sparseMs.toFixed(3)} | ${row.speedup.toFixed(2)} | ${ideal.toFixed(2)} | ${row.pctIdeal.toFixed(0)} | ${sparse.format} |`);
+            `${row.sparseMs.toFixed(3)} | ${row.speedup.toFixed(2)} | ${ideal.toFixed(2)} | ${row.pctIdeal.toFixed(0)} | ${row.format} |`);
         }
       }
     }
-    for (const x of weights) {
-      x.dense.dispose();
-      x.sparse.dispose();
-    }
+    for (const x of weights) for (const packed of [...x.dense, ...x.sparse]) packed.dispose();
   }
 }
 
@@ -205,4 +227,4 @@ if (!only || only === 'sqnr') {
   }
 }
 
-console.log(`\nresults: ${writeResults('sparse', rows, env)}`);
+console.log(`\nresults: ${writeResults(coldBytes ? 'sparse-cold' : 'sparse', rows, env)}`);

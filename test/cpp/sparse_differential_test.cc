@@ -71,6 +71,9 @@ TEST(deep_k_and_large_shapes) {
   for (const Shape& sh : kShapes) {
     sparse_tester::run_problem(paths(), make(sh, 1, 131, 4099, 90, 3));
     sparse_tester::run_problem(paths(), make(sh, 20, 70, 1031, 75, 3));
+    // A GEMV whose one call holds over 256 KB of values: zmm reads such a range as two prefetched
+    // streams (bsr_chunks), split where half the blocks lie; an odd number of block rows.
+    sparse_tester::run_problem(paths(), make(sh, 1, 2050, 1031, 75, 8));
   }
 }
 

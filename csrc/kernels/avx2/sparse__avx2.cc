@@ -3,6 +3,7 @@
 // saturate on 255 * -128 pairs). Feeds: sparse/sparse_pack.cc formats. Must equal ref::sparse_matmul_i32.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 #include <type_traits>
 

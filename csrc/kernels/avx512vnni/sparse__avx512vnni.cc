@@ -5,8 +5,8 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
-#include <type_traits>
 #include <type_traits>
 
 #include "sparse/kernels_portable.h"
@@ -25,6 +25,8 @@ struct V {
   // of 8 k in pairs.
   static constexpr uint32_t nm_panels(uint32_t mr) { return mr >= 8 ? 2 : mr >= 4 ? 4 : 1; }
   static constexpr bool kNmPairWindows = true;
+  // bsr_chunks: ranges of at least kBsrStreamBytes as two prefetched streams.
+  static constexpr bool kBsrStreams = true;
   static I zero() { return _mm512_setzero_si512(); }
   static I set1(int32_t x) { return _mm512_set1_epi32(x); }
   static I add(I a, I b) { return _mm512_add_epi32(a, b); }

@@ -2,6 +2,7 @@
 // Feeds: sparse/sparse_pack.cc formats. Must equal ref::sparse_matmul_i32.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 #include <type_traits>
 
