@@ -98,6 +98,16 @@ export function timeAsync(name: string, fn: () => Promise<unknown>, minTime = 0.
   });
 }
 
+/**
+ * pack() once, or as many times as make up `bytes` (fresh memory each): calls that take the copies
+ * in turn read their weights from DRAM once the copies outgrow the last-level cache (--cold / COLD).
+ */
+export function packCopies<T extends { bytes: number }>(pack: () => T, bytes: number): T[] {
+  const first = pack();
+  const n = Math.max(1, Math.ceil(bytes / first.bytes));
+  return [first, ...Array.from({ length: n - 1 }, pack)];
+}
+
 /** A deterministic uniform generator on [0, 1) (inputs that are the same in every run). */
 export function lcg(seed: number): () => number {
   let s = seed >>> 0;

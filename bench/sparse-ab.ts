@@ -20,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Ei8 from '../dist/index';
-import { lcg, median } from './common';
+import { lcg, median, packCopies } from './common';
 
 const load = async (root: string): Promise<typeof Ei8> =>
   import(pathToFileURL(path.join(root, 'dist/index.mjs')).href);
@@ -54,11 +54,9 @@ function packCase(e: typeof Ei8, c: string, threads: number): Ei8.SparseWeights[
   e.setThreads(threads);
   const pruned = e.prune(w, [K, N], { pattern, sparsity: Number(sp) }).weights;
   const q = e.quantize(pruned, [K, N], { symmetric: true, axis: 1 });
-  const pack = () =>
-    e.packSparse(q, process.env.EXPLICIT && block ? { block: [Number(block[1]), Number(block[2])] } : undefined);
-  const first = pack();
-  const copies = Math.max(1, Math.ceil((env('COLD', 0) * 2 ** 20) / first.bytes));
-  return [first, ...Array.from({ length: copies - 1 }, pack)];
+  const blockOpt: [number, number] | undefined = block ? [Number(block[1]), Number(block[2])] : undefined;
+  const opts = process.env.EXPLICIT && blockOpt ? { block: blockOpt } : undefined;
+  return packCopies(() => e.packSparse(q, opts), env('COLD', 0) * 2 ** 20);
 }
 
 const warmup = 20; // calls not timed

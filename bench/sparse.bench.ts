@@ -11,7 +11,7 @@
  *   they fit (4096x4096 dense and sparse, 4096x11008 sparse on this machine).
  */
 import * as ei8 from '../dist/index';
-import { benchEnv, envLine, lcg, median, timeSync, writeResults } from './common';
+import { benchEnv, envLine, lcg, median, packCopies, timeSync, writeResults } from './common';
 
 const argv = process.argv.slice(2);
 const arg = (name: string) => {
@@ -84,12 +84,6 @@ function seconds(name: string, a: ei8.QTensor, b: ei8.Weights | ei8.Weights[], o
   return median(Array.from({ length: repeats }, () => timeSync(name, call, minTime)));
 }
 
-/** One packed copy, or with --cold as many as make up coldBytes (fresh memory each). */
-function copies<T extends { bytes: number }>(pack: () => T): T[] {
-  const first = pack();
-  const n = Math.max(1, Math.ceil(coldBytes / first.bytes));
-  return [first, ...Array.from({ length: n - 1 }, pack)];
-}
 
 const env = benchEnv();
 const rows: Record<string, unknown>[] = [];
@@ -113,7 +107,7 @@ if (!only || only === 'speed') {
   for (const [k, n] of shapes) {
     const weights = cases.map(([p, s], i) => {
       const w = patterned(k, n, p, s, 7 + i);
-      return { p, s, dense: copies(() => ei8.packWeights(w)), sparse: copies(() => packAs(w, p)) };
+      return { p, s, dense: packCopies(() => ei8.packWeights(w), coldBytes), sparse: packCopies(() => packAs(w, p), coldBytes) };
     });
     if (coldBytes) {
       const counts = weights.map((x) => `${x.p}@${x.s} ${x.dense.length}/${x.sparse.length}`);
