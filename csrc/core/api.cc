@@ -188,7 +188,7 @@ static ei8_status check_activations(const ei8_activations* a, const ei8_packed* 
 
 // Runs `reference` or the tiled path of the ISA in use on the layout it reads.
 template <class RefFn>
-static ei8_status dispatch(const ei8_packed* b, GemmRequest req, RefFn&& reference) {
+static ei8_status dispatch(const ei8_packed* b, const GemmRequest& req, RefFn&& reference) {
   const IsaEntry& isa = current_isa();
   std::shared_ptr<const PackedData> pd = b->acquire(layout_for(isa));
   if (!pd) return EI8_E_NOMEM;
@@ -197,16 +197,14 @@ static ei8_status dispatch(const ei8_packed* b, GemmRequest req, RefFn&& referen
     reference(ref::RefWeights{*b, pd->bytes.data()});
     return EI8_OK;
   }
-  req.pd = pd.get();
-  return run_tiled(*isa.path, req);
+  return run_tiled(*isa.path, req, *pd);
 }
 
 ei8_status ei8_matmul_i32(const ei8_activations* a, const ei8_packed* b, int32_t* out) {
   ei8_status st = check_activations(a, b, false);
   if (st != EI8_OK) return st;
   if (!out) return EI8_E_ARG;
-  GemmRequest req{a, b, nullptr, OutKind::I32, out};
-  return dispatch(b, req, [&](const ref::RefWeights& w) { ref::matmul_i32(*a, w, out); });
+  return dispatch(b, GemmRequest::i32(a, b, out), [&](const ref::RefWeights& w) { ref::matmul_i32(*a, w, out); });
 }
 
 std::shared_ptr<const RequantMultipliers> ei8_packed::requant_multipliers(float a_scale, float out_scale,
@@ -238,26 +236,18 @@ ei8_status ei8_matmul_requant(const ei8_activations* a, const ei8_packed* b, con
     return EI8_E_NOMEM;
   }
   if (!mult) return EI8_E_RANGE;  // a multiplier is not finite
-  GemmRequest req{a, b, nullptr, OutKind::REQUANT, out};
-  req.rq = rq;
-  req.mult_float = mult->mult_float.data();
-  req.mult_fixed = mult->mult_fixed.data();
-  req.shift_fixed = mult->shift_fixed.data();
-  return dispatch(b, req, [&](const ref::RefWeights& w) { ref::matmul_requant(*a, w, *rq, out); });
+  return dispatch(b, GemmRequest::requant(a, b, rq, *mult, out),
+                  [&](const ref::RefWeights& w) { ref::matmul_requant(*a, w, *rq, out); });
 }
 
 ei8_status ei8_matmul_dequant(const ei8_activations* a, const float* a_scale, size_t n_a_scales,
                               const ei8_packed* b, const float* bias, float* out) {
   ei8_status st = check_activations(a, b, true);
   if (st != EI8_OK) return st;
-  if (!a_scale || !out || b->scale.empty() || (n_a_scales != 1 && n_a_scales != a->m)) return EI8_E_ARG;
-  for (size_t i = 0; i < n_a_scales; ++i)
-    if (!std::isfinite(a_scale[i]) || !(a_scale[i] > 0)) return EI8_E_RANGE;
-  GemmRequest req{a, b, nullptr, OutKind::DEQUANT, out};
-  req.a_scale = a_scale;
-  req.n_a_scales = n_a_scales;
-  req.bias_f32 = bias;
-  return dispatch(b, req, [&](const ref::RefWeights& w) {
+  if (!out || b->scale.empty()) return EI8_E_ARG;
+  st = check_dequant_scales(a, a_scale, n_a_scales);
+  if (st != EI8_OK) return st;
+  return dispatch(b, GemmRequest::dequant(a, b, a_scale, n_a_scales, bias, out), [&](const ref::RefWeights& w) {
     ref::matmul_dequant(*a, a_scale, n_a_scales, w, bias, out);
   });
 }

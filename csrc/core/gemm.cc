@@ -120,6 +120,7 @@ bool prepare_a(const ei8_activations& a, const PackedData& pd, AKind kind, ALayo
 struct TileRunner {
   const KernelPath& path;
   const GemmRequest& req;
+  const PackedData& pd;
   const PreparedA& a;
   const Ukernel& ukernel;
 
@@ -131,7 +132,6 @@ struct TileRunner {
 
   // pf: a slice of the next panel to prefetch meanwhile (null for none), when the kernel can.
   void run(size_t m0, size_t mr, size_t panel, const int8_t* pf = nullptr, size_t pf_bytes = 0) const {
-    const PackedData& pd = *req.pd;
     const GroupGeometry& g = pd.geom;
     const size_t nr = pd.key.nr;
     alignas(64) int32_t d[kMaxMr * kMaxNr];
@@ -166,7 +166,6 @@ struct TileRunner {
   // Zero-point corrections of group gi's products d, then its share of the sums. int32 results of
   // one-group weights are corrected straight into the output rows: one pass, no copy in store().
   void add_group(size_t gi, size_t m0, size_t mr, size_t panel, int32_t* d, Sums& sums) const {
-    const PackedData& pd = *req.pd;
     const GroupGeometry& g = pd.geom;
     const size_t N = req.w->n, nr = pd.key.nr;
     const size_t n0 = panel * nr, nc = std::min(nr, N - n0);
@@ -194,7 +193,7 @@ struct TileRunner {
 
   // The tile's output rows from its int32 sums (acc) or, for DEQUANT, its f32 sums (y).
   void store(size_t m0, size_t mr, size_t panel, const int32_t* acc, const float* y) const {
-    const size_t N = req.w->n, nr = req.pd->key.nr;
+    const size_t N = req.w->n, nr = pd.key.nr;
     const size_t n0 = panel * nr, nc = std::min(nr, N - n0);
     const Epilogues& e = path.epilogues;
     for (size_t i = 0; i < mr; ++i) {
@@ -242,7 +241,7 @@ constexpr size_t kMinPrefetchPanel = size_t(128) << 10;
 // DRAM, so each of them prefetches its slice of that panel (up to panel p_end, where this thread's
 // work ends).
 void run_panels(const TileRunner& runner, size_t p0, size_t p1, size_t t0, size_t t1, size_t p_end) {
-  const PackedData& pd = *runner.req.pd;
+  const PackedData& pd = runner.pd;
   const size_t M = runner.req.a->m, tile_mr = runner.ukernel.mr;
   const size_t panel_bytes = pd.geom.packed_k() * pd.key.nr, tiles = t1 - t0;
   const bool prefetch = runner.ukernel.run_prefetch && tiles > 1 && panel_bytes >= kMinPrefetchPanel;
@@ -284,7 +283,7 @@ bool use_k_chunks(const Ukernel& uk, const PackedData& pd, size_t tiles) {
 }
 
 void run_k_chunks(const TileRunner& runner, size_t p0, size_t p1, size_t t0, size_t t1, size_t p_end) {
-  const PackedData& pd = *runner.req.pd;
+  const PackedData& pd = runner.pd;
   const PreparedA& a = runner.a;
   const Ukernel& uk = runner.ukernel;
   const size_t M = runner.req.a->m, tile_mr = uk.mr, nr = pd.key.nr, kp = pd.geom.packed_k();
@@ -321,9 +320,8 @@ GemmScheduleHooks& gemm_schedule_hooks() {
   return hooks;
 }
 
-ei8_status run_tiled(const KernelPath& path, const GemmRequest& req) {
+ei8_status run_tiled(const KernelPath& path, const GemmRequest& req, const PackedData& pd) {
   const ei8_activations& a = *req.a;
-  const PackedData& pd = *req.pd;
   const GemmKernels& gk = path.gemm;
   if (gk.gemm.mr > kMaxMr || gk.gemv.mr > kMaxMr || gk.nr > kMaxNr || pd.key.nr != gk.nr || pd.key.kr != gk.kr) return EI8_E_ARG;
 
@@ -333,7 +331,7 @@ ei8_status run_tiled(const KernelPath& path, const GemmRequest& req) {
   PreparedA prepared;
   if (!prepare_a(a, pd, gk.a_kind, uk.a_layout, prepared)) return EI8_E_NOMEM;
   const size_t tile_mr = uk.mr;
-  const TileRunner runner{path, req, prepared, uk};
+  const TileRunner runner{path, req, pd, prepared, uk};
 
   const size_t M = a.m, m_tiles = div_up(M, tile_mr);
   const size_t macs = M * req.w->n * a.k;

@@ -14,6 +14,7 @@
 
 #include "core/aligned_buffer.h"
 #include "core/dynamic_quant.h"
+#include "core/matmul_request.h"
 #include "core/requant_setup.h"
 #include "core/threadpool.h"
 #include "core/work_split.h"
@@ -122,21 +123,7 @@ ei8_status check_activations(const ei8_activations* a, const ei8_codebook* b, bo
 
 // ------------------------------------------------------------------------------ driver ----
 
-enum class OutKind { I32, REQUANT, DEQUANT };
-
-struct Request {
-  const ei8_activations* a;
-  const ei8_codebook* b;
-  OutKind kind;
-  void* out;
-  const ei8_requant* rq = nullptr;
-  const float* mult_float = nullptr;
-  const int32_t* mult_fixed = nullptr;
-  const int32_t* shift_fixed = nullptr;
-  const float* a_scale = nullptr;
-  size_t n_a_scales = 1;
-  const float* bias_f32 = nullptr;
-};
+using Request = MatmulRequest<ei8_codebook>;
 
 // A in the kernel's form: one row per m, packed_k elements, each group at its packed offset, zero padding.
 struct PreparedA {
@@ -204,7 +191,7 @@ constexpr size_t kGroupChunk = 32;  // groups per micro-kernel call (bounds the 
 template <size_t NC>
 void accumulate_groups(const Request& req, const PreparedA& pa, AForm form, size_t g0, size_t gc, size_t m0, size_t mr,
                        size_t n0, size_t nc, const int32_t* d, uint32_t* total, float* y) {
-  const ei8_codebook& b = *req.b;
+  const ei8_codebook& b = *req.w;
   const size_t N = b.n, cols = NC ? NC : nc;
   const bool dequant = req.kind == OutKind::DEQUANT;
   for (size_t i = 0; i < mr; ++i) {
@@ -240,7 +227,7 @@ void accumulate_groups(const Request& req, const PreparedA& pa, AForm form, size
 
 // Rows [m0, m0 + mr) of panel p: the micro-kernel over chunks of groups, then the output epilogue.
 void run_tile(const LutKernel& kern, const Request& req, const PreparedA& pa, size_t m0, size_t mr, size_t p) {
-  const ei8_codebook& b = *req.b;
+  const ei8_codebook& b = *req.w;
   const GroupGeometry& geom = b.geom;
   const size_t N = b.n, n0 = p * lut::kNR, nc = std::min(lut::kNR, N - n0);
   const size_t elem = k_bytes(kern.a_form);
@@ -316,7 +303,7 @@ constexpr size_t kMinChunkMacs = size_t(1) << 21;
 
 ei8_status run_kernel(const LutKernel& kern, const Request& req) {
   const ei8_activations& a = *req.a;
-  const ei8_codebook& b = *req.b;
+  const ei8_codebook& b = *req.w;
   if (kern.mr > kMaxMr || (kern.a_form == AForm::S8X2 && kern.mr % 2)) return EI8_E_ARG;
   PreparedA pa;
   if (!prepare_a(a, b, kern.a_form, pa)) return EI8_E_NOMEM;
@@ -394,8 +381,7 @@ ei8_status ei8_codebook_matmul_i32(const ei8_activations* a, const ei8_codebook*
   const ei8_status st = check_activations(a, b, false);
   if (st != EI8_OK) return st;
   if (!out) return EI8_E_ARG;
-  const Request req{a, b, OutKind::I32, out};
-  return dispatch(req, [&] { ref::codebook_matmul_i32(*a, *b, out); });
+  return dispatch(Request::i32(a, b, out), [&] { ref::codebook_matmul_i32(*a, *b, out); });
 }
 
 ei8_status ei8_codebook_matmul_requant(const ei8_activations* a, const ei8_codebook* b,
@@ -409,12 +395,8 @@ ei8_status ei8_codebook_matmul_requant(const ei8_activations* a, const ei8_codeb
     RequantMultipliers mult;
     if (!compute_requant_multipliers(rq->a_scale, b->scale.data(), b->n, rq->out_scale, rq->rounding, &mult))
       return EI8_E_RANGE;
-    Request req{a, b, OutKind::REQUANT, out};
-    req.rq = rq;
-    req.mult_float = mult.mult_float.data();
-    req.mult_fixed = mult.mult_fixed.data();
-    req.shift_fixed = mult.shift_fixed.data();
-    return dispatch(req, [&] { ref::codebook_matmul_requant(*a, *b, *rq, out); });
+    return dispatch(Request::requant(a, b, rq, mult, out),
+                    [&] { ref::codebook_matmul_requant(*a, *b, *rq, out); });
   } catch (const std::bad_alloc&) {
     return EI8_E_NOMEM;
   }
@@ -425,14 +407,11 @@ ei8_status ei8_codebook_matmul_dequant(const ei8_activations* a, const float* a_
                                        float* out) {
   const ei8_status st = check_activations(a, b, true);
   if (st != EI8_OK) return st;
-  if (!a_scale || !out || (n_a_scales != 1 && n_a_scales != a->m)) return EI8_E_ARG;
-  for (size_t i = 0; i < n_a_scales; ++i)
-    if (!std::isfinite(a_scale[i]) || !(a_scale[i] > 0)) return EI8_E_RANGE;
-  Request req{a, b, OutKind::DEQUANT, out};
-  req.a_scale = a_scale;
-  req.n_a_scales = n_a_scales;
-  req.bias_f32 = bias;
-  return dispatch(req, [&] { ref::codebook_matmul_dequant(*a, a_scale, n_a_scales, *b, bias, out); });
+  if (!out) return EI8_E_ARG;
+  const ei8_status scales_st = check_dequant_scales(a, a_scale, n_a_scales);
+  if (scales_st != EI8_OK) return scales_st;
+  return dispatch(Request::dequant(a, b, a_scale, n_a_scales, bias, out),
+                  [&] { ref::codebook_matmul_dequant(*a, a_scale, n_a_scales, *b, bias, out); });
 }
 
 ei8_status ei8_codebook_matmul_f32(const float* a, size_t m, size_t k, int per_token,

@@ -74,7 +74,7 @@ ei8_status check_activations(const ei8_activations* a, const ei8_sparse* b) {
 
 // Runs `reference` under "ref", the dense path for the dense format, or the sparse driver.
 template <class RefFn, class DenseFn>
-ei8_status dispatch(const ei8_sparse* b, Request req, RefFn&& reference, DenseFn&& dense) {
+ei8_status dispatch(const ei8_sparse* b, const Request& req, RefFn&& reference, DenseFn&& dense) {
   if (b->format == Format::DENSE) return dense(b->dense);
   const IsaEntry& isa = current_isa();
   const SparseKernels* kernels = select(isa);
@@ -111,9 +111,8 @@ ei8_status ei8_sparse_matmul_i32(const ei8_activations* a, const ei8_sparse* b, 
   ei8_status st = check_activations(a, b);
   if (st != EI8_OK) return st;
   if (!out) return EI8_E_ARG;
-  Request req{a, b, OutKind::I32, out};
   return dispatch(
-      b, req, [&] { ref::sparse_matmul_i32(*a, *b, out); },
+      b, Request::i32(a, b, out), [&] { ref::sparse_matmul_i32(*a, *b, out); },
       [&](const ei8_packed* d) { return ei8_matmul_i32(a, d, out); });
 }
 
@@ -133,13 +132,8 @@ ei8_status ei8_sparse_matmul_requant(const ei8_activations* a, const ei8_sparse*
   } catch (const std::bad_alloc&) {
     return EI8_E_NOMEM;
   }
-  Request req{a, b, OutKind::REQUANT, out};
-  req.rq = rq;
-  req.mult_float = mult.mult_float.data();
-  req.mult_fixed = mult.mult_fixed.data();
-  req.shift_fixed = mult.shift_fixed.data();
   return dispatch(
-      b, req, [&] { ref::sparse_matmul_requant(*a, *b, *rq, out); },
+      b, Request::requant(a, b, rq, mult, out), [&] { ref::sparse_matmul_requant(*a, *b, *rq, out); },
       [&](const ei8_packed* d) { return ei8_matmul_requant(a, d, rq, out); });
 }
 
@@ -147,15 +141,12 @@ ei8_status ei8_sparse_matmul_dequant(const ei8_activations* a, const float* a_sc
                                      const ei8_sparse* b, const float* bias, float* out) {
   ei8_status st = check_activations(a, b);
   if (st != EI8_OK) return st;
-  if (!a_scale || !out || b->scale.empty() || (n_a_scales != 1 && n_a_scales != a->m)) return EI8_E_ARG;
-  for (size_t i = 0; i < n_a_scales; ++i)
-    if (!std::isfinite(a_scale[i]) || !(a_scale[i] > 0)) return EI8_E_RANGE;
-  Request req{a, b, OutKind::DEQUANT, out};
-  req.a_scale = a_scale;
-  req.n_a_scales = n_a_scales;
-  req.bias_f32 = bias;
+  if (!out || b->scale.empty()) return EI8_E_ARG;
+  st = check_dequant_scales(a, a_scale, n_a_scales);
+  if (st != EI8_OK) return st;
   return dispatch(
-      b, req, [&] { ref::sparse_matmul_dequant(*a, a_scale, n_a_scales, *b, bias, out); },
+      b, Request::dequant(a, b, a_scale, n_a_scales, bias, out),
+      [&] { ref::sparse_matmul_dequant(*a, a_scale, n_a_scales, *b, bias, out); },
       [&](const ei8_packed* d) { return ei8_matmul_dequant(a, a_scale, n_a_scales, d, bias, out); });
 }
 

@@ -4,24 +4,13 @@
 
 #include "core/gemm.h"
 #include "core/kernel_table.h"
+#include "core/matmul_request.h"
 #include "sparse/sparse.h"
 
 namespace ei8 {
 namespace sparse {
 
-struct Request {
-  const ei8_activations* a;
-  const ei8_sparse* w;
-  OutKind kind;
-  void* out;
-  const ei8_requant* rq = nullptr;
-  const float* mult_float = nullptr;
-  const int32_t* mult_fixed = nullptr;
-  const int32_t* shift_fixed = nullptr;
-  const float* a_scale = nullptr;
-  size_t n_a_scales = 1;
-  const float* bias_f32 = nullptr;
-};
+using Request = MatmulRequest<ei8_sparse>;
 
 // Rows from which the A-transposed kernel (bsr_mvec) runs instead of the row kernel, when a path
 // has one and the blocks are whole k-quads (measured: bench/sparse.bench.ts).
