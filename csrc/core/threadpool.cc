@@ -122,8 +122,8 @@ void ThreadPool::parallel_for(size_t ntasks, const std::function<void(size_t)>& 
   ntasks_ = ntasks;
   participants_ = helpers + 1;
   schedule_ = schedule;
-  next_.store(0);
-  finished_.store(0);
+  if (schedule == Schedule::kDynamic) next_.store(0);
+  finished_target_ += helpers;
   {
     // Under the sleep lock, so that a worker between its check and its wait cannot miss it.
     std::lock_guard<std::mutex> lock(sleep_mu_);
@@ -133,7 +133,7 @@ void ThreadPool::parallel_for(size_t ntasks, const std::function<void(size_t)>& 
   wake_.notify_all();
   run_tasks(0);
   // The helpers finish within the region's last task; yield if one of them was descheduled.
-  for (unsigned spins = 0; finished_.load() != helpers; ++spins) {
+  for (unsigned spins = 0; finished_.load() != finished_target_; ++spins) {
     if (spins < 4096)
       cpu_relax();
     else

@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/cache_line.h"
+
 namespace ei8 {
 
 class ThreadPool {
@@ -53,16 +55,21 @@ class ThreadPool {
   // The current region as one word: its number (bumped to start a region) above kHelperBits bits
   // of its helper count. One load gives a worker both: read apart, a worker left out of one region
   // could pair that region's number with the next one's helper count and run the next region twice.
+  // What the caller writes to start a region and the helpers read, on one line: a helper's first
+  // miss brings all of it.
   static constexpr unsigned kHelperBits = 20;
-  std::atomic<uint64_t> region_{0};
-  std::atomic<size_t> finished_{0};
+  alignas(kCacheLine) std::atomic<uint64_t> region_{0};
   std::atomic<bool> stop_{false};
-
   const std::function<void(size_t)>* task_ = nullptr;
   size_t ntasks_ = 0;
   size_t participants_ = 1;
   Schedule schedule_ = Schedule::kDynamic;
-  std::atomic<size_t> next_{0};
+
+  // Written by the helpers: the next task (dynamic schedules), the regions they finished. finished_
+  // only grows (the caller waits for finished_target_), so the caller never writes its line.
+  alignas(kCacheLine) std::atomic<size_t> next_{0};
+  alignas(kCacheLine) std::atomic<size_t> finished_{0};
+  alignas(kCacheLine) size_t finished_target_ = 0;  // the caller's, under region_mu_
 };
 
 size_t default_thread_count();

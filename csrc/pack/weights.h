@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/aligned_buffer.h"
+#include "core/cache_line.h"
 #include "core/requant_setup.h"
 #include "edge_int8.h"
 
@@ -44,7 +45,8 @@ struct LayoutKey {
 //         byte (p, kb, j, r) = b'[kb * kr + r][p * nr + j], panel stride packed_k * nr.
 //         b' = B as int8 (uint8 weights are shifted by -128), padding is 0.
 //         Per (group g, column n): zb' = zb - shift, ck = len_g * zb' - sum_k b' (wrapping).
-struct PackedData {
+// Aligned so that std::make_shared puts the use counts, which every call changes, on a line before it.
+struct alignas(kCacheLine) PackedData {
   LayoutKey key;
   GroupGeometry geom;
   AlignedBuffer bytes;
@@ -62,9 +64,12 @@ struct PackedData {
 
 }  // namespace ei8
 
+// The members the calling thread writes on every call (refs, mu and the shared_ptrs' use counts)
+// sit on cache lines of their own: the pool's threads read k, n and the scales during the call, and
+// a line shared with them moved between the cores twice a call (see ei8::kCacheLine).
 struct ei8_packed {
-  std::atomic<int> refs{1};
-  size_t k = 0, n = 0, group_size = 0, groups = 1;
+  alignas(ei8::kCacheLine) std::atomic<int> refs{1};
+  alignas(ei8::kCacheLine) size_t k = 0, n = 0, group_size = 0, groups = 1;
   ei8_dtype dtype = EI8_INT8;
   std::vector<int32_t> zero_point;  // groups * n (broadcast from per tensor), original dtype terms
   std::vector<float> scale;         // groups * n (broadcast), or empty when packed without scales
@@ -78,7 +83,7 @@ struct ei8_packed {
   std::shared_ptr<const ei8::RequantMultipliers> requant_multipliers(float a_scale, float out_scale,
                                                                      ei8_rounding rounding) const;
 
-  mutable std::mutex mu;
+  alignas(ei8::kCacheLine) mutable std::mutex mu;
   mutable std::shared_ptr<const ei8::PackedData> data;
   mutable std::shared_ptr<const ei8::RequantMultipliers> last_multipliers;
 };

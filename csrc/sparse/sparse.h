@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/aligned_buffer.h"
+#include "core/cache_line.h"
 #include "core/kernel_table.h"
 #include "edge_int8.h"
 
@@ -129,9 +130,10 @@ void force_kernels(const SparseKernels* k);
 }  // namespace sparse
 }  // namespace ei8
 
+// refs, which every call changes, on a cache line of its own (as in ei8_packed).
 struct ei8_sparse {
-  std::atomic<int> refs{1};
-  size_t k = 0, n = 0;
+  alignas(ei8::kCacheLine) std::atomic<int> refs{1};
+  alignas(ei8::kCacheLine) size_t k = 0, n = 0;
   ei8_dtype dtype = EI8_INT8;
   std::vector<int32_t> zero_point;  // n (broadcast from per tensor)
   std::vector<float> scale;         // n, or empty when packed without scales

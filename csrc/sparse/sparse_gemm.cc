@@ -26,7 +26,8 @@ constexpr size_t kBlockRows = 64;
 
 // A thread's prepared row block: each thread prepares the blocks it works on into its own buffer
 // (its tasks go block by block, so it prepares each block once).
-struct ThreadBlock {
+// Read and written by its own thread only, on lines of its own.
+struct alignas(kCacheLine) ThreadBlock {
   AlignedBuffer buf;
   size_t block = SIZE_MAX;  // row block it holds in this call
 };
@@ -308,10 +309,8 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
   // Sized here for the threads that may run (never more than `threads`), so that running out of
   // memory is an error code rather than a failure inside a worker.
   while (scratch.threads.size() < threads) scratch.threads.push_back(std::make_unique<ThreadBlock>());
-  for (size_t t = 0; t < threads; ++t) {
+  for (size_t t = 0; t < threads; ++t)
     if (!scratch.threads[t]->buf.reserve(layout.bytes())) return EI8_E_NOMEM;
-    scratch.threads[t]->block = SIZE_MAX;
-  }
   // Each thread owns one share of the columns (of about equal work) and helps the others at its end
   // (SharedChunks, core/work_split.h), one round per row block, in chunks of at least kMinChunkWork.
   // Measured on two threads against four equal chunks a thread on a dynamic schedule: GEMV
@@ -372,6 +371,7 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
     alignas(64) int32_t d[kMaxRows * kMaxCols];
     alignas(64) int32_t dt[kMaxCols * kMaxRows];  // bsr_mvec's transposed tile
     ThreadBlock& mine = *scratch.threads[ThreadPool::participant()];
+    mine.block = SIZE_MAX;  // by its own thread: no line of it moves to the caller's core
     for (size_t b = 0; b < blocks; ++b)
       shared.take(b, i, [&](size_t share, size_t c, bool) { run_chunk(b, share, c, mine, d, dt); });
   };
