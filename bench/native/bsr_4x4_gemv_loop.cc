@@ -145,8 +145,11 @@ __attribute__((noinline)) void gemv(const Stream& s, size_t block_rows, const ui
   }
 }
 
-// No activation vector: block i of a step goes to accumulator i by a vpdpbusd merge-masked to its
-// 128-bit chunk, against a plain broadcast of its 4 activations (a load, no merge).
+// No activation vector: block i of a step goes to accumulator i by a vpdpbusd masked to its 128-bit
+// chunk, against a plain broadcast of its 4 activations (a load, no merge). kZero: zero-masking
+// (lanes outside chunk i of accumulator i stay 0, so zeroing them loses nothing, and no vpdpbusd
+// waits on a merge); otherwise merge-masking.
+template <bool kZero>
 __attribute__((noinline)) void gemv_masked_dots(const Stream& s, size_t block_rows, const uint8_t* a, int32_t* d) {
   const uint16_t* index = s.index.data();
   const int8_t* values = s.values.data();
@@ -158,10 +161,14 @@ __attribute__((noinline)) void gemv_masked_dots(const Stream& s, size_t block_ro
     for (size_t blk = s.row_ptr[br]; blk < end; blk += 4) {
       uint64_t q;
       std::memcpy(&q, index + blk, 8);
-      const __m512i w = _mm512_loadu_si512(values + blk * 16);
-      for (size_t i = 0; i < 4 && blk + i < end; ++i)
-        acc[i] = _mm512_mask_dpbusd_epi32(acc[i], static_cast<__mmask16>(0xF << (4 * i)),
-                                          _mm512_set1_epi32(quad(a, q, static_cast<int>(i))), w);
+      const uint32_t n = end - blk < 4 ? static_cast<uint32_t>(end - blk) : 4;
+      const __m512i w = _mm512_maskz_loadu_epi32(static_cast<__mmask16>((1u << (4 * n)) - 1), values + blk * 16);
+      #pragma GCC unroll 4
+      for (int i = 0; i < 4; ++i) {
+        const __mmask16 k = static_cast<__mmask16>(0xF << (4 * i));
+        const __m512i x = _mm512_set1_epi32(quad(a, q, i));
+        acc[i] = kZero ? _mm512_maskz_dpbusd_epi32(k, acc[i], x, w) : _mm512_mask_dpbusd_epi32(acc[i], k, x, w);
+      }
     }
     store_row(_mm512_add_epi32(_mm512_add_epi32(acc[0], acc[1]), _mm512_add_epi32(acc[2], acc[3])),
               d + 4 * br);
@@ -193,31 +200,6 @@ __attribute__((noinline)) void gemv_xmm(const Stream& s, size_t block_rows, cons
     #pragma GCC unroll 8
     for (int c = 1; c < kChains; ++c) acc[0] = _mm_add_epi32(acc[0], acc[c]);
     _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 4 * br), acc[0]);
-  }
-}
-
-// As gemv_masked_dots with zero-masking: lanes outside chunk i of accumulator i stay 0, so zeroing
-// them loses nothing, and no vpdpbusd waits on a merge.
-__attribute__((noinline)) void gemv_zero_masked_dots(const Stream& s, size_t block_rows, const uint8_t* a, int32_t* d) {
-  const uint16_t* index = s.index.data();
-  const int8_t* values = s.values.data();
-  for (size_t br = 0; br < block_rows; ++br) {
-    __m512i acc[4];
-    #pragma GCC unroll 4
-    for (int i = 0; i < 4; ++i) acc[i] = _mm512_setzero_si512();
-    const size_t end = s.row_ptr[br + 1];
-    for (size_t blk = s.row_ptr[br]; blk < end; blk += 4) {
-      uint64_t q;
-      std::memcpy(&q, index + blk, 8);
-      const uint32_t n = end - blk < 4 ? static_cast<uint32_t>(end - blk) : 4;
-      const __m512i w = _mm512_maskz_loadu_epi32(static_cast<__mmask16>((1u << (4 * n)) - 1), values + blk * 16);
-      #pragma GCC unroll 4
-      for (int i = 0; i < 4; ++i)
-        acc[i] = _mm512_maskz_dpbusd_epi32(static_cast<__mmask16>(0xF << (4 * i)), acc[i],
-                                           _mm512_set1_epi32(quad(a, q, i)), w);
-    }
-    store_row(_mm512_add_epi32(_mm512_add_epi32(acc[0], acc[1]), _mm512_add_epi32(acc[2], acc[3])),
-              d + 4 * br);
   }
 }
 
@@ -320,12 +302,12 @@ int main(int argc, char** argv) {
   run(gemv<kNone, 4>, a.data(), "weights and dots alone, 4 chains");
   run(gemv<kMasked, 2, 1024>, a.data(), "masked broadcasts, prefetch 1 KB");
   run(gemv<kMasked, 2, 4096>, a.data(), "masked broadcasts, prefetch 4 KB");
-  run(gemv_masked_dots, a.data(), "merge-masked dot per block");
+  run(gemv_masked_dots<false>, a.data(), "merge-masked dot per block");
   run(gemv_xmm<4>, a.data(), "xmm dot per block, 4 chains");
   run(gemv_xmm<8>, a.data(), "xmm dot per block, 8 chains");
   run(gemv<kTwoMerges>, a.data(), "2 merges of 3 (wrong sums)");
   run(gemv<kOneMerge>, a.data(), "1 merge of 3 (wrong sums)");
-  run(gemv_zero_masked_dots, a.data(), "zero-masked dot per block");
+  run(gemv_masked_dots<true>, a.data(), "zero-masked dot per block");
   run(gemv_ymm<false>, a.data(), "ymm pairs, masked broadcast");
   run(gemv_ymm<true>, a.data(), "ymm pairs, vinserti128");
   run(gemv<kMasked>, a.data(), "the kernel, rows by block count", &by_count);
