@@ -6,8 +6,6 @@
 #include <cstring>
 #include <new>
 
-#include "core/cache_line.h"
-
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif

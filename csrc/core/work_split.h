@@ -19,6 +19,7 @@
 #include <memory>
 #include <utility>
 
+#include "core/cache_line.h"
 #include "core/threadpool.h"
 
 namespace ei8 {
@@ -52,7 +53,7 @@ class ChunkRange {
   static uint64_t pack(uint64_t f, uint64_t b) { return f | b << 32; }
   static size_t front(uint64_t r) { return r & 0xFFFFFFFFu; }
   static size_t back(uint64_t r) { return r >> 32; }
-  alignas(64) std::atomic<uint64_t> r_{0};
+  alignas(kCacheLine) std::atomic<uint64_t> r_{0};
 };
 
 // `rounds` x `shares` chunk ranges of `chunks` chunks each. A round is a part of the work that every
