@@ -10,7 +10,7 @@ void correct(const int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, 
              int32_t za, const int32_t* bias, int32_t* out) {
   for (size_t j = 0; j < nc; ++j) {
     int32_t v = ref::wrap_add(d[j], ref::wrap_mul(za, ck[j]));
-    if (zb) v = ref::wrap_add(v, -ref::wrap_mul(zb[j], row_sum));
+    if (zb) v = ref::wrap_sub(v, ref::wrap_mul(zb[j], row_sum));
     if (bias) v = ref::wrap_add(v, bias[j]);
     out[j] = v;
   }
