@@ -134,6 +134,20 @@ test('async variants reject (not throw) on bad input', async () => {
   assert.instance(caught, RangeError);
   assert.is(caught?.code, C.INVALID_SHAPE);
 });
+test('async: an error found by the native call rejects, for calls run inline and on a worker', async () => {
+  for (const [m, k, n] of [[2, 8, 4], [64, 512, 64]]) {  // 64 and 2 M multiply-adds: inline, worker
+    const b = ei8.packWeights({ data: new Int8Array(k * n), shape: [k, n], quant: { dtype: 'int8', scale: 1, zeroPoint: 0 } });
+    const x = new Float32Array(m * k);
+    x[m * k - 5] = Infinity;
+    const p = ei8.matmulF32Async(x, [m, k], b);
+    assert.instance(p, Promise);
+    let caught: (Error & { code?: string }) | undefined;
+    await p.catch((e) => { caught = e; });
+    assert.instance(caught, RangeError);
+    assert.is(caught?.code, C.NON_FINITE);
+    assert.match(caught!.message, `a[${m * k - 5}]`);
+  }
+});
 test('async: out detached while the work runs -> rejects DETACHED', async () => {
   const k = 2048, n = 512;
   const b = ei8.packWeights({ data: new Int8Array(k * n), shape: [k, n], quant: { dtype: 'int8', scale: 1, zeroPoint: 0 } });
@@ -145,11 +159,12 @@ test('async: out detached while the work runs -> rejects DETACHED', async () => 
   assert.is(caught?.code, C.DETACHED);
 });
 test('async: weights disposed while the work runs -> still completes correctly', async () => {
-  const b = ei8.packWeights({ data: new Int8Array(256 * 64).fill(1), shape: [256, 64], quant: { dtype: 'int8', scale: 1, zeroPoint: 0 } });
-  const p = ei8.matmulInt32Async(qtensor(new Int8Array(4 * 256).fill(2), [4, 256], 1, 0), b);
+  // 4 x 2048 x 64: above the size that async calls run inline, so a worker holds the weights.
+  const b = ei8.packWeights({ data: new Int8Array(2048 * 64).fill(1), shape: [2048, 64], quant: { dtype: 'int8', scale: 1, zeroPoint: 0 } });
+  const p = ei8.matmulInt32Async(qtensor(new Int8Array(4 * 2048).fill(2), [4, 2048], 1, 0), b);
   b.dispose();
   const r = await p;
-  assert.ok(r.every((v) => v === 512));
+  assert.ok(r.every((v) => v === 4096));
 });
 test('setIsa: unknown or unavailable ISA -> RangeError', () => {
   throwsWith(() => ei8.setIsa('avx1024'), RangeError, C.UNKNOWN_ISA, /avx1024/);

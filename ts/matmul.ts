@@ -1,7 +1,8 @@
 /**
  * Quantized matmul: C = A x B with A [M, K] quantized per tensor (or f32, quantized on the fly) and
  * B packed by packWeights(). Every function has an ...Async twin that computes on a worker
- * thread and resolves with the same result.
+ * thread and resolves with the same result; calls of at most 2^18 multiply-adds (M x K x N) run on
+ * the calling thread, where they cost less than the trip to a worker, and return a settled promise.
  */
 import { ErrorCodes, rangeError, typeError } from './errors';
 import { dequantParams, f32Params, int32Params, requantParams, type NativeMatmul } from './native';
@@ -105,7 +106,7 @@ export function matmulInt32(a: QTensor, b: Weights, out?: Int32Array): Int32Arra
   return int32Call('matmulInt32', a, checkWeights('matmulInt32', 'b', b), out, false) as Int32Array;
 }
 
-/** matmulInt32 computed off the JS thread. */
+/** matmulInt32 computed off the JS thread (small calls inline, see the module comment). */
 export async function matmulInt32Async(a: QTensor, b: Weights, out?: Int32Array): Promise<Int32Array> {
   return int32Call('matmulInt32Async', a, checkWeights('matmulInt32Async', 'b', b), out, true);
 }

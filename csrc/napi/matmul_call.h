@@ -1,7 +1,8 @@
 // One matmul call from JS, for any kind of weights (packed dense, sparse, codebook): the argument
-// checks, the run on the calling thread (sync) or on a libuv worker (async). Async calls copy their
-// inputs and compute into a private buffer that is copied into `out` on completion, so a buffer the
-// caller detaches or resizes meanwhile is never read or written.
+// checks, the run on the calling thread (sync, and async calls too small to be worth a worker) or on
+// a libuv worker (async). Async calls on a worker copy their inputs and compute into a private
+// buffer that is copied into `out` on completion, so a buffer the caller detaches or resizes
+// meanwhile is never read or written.
 //
 // A weights kind supplies a traits struct W:
 //   using Handle;                                   the core's object (reference counted)
@@ -172,14 +173,31 @@ class MatmulWorker : public Napi::AsyncWorker {
   Napi::Reference<Napi::Value> out_ref_;
 };
 
+// Async calls of at most this many multiply-adds (M x K x N; sparse and codebook weights do less)
+// run on the calling thread and return a settled promise: the core runs them on one thread anyway
+// (core/gemm.cc kMinParallelMacs), and a libuv worker costs more than they do. Measured on one
+// thread (2 cores, node 20): a worker made a call take 30-33 us from issue to result where it takes
+// 0.7-2.4 us to run (16x16x16 to 1x512x512), and issuing it alone held the JS thread 3-18 us.
+constexpr size_t kInlineAsyncMacs = size_t(1) << 18;
+
 // Runs now (the call lives on the caller's stack), or moves it to a worker and returns its promise.
 template <class W>
 Napi::Value finish_matmul(const Args& args, MatmulCall<W>& call, const View& out, bool async) {
   call.out = out.data;
-  if (!async) {
+  const size_t n = W::n(call.w);
+  const bool small = n == 0 || call.m * call.k <= kInlineAsyncMacs / n;
+  if (!async || small) {
     call.run();
-    if (call.status != EI8_OK) throw call.error(args.env());
-    return Napi::Value(args.env(), out.value);
+    if (!async) {
+      if (call.status != EI8_OK) throw call.error(args.env());
+      return Napi::Value(args.env(), out.value);
+    }
+    auto settled = Napi::Promise::Deferred::New(args.env());
+    if (call.status != EI8_OK)
+      settled.Reject(call.error(args.env()).Value());
+    else
+      settled.Resolve(Napi::Value(args.env(), out.value));
+    return settled.Promise();
   }
   auto owned = std::make_unique<MatmulCall<W>>(std::move(call));
   owned->own_inputs();
