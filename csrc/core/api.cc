@@ -283,4 +283,5 @@ const char* ei8_built_name(size_t i) {
 ei8_status ei8_set_isa(const char* name) { return name && set_isa(name) ? EI8_OK : EI8_E_ISA; }
 void ei8_set_threads(size_t n) { ThreadPool::instance().set_threads(n); }
 size_t ei8_get_threads(void) { return ThreadPool::instance().threads(); }
+void ei8_set_thread_serial(int on) { ThreadPool::set_serial_thread(on != 0); }
 uint64_t ei8_isa_calls(const char* name) { return name ? calls_of(name) : 0; }

@@ -24,6 +24,7 @@ inline void cpu_relax() {
 
 // Set by run_tasks; trivially destructible, so no TLS destructor registration (glibc 2.18) is needed.
 thread_local size_t tls_participant = 0;
+thread_local bool tls_serial = false;
 
 // How long a worker keeps polling for the next region before it sleeps.
 constexpr auto kSpin = std::chrono::microseconds(200);
@@ -75,6 +76,9 @@ void ThreadPool::resize_workers(size_t workers) {
 }
 
 size_t ThreadPool::participant() { return tls_participant; }
+
+bool ThreadPool::serial_thread() { return tls_serial; }
+void ThreadPool::set_serial_thread(bool on) { tls_serial = on; }
 
 void ThreadPool::run_tasks(size_t thread_index) {
   tls_participant = thread_index;

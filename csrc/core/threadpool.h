@@ -1,6 +1,7 @@
 // The core's thread pool: a fixed set of workers plus the calling thread.
 // One parallel region runs at a time (a second caller waits), so concurrent async calls never put
-// more than threads() compute threads on the machine. Workers spin briefly after a region before
+// more than threads() compute threads on the machine; a thread in serial mode runs its calls alone
+// beside them (the Node binding's async calls too small for a worker: a few microseconds each). Workers spin briefly after a region before
 // sleeping, so that back-to-back calls (an LLM decode loop) do not pay a wake-up each time.
 #pragma once
 
@@ -21,9 +22,12 @@ class ThreadPool {
  public:
   static ThreadPool& instance();
 
-  // Number of threads a parallel region uses (>= 1, the caller included).
+  // Number of threads a parallel region uses (>= 1, the caller included); 1 on a thread in serial
+  // mode, whose calls then run on it alone and never wait for a region another thread is running.
   void set_threads(size_t n);
-  size_t threads() const { return threads_.load(); }
+  size_t threads() const { return serial_thread() ? 1 : threads_.load(); }
+  static bool serial_thread();
+  static void set_serial_thread(bool on);
 
   // Runs task(t) for every t in [0, ntasks) on up to min(threads(), ntasks) threads. Dynamic
   // schedules hand tasks to whichever thread is free (balance on a noisy machine); pinned ones run

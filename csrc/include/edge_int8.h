@@ -173,6 +173,10 @@ ei8_status ei8_set_isa(const char* name);
 /* Worker threads for one call (>= 1). Default: the cores available to the process. */
 void ei8_set_threads(size_t n);
 size_t ei8_get_threads(void);
+/* Serial mode for the calling thread (on != 0) or not (0): its calls then run on it alone and never
+ * wait for a parallel region that another thread's call is running (one region runs at a time).
+ * For a caller that must not block, such as a JS thread running a small call of an async API. */
+void ei8_set_thread_serial(int on);
 /* Counts calls per kernel path since load (for tests that must prove a path ran). */
 uint64_t ei8_isa_calls(const char* name);
 

@@ -173,11 +173,13 @@ class MatmulWorker : public Napi::AsyncWorker {
   Napi::Reference<Napi::Value> out_ref_;
 };
 
-// Async calls of at most this many multiply-adds (M x K x N; sparse and codebook weights do less)
-// run on the calling thread and return a settled promise: the core runs them on one thread anyway
-// (core/gemm.cc kMinParallelMacs), and a libuv worker costs more than they do. Measured on one
-// thread (2 cores, node 20): a worker made a call take 30-33 us from issue to result where it takes
-// 0.7-2.4 us to run (16x16x16 to 1x512x512), and issuing it alone held the JS thread 3-18 us.
+// Async calls of fewer multiply-adds than this (M x K x N; sparse and codebook weights do less)
+// run on the calling thread and return a settled promise: a libuv worker costs more than they do.
+// Measured on one thread (2 cores, node 20): a worker made a call take 30-33 us from issue to result
+// where it takes 0.7-2.4 us to run (16x16x16 to 1x512x512), and issuing it alone held the JS thread
+// 3-18 us. The core runs calls this small on one thread anyway (core/gemm.cc kMinParallelMacs);
+// they run in serial mode too, so that the JS thread never waits for a parallel region that a
+// large call on a worker holds.
 constexpr size_t kInlineAsyncMacs = size_t(1) << 18;
 
 // Runs now (the call lives on the caller's stack), or moves it to a worker and returns its promise.
@@ -185,9 +187,17 @@ template <class W>
 Napi::Value finish_matmul(const Args& args, MatmulCall<W>& call, const View& out, bool async) {
   call.out = out.data;
   const size_t n = W::n(call.w);
-  const bool small = n == 0 || call.m * call.k <= kInlineAsyncMacs / n;
+  const bool small = n == 0 || call.m * call.k < kInlineAsyncMacs / n;
   if (!async || small) {
-    call.run();
+    struct Serial {  // for the run of a small async call only
+      bool on;
+      explicit Serial(bool on_) : on(on_) { if (on) ei8_set_thread_serial(1); }
+      ~Serial() { if (on) ei8_set_thread_serial(0); }
+    };
+    {
+      const Serial serial(async);
+      call.run();
+    }
     if (!async) {
       if (call.status != EI8_OK) throw call.error(args.env());
       return Napi::Value(args.env(), out.value);

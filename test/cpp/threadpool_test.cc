@@ -5,7 +5,8 @@
 // minutes here (a region run twice overshot the caller's count of finished helpers); 5000 keep the
 // test at 2 s native and under emulation, a guard rather than a sure reproducer.
 // Also the drivers' work sharing (core/work_split.h): every (column unit, row tile) runs once
-// whatever thread is slow, and a slow thread's chunks are taken by the others.
+// whatever thread is slow, and a slow thread's chunks are taken by the others; and a thread in
+// serial mode (ei8_set_thread_serial) finishes a call while another thread holds the pool.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +16,7 @@
 
 #include "check.h"
 #include "core/threadpool.h"
+#include "edge_int8.h"
 #include "core/work_split.h"
 
 namespace {
@@ -104,3 +106,46 @@ TEST(run_split_covers_each_unit_and_tile_once_and_helps_a_slow_thread) {
 }
 
 TEST_MAIN()
+
+// A call large enough for two threads, made in serial mode while another thread's region holds the
+// pool: it must finish on its own thread (without serial mode it would wait for that region, which
+// waits for this call: the watchdog ends the run).
+TEST(a_serial_thread_never_waits_for_another_threads_region) {
+  ei8::ThreadPool& pool = ei8::ThreadPool::instance();
+  const size_t saved = pool.threads();
+  pool.set_threads(2);
+  static std::atomic<bool> done{false};
+  start_watchdog(done, 60);
+  constexpr size_t M = 16, K = 256, N = 1024;  // 4 M multiply-adds: two threads when not serial
+  std::vector<int8_t> b(K * N, 1);
+  const int32_t zb = 0;
+  ei8_packed* packed = nullptr;
+  CHECK_EQ(ei8_pack_weights(b.data(), EI8_INT8, EI8_LAYOUT_KN, K, N, &zb, nullptr, 1, 0, &packed), EI8_OK);
+  std::vector<uint8_t> a(M * K, 3);
+  const int32_t za = 1;
+  const ei8_activations act{a.data(), EI8_UINT8, M, K, K, &za, 1};
+  std::vector<int32_t> out(M * N, 0);
+
+  std::atomic<bool> held{false}, release{false};
+  std::thread other([&] {
+    pool.parallel_for(2, [&](size_t t) {
+      if (t != 0) return;
+      held.store(true);
+      while (!release.load()) std::this_thread::yield();
+    }, ei8::ThreadPool::Schedule::kPinned);
+  });
+  while (!held.load()) std::this_thread::yield();
+  ei8_set_thread_serial(1);
+  CHECK_EQ(ei8_get_threads(), size_t(1));
+  CHECK_EQ(ei8_matmul_i32(&act, packed, out.data()), EI8_OK);
+  ei8_set_thread_serial(0);
+  release.store(true);
+  other.join();
+  done.store(true);
+  long wrong = 0;
+  for (int32_t v : out) wrong += v != int32_t(K * 2);  // (3 - 1) x 1 over K
+  CHECK_EQ(wrong, 0L);
+  CHECK_EQ(ei8_get_threads(), size_t(2));
+  ei8_packed_release(packed);
+  pool.set_threads(saved);
+}
