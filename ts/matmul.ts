@@ -1,7 +1,7 @@
 /**
  * Quantized matmul: C = A x B with A [M, K] quantized per tensor (or f32, quantized on the fly) and
  * B packed by packWeights(). Every function has an ...Async twin that computes on a worker
- * thread and resolves with the same result; calls of at most 2^18 multiply-adds (M x K x N) run on
+ * thread and resolves with the same result; calls of fewer than 2^18 multiply-adds (M x K x N) run on
  * the calling thread, where they cost less than the trip to a worker, and return a settled promise.
  */
 import { ErrorCodes, rangeError, typeError } from './errors';
