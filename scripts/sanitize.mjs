@@ -23,7 +23,8 @@ let failed = 0;
 // Runs one step; false (and one failure) when it exits non-zero without counts saying why.
 function step(cmd, args, opts = {}) {
   console.log(`\n=== ${[cmd, ...args].join(' ')}`);
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, ...opts, env: { ...process.env, ...opts.env } });
+  const env = { ...process.env, ...opts.env };
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, cwd: opts.cwd, env });
   process.stdout.write(r.stdout ?? '');
   process.stderr.write(r.stderr ?? '');
   const c = opts.counted ? counts(`${r.stdout}\n${r.stderr}`) : null;
@@ -44,11 +45,13 @@ if (
   step('node', [path.join(root, 'scripts', 'run-cpp-tests.mjs'), cpp], { counted: true });
 }
 
-// The tracked files (what a fresh clone has), copied afresh, with this checkout's node_modules.
+// The tracked files as they are in this checkout (a deleted one skipped), copied afresh, with this
+// checkout's node_modules.
 const pkg = path.join(out, 'pkg');
 fs.rmSync(pkg, { recursive: true, force: true });
 const files = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
 for (const f of files) {
+  if (!fs.existsSync(path.join(root, f))) continue;
   fs.mkdirSync(path.dirname(path.join(pkg, f)), { recursive: true });
   fs.copyFileSync(path.join(root, f), path.join(pkg, f));
 }

@@ -1,8 +1,9 @@
 // The core's thread pool: a fixed set of workers plus the calling thread.
 // One parallel region runs at a time (a second caller waits), so concurrent async calls never put
 // more than threads() compute threads on the machine; a thread in serial mode runs its calls alone
-// beside them (the Node binding's async calls too small for a worker: a few microseconds each). Workers spin briefly after a region before
-// sleeping, so that back-to-back calls (an LLM decode loop) do not pay a wake-up each time.
+// beside them (the Node binding's async calls too small for a worker: a few microseconds each).
+// Workers spin briefly after a region before sleeping, so that back-to-back calls (an LLM decode
+// loop) do not pay a wake-up each time.
 #pragma once
 
 #include <atomic>
