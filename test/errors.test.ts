@@ -49,7 +49,7 @@ test('quantize: unknown dtype -> RangeError; unknown option -> RangeError', () =
   throwsWith(() => ei8.quantize(new Float32Array(1), [1], { symetric: true } as never), RangeError, C.OUT_OF_RANGE, /symetric/);
 });
 test('quantize: out of the wrong kind -> TypeError', () => {
-  throwsWith(() => ei8.quantize(new Float32Array(1), [1], { out: new Uint8Array(1) }), TypeError, C.INVALID_TYPE, /out must be a Int8Array/);
+  throwsWith(() => ei8.quantize(new Float32Array(1), [1], { out: new Uint8Array(1) }), TypeError, C.INVALID_TYPE, /out must be an Int8Array/);
 });
 test('dequantize: data kind does not match dtype -> TypeError', () => {
   throwsWith(() => ei8.dequantize({ data: new Uint8Array(2), shape: [2], quant: { dtype: 'int8', scale: 1, zeroPoint: 0 } }), TypeError, C.INVALID_TYPE);

@@ -124,7 +124,7 @@ test('packCodebook: indices of the wrong length -> RangeError', () => {
 test('packCodebook: centroids of the wrong kind -> TypeError', () => {
   const t = smallCodebook();
   throwsWith(() => ei8.packCodebook({ ...t, codebook: { ...t.codebook, centroids: new Uint8Array(64) as never } }), TypeError, C.INVALID_TYPE,
-    /centroids must be a Int8Array, got Uint8Array/);
+    /centroids must be an Int8Array, got Uint8Array/);
 });
 test('packCodebook: a scale that is 0 or not finite -> RangeError', () => {
   const t = smallCodebook();

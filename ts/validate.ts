@@ -49,7 +49,7 @@ function isKind(value: unknown, kind: ArrayKind): boolean {
 export function checkArray<K extends ArrayKind>(fn: string, name: string, value: unknown, kind: K, length?: number): ArrayOf<K> {
   // instanceof is the fast test; the tag also accepts arrays from another realm (vm, iframe).
   if (!isKind(value, kind) && arrayKind(value) !== kind) {
-    throw typeError(fn, `${name} must be a ${kind}, got ${describe(value)}`);
+    throw typeError(fn, `${name} must be ${kind.startsWith('I') ? 'an' : 'a'} ${kind}, got ${describe(value)}`);
   }
   const view = value as ArrayOf<K>;
   // A detached view has length 0: look closer only when the length is not the expected one.

@@ -95,7 +95,7 @@ View Args::array(size_t i, const char* name, napi_typedarray_type kind, size_t m
   size_t offset;
   // napi_get_typedarray_info fails (napi_invalid_arg) for anything that is not a typed array.
   if (napi_get_typedarray_info(env, v, &type, &length, &data, &buffer, &offset) != napi_ok || type != kind)
-    throw_type(std::string(name) + " must be a " + typed_array_name(kind));
+    throw_type(std::string(name) + " must be " + typed_array_article(kind) + " " + typed_array_name(kind));
   if (length < min_length) {
     bool detached = false;
     napi_is_detached_arraybuffer(env, buffer, &detached);
@@ -117,6 +117,10 @@ bool typed_array_bytes(napi_env env, napi_value v, void** data, size_t* bytes) {
   if (type == napi_int32_array || type == napi_float32_array) element = 4;
   *bytes = length * element;
   return true;
+}
+
+const char* typed_array_article(napi_typedarray_type t) {
+  return t == napi_int8_array || t == napi_int32_array ? "an" : "a";
 }
 
 const char* typed_array_name(napi_typedarray_type t) {

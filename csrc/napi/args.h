@@ -105,6 +105,7 @@ class Args {
 };
 
 const char* typed_array_name(napi_typedarray_type t);
+const char* typed_array_article(napi_typedarray_type t);  // "a" or "an", for messages
 
 // a * b, or a RangeError if it overflows what a typed array can hold.
 size_t checked_mul(const Args& args, size_t a, size_t b, const char* what);
