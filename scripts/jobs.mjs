@@ -1,7 +1,8 @@
 // Shared by the test scripts: read the counts a test run printed (scripts/run-tests.mjs and the
-// emulated suites), and for the emulated suites run a child process with a timeout (its whole
-// process group killed when it hangs) and several at most `limit` at a time.
-import { spawn } from 'node:child_process';
+// emulated suites), run one step of a suite and count it (run-tests.mjs, sanitize.mjs), and for the
+// emulated suites run a child process with a timeout (its whole process group killed when it
+// hangs) and several at most `limit` at a time.
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -20,6 +21,21 @@ export function counts(output) {
     return { passed: p, failed: t - p - (skip ? Number(skip[1]) : 0) };
   }
   return null;
+}
+
+// One step of a suite, run to completion with its output echoed. ok: it exited 0. passed / failed:
+// the counts it printed (none with ignoreCounts), and one more failure when it exited non-zero
+// without counts that say so (a crash, a failed build). With `timeout` (ms) a hung step is killed.
+export function runStep(cmd, args, { cwd = root, env, timeout, ignoreCounts = false, label = cmd } = {}) {
+  const r = spawnSync(cmd, args, {
+    cwd, env: env ? { ...process.env, ...env } : process.env, encoding: 'utf8', maxBuffer: 1 << 28, timeout,
+  });
+  if (r.error) console.log(`${label}: ${r.error.message}`);
+  process.stdout.write(r.stdout ?? '');
+  process.stderr.write(r.stderr ?? '');
+  const c = ignoreCounts ? null : counts(`${r.stdout}\n${r.stderr}`);
+  const ok = r.status === 0;
+  return { ok, passed: c ? c.passed : 0, failed: (c ? c.failed : 0) + (!ok && (!c || c.failed === 0) ? 1 : 0) };
 }
 
 // A hung emulated process (a deadlock would show up as one) fails its job after this long instead

@@ -4,10 +4,9 @@
 //   package  npm pack -> install without a compiler -> Node ESM/CJS, Bun, Deno
 //   + the suites in scripts/suites/*.mjs (emulated CPUs), each deciding itself whether it can run
 // EI8_SUITES=cpp,js limits the run to the named suites.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { counts } from './jobs.mjs';
+import { runStep } from './jobs.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const only = process.env.EI8_SUITES ? new Set(process.env.EI8_SUITES.split(',')) : null;
@@ -36,21 +35,10 @@ for (const suite of suites) {
   const run = (step) => {
     console.log(`\n=== ${suite.name}: ${step.join(' ')}`);
     // A hung step (a deadlock, an emulator stuck) fails its suite instead of stalling CI.
-    const r = spawnSync(step[0], step.slice(1), { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, timeout: 20 * 60 * 1000 });
-    if (r.error) console.log(`${suite.name}: ${r.error.message}`);
-    process.stdout.write(r.stdout ?? '');
-    process.stderr.write(r.stderr ?? '');
-    const c = counts(`${r.stdout}\n${r.stderr}`);
-    if (suite.countsIgnored) {
-      if (r.status !== 0) sf++;
-      return r.status === 0;
-    }
-    if (c) {
-      sp += c.passed;
-      sf += c.failed;
-    }
-    if (r.status !== 0 && (!c || c.failed === 0)) sf++; // crashed or failed without saying so
-    return r.status === 0;
+    const r = runStep(step[0], step.slice(1), { timeout: 20 * 60 * 1000, ignoreCounts: suite.countsIgnored, label: suite.name });
+    sp += r.passed;
+    sf += r.failed;
+    return r.ok;
   };
   for (const step of suite.steps()) if (!run(step)) break; // a failed step stops its suite
   passed += sp;

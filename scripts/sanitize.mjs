@@ -6,10 +6,10 @@
 //        (build-sanitize/pkg, so that build/Release stays the build that ships), and the uvu suite
 //        run there in a node with the sanitizer runtimes preloaded (node itself is not instrumented)
 // Prints each part's counts, then "N passed, N failed".
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { counts } from './jobs.mjs';
+import { runStep } from './jobs.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(root, 'build-sanitize');
@@ -20,20 +20,13 @@ const runtime = (lib) => execFileSync(cxx, [`-print-file-name=${lib}`], { encodi
 let passed = 0;
 let failed = 0;
 
-// Runs one step; false (and one failure) when it exits non-zero without counts saying why.
+// One step (scripts/jobs.mjs runStep), its counts added when `counted`; false when it failed.
 function step(cmd, args, opts = {}) {
   console.log(`\n=== ${[cmd, ...args].join(' ')}`);
-  const env = { ...process.env, ...opts.env };
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, cwd: opts.cwd, env });
-  process.stdout.write(r.stdout ?? '');
-  process.stderr.write(r.stderr ?? '');
-  const c = opts.counted ? counts(`${r.stdout}\n${r.stderr}`) : null;
-  if (c) {
-    passed += c.passed;
-    failed += c.failed;
-  }
-  if (r.status !== 0 && (!c || c.failed === 0)) failed++;
-  return r.status === 0;
+  const r = runStep(cmd, args, { cwd: opts.cwd, env: opts.env, ignoreCounts: !opts.counted });
+  passed += r.passed;
+  failed += r.failed;
+  return r.ok;
 }
 
 const cpp = path.join(out, 'cpp');

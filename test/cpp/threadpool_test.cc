@@ -16,8 +16,8 @@
 
 #include "check.h"
 #include "core/threadpool.h"
-#include "edge_int8.h"
 #include "core/work_split.h"
+#include "edge_int8.h"
 
 namespace {
 
@@ -105,7 +105,6 @@ TEST(run_split_covers_each_unit_and_tile_once_and_helps_a_slow_thread) {
   pool.set_threads(saved);
 }
 
-TEST_MAIN()
 
 // A call large enough for two threads, made in serial mode while another thread's region holds the
 // pool: it must finish on its own thread (without serial mode it would wait for that region, which
@@ -149,3 +148,5 @@ TEST(a_serial_thread_never_waits_for_another_threads_region) {
   ei8_packed_release(packed);
   pool.set_threads(saved);
 }
+
+TEST_MAIN()
