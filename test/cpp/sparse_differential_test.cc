@@ -173,14 +173,14 @@ TEST(pack_rejects_what_it_cannot_represent) {
   const int32_t zb = 0;
   const float sb = 1.0f;
   ei8_sparse* s = nullptr;
-  ei8_sparse_options nm{EI8_SPARSE_NM, 0, 0, 2, 4};
+  ei8_sparse_options nm{EI8_SPARSE_NM, 0, 0, 2, 4, 0};
   CHECK_EQ(ei8_pack_sparse(b, EI8_INT8, EI8_LAYOUT_NK, 8, 1, &zb, &sb, 1, &nm, &s), EI8_E_ARG);
-  ei8_sparse_options odd{EI8_SPARSE_NM, 0, 0, 3, 4};
+  ei8_sparse_options odd{EI8_SPARSE_NM, 0, 0, 3, 4, 0};
   CHECK_EQ(ei8_pack_sparse(b, EI8_INT8, EI8_LAYOUT_NK, 8, 1, &zb, &sb, 1, &odd, &s), EI8_E_ARG);
   const int32_t zb_far = -128;  // 3 - (-128) = 131 does not fit int8
-  ei8_sparse_options csr{EI8_SPARSE_CSR, 0, 0, 0, 0};
+  ei8_sparse_options csr{EI8_SPARSE_CSR, 0, 0, 0, 0, 0};
   CHECK_EQ(ei8_pack_sparse(b, EI8_INT8, EI8_LAYOUT_NK, 8, 1, &zb_far, &sb, 1, &csr, &s), EI8_E_RANGE);
-  ei8_sparse_options big{EI8_SPARSE_BSR, 17, 1, 0, 0};
+  ei8_sparse_options big{EI8_SPARSE_BSR, 17, 1, 0, 0, 0};
   CHECK_EQ(ei8_pack_sparse(b, EI8_INT8, EI8_LAYOUT_NK, 8, 1, &zb, &sb, 1, &big, &s), EI8_E_ARG);
   std::vector<int8_t> wide(70000);
   CHECK_EQ(ei8_pack_sparse(wide.data(), EI8_INT8, EI8_LAYOUT_NK, 70000, 1, &zb, &sb, 1, &csr, &s), EI8_E_OVERFLOW);

@@ -117,9 +117,9 @@ inline bool run_problem(const Paths& paths, const SparseProblem& p) {
   if (p.auto_format) {
     opts.format = EI8_SPARSE_AUTO;
   } else if (p.pattern == Pattern::NM) {
-    opts = {EI8_SPARSE_NM, 0, 0, p.nn, p.mm};
+    opts = {EI8_SPARSE_NM, 0, 0, p.nn, p.mm, 0};
   } else if (p.pattern == Pattern::Block) {
-    opts = {EI8_SPARSE_BSR, p.r, p.c, 0, 0};
+    opts = {EI8_SPARSE_BSR, p.r, p.c, 0, 0, 0};
   } else {
     opts.format = EI8_SPARSE_CSR;
   }
