@@ -3,6 +3,7 @@
 #include <arm_neon.h>
 
 #include <cstring>
+#include <type_traits>
 
 #include "sparse/kernels_portable.h"
 #include "sparse/sparse_isa.h"
