@@ -9,6 +9,7 @@
 
 #include <cstring>
 #include <type_traits>
+#include <utility>
 
 #include "sparse/kernels_portable.h"
 #include "sparse/sparse_isa.h"
