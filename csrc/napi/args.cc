@@ -119,9 +119,8 @@ bool typed_array_bytes(napi_env env, napi_value v, void** data, size_t* bytes) {
   return true;
 }
 
-const char* typed_array_article(napi_typedarray_type t) {
-  return t == napi_int8_array || t == napi_int32_array ? "an" : "a";
-}
+// From the name, as validate.ts does: "an Int8Array", "a Uint8Array".
+const char* typed_array_article(napi_typedarray_type t) { return typed_array_name(t)[0] == 'I' ? "an" : "a"; }
 
 const char* typed_array_name(napi_typedarray_type t) {
   switch (t) {

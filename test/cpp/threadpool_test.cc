@@ -105,7 +105,6 @@ TEST(run_split_covers_each_unit_and_tile_once_and_helps_a_slow_thread) {
   pool.set_threads(saved);
 }
 
-
 // A call large enough for two threads, made in serial mode while another thread's region holds the
 // pool: it must finish on its own thread (without serial mode it would wait for that region, which
 // waits for this call: the watchdog ends the run).
