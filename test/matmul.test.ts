@@ -168,6 +168,35 @@ for (const [m, k, n] of [[7, 45, 23], [7, 450, 230]]) test(`async results equal 
   for (const r of results) assert.equal(Array.from(r), want);
 });
 
+// Placement (csrc/napi/async_placement.h), seen from JS: a call that ran inline has settled before
+// the next setImmediate; a worker's 67 M multiply-adds cannot have. Only sizes whose placement no
+// machine's speed can change are asserted.
+test('async placement: a tiny call settles at once, a large one stays on a worker, results exact', async () => {
+  const settled = async (p: Promise<unknown>) => {
+    let done = false;
+    p.then(() => { done = true; }, () => { done = true; });
+    await new Promise((r) => setImmediate(r));
+    return done;
+  };
+  const rand = rng(5);
+  const weights = (k: number, n: number) =>
+    ei8.packWeights({ data: Int8Array.from({ length: k * n }, () => Math.floor(rand() * 256) - 128), shape: [k, n],
+      quant: { dtype: 'int8', scale: 1, zeroPoint: 0 } });
+  const small = weights(16, 16), large = weights(2048, 512);
+  const a16 = qtensor(Int8Array.from({ length: 16 * 16 }, (_, i) => (i * 7) % 200 - 100), [16, 16], 1, 0);
+  const a64 = qtensor(Int8Array.from({ length: 64 * 2048 }, (_, i) => (i * 13) % 250 - 125), [64, 2048], 1, 0);
+  const wantSmall = Array.from(ei8.matmulInt32(a16, small)), wantLarge = Array.from(ei8.matmulInt32(a64, large));
+  // Twice: the second calls are placed by the first ones' measured times.
+  for (let i = 0; i < 2; i++) {
+    const ps = ei8.matmulInt32Async(a16, small);
+    assert.ok(await settled(ps), `16x16x16 call ${i} ran inline`);
+    assert.equal(Array.from(await ps), wantSmall);
+    const pl = ei8.matmulInt32Async(a64, large);
+    assert.not.ok(await settled(pl), `64x2048x512 call ${i} went to a worker`);
+    assert.equal(Array.from(await pl), wantLarge);
+  }
+});
+
 test('out buffers are used as given (no allocation on the hot path)', () => {
   const b = ei8.packWeights({ data: Int8Array.from([1, 2]), shape: [1, 2], quant: { dtype: 'int8', scale: 1, zeroPoint: 0 } });
   const a = qtensor(Int8Array.from([3]), [1, 1], 1, 0);

@@ -1,8 +1,10 @@
 /**
  * Quantized matmul: C = A x B with A [M, K] quantized per tensor (or f32, quantized on the fly) and
  * B packed by packWeights(). Every function has an ...Async twin that computes on a worker
- * thread and resolves with the same result; calls of fewer than 2^18 multiply-adds (M x K x N) run on
- * the calling thread, where they cost less than the trip to a worker, and return a settled promise.
+ * thread and resolves with the same result. Calls that run in less time than the trip to a worker
+ * costs (about 30 us) run on the calling thread instead and return a settled promise: the time of
+ * the last async call of the same weights, shape and output kind decides, and before there is one,
+ * fewer than 2^18 multiply-adds (M x K x N).
  */
 import { ErrorCodes, rangeError, typeError } from './errors';
 import { dequantParams, f32Params, int32Params, requantParams, type NativeMatmul } from './native';

@@ -1,5 +1,5 @@
 // One matmul call from JS, for any kind of weights (packed dense, sparse, codebook): the argument
-// checks, the run on the calling thread (sync, and async calls too small to be worth a worker) or on
+// checks, the run on the calling thread (sync, and the async calls AsyncPlacement puts there) or on
 // a libuv worker (async). Async calls on a worker copy their inputs and compute into a private
 // buffer that is copied into `out` on completion, so a buffer the caller detaches or resizes
 // meanwhile is never read or written.
@@ -22,6 +22,7 @@
 
 #include <napi.h>
 
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -29,6 +30,7 @@
 
 #include "edge_int8.h"
 #include "napi/args.h"
+#include "napi/async_placement.h"
 
 namespace ei8napi {
 
@@ -60,6 +62,7 @@ struct MatmulCall {
   size_t bad_index = 0;
   // Owned copies, async calls only.
   std::vector<uint8_t> a_copy, bias_copy, out_copy;
+  uint64_t run_ns = 0;  // how long run() took, async calls only (AsyncPlacement)
 
   explicit MatmulCall(MatmulKind kind_) : kind(kind_), fn(W::kNames[static_cast<int>(kind_)]) {}
   MatmulCall(MatmulCall&& o) noexcept
@@ -74,6 +77,8 @@ struct MatmulCall {
     if (w) W::release(w);
   }
 
+  AsyncPlacement::Key placement_key() const { return {w, W::kResource, m, k, W::n(w), static_cast<int>(kind)}; }
+
   void run() {
     switch (kind) {
       case MatmulKind::I32: status = W::i32(&a, w, static_cast<int32_t*>(out)); break;
@@ -85,6 +90,13 @@ struct MatmulCall {
         status = W::f32(a_f32, m, k, per_token, w, static_cast<const float*>(bias), static_cast<float*>(out), &bad_index);
         break;
     }
+  }
+
+  void run_timed() {
+    const auto t0 = std::chrono::steady_clock::now();
+    run();
+    run_ns = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
   }
 
   Napi::Error error(Napi::Env env) const {
@@ -145,7 +157,7 @@ class MatmulWorker : public Napi::AsyncWorker {
   }
   Napi::Promise promise() const { return deferred_.Promise(); }
 
-  void Execute() override { call_->run(); }
+  void Execute() override { call_->run_timed(); }
 
   void OnOK() override {
     Napi::Env env = Env();
@@ -153,6 +165,7 @@ class MatmulWorker : public Napi::AsyncWorker {
       deferred_.Reject(call_->error(env).Value());
       return;
     }
+    AsyncPlacement::local().record(call_->placement_key(), call_->run_ns);
     Napi::Value out = out_ref_.Value();
     void* data = nullptr;
     size_t bytes = 0;
@@ -173,40 +186,35 @@ class MatmulWorker : public Napi::AsyncWorker {
   Napi::Reference<Napi::Value> out_ref_;
 };
 
-// Async calls of fewer multiply-adds than this (M x K x N; sparse and codebook weights do less)
-// run on the calling thread and return a settled promise: a libuv worker costs more than they do.
-// Measured on one thread (2 cores, node 20): a worker made a call take 30-33 us from issue to result
-// where it takes 0.7-2.4 us to run (16x16x16 to 1x512x512), and issuing it alone held the JS thread
-// 3-18 us. The core runs calls this small on one thread anyway (core/gemm.cc kMinParallelMacs);
-// they run in serial mode too, so that the JS thread never waits for a parallel region that a
-// large call on a worker holds.
-constexpr size_t kInlineAsyncMacs = size_t(1) << 18;
-
 // Runs now (the call lives on the caller's stack), or moves it to a worker and returns its promise.
 template <class W>
 Napi::Value finish_matmul(const Args& args, MatmulCall<W>& call, const View& out, bool async) {
   call.out = out.data;
+  if (!async) {
+    call.run();
+    if (call.status != EI8_OK) throw call.error(args.env());
+    return Napi::Value(args.env(), out.value);
+  }
   const size_t n = W::n(call.w);
-  const bool small = n == 0 || call.m * call.k < kInlineAsyncMacs / n;
-  if (!async || small) {
-    struct Serial {  // for the run of a small async call only
-      bool on;
-      explicit Serial(bool on_) : on(on_) { if (on) ei8_set_thread_serial(1); }
-      ~Serial() { if (on) ei8_set_thread_serial(0); }
-    };
+  AsyncPlacement& placement = AsyncPlacement::local();
+  const size_t macs = n == 0 ? 0 : call.m * call.k > SIZE_MAX / n ? SIZE_MAX : call.m * call.k * n;
+  if (placement.run_inline(call.placement_key(), macs)) {
+    // In the calling thread's serial mode, so that the JS thread never waits for a parallel region
+    // that a large call on a worker holds.
     {
-      const Serial serial(async);
-      call.run();
-    }
-    if (!async) {
-      if (call.status != EI8_OK) throw call.error(args.env());
-      return Napi::Value(args.env(), out.value);
+      struct Serial {
+        Serial() { ei8_set_thread_serial(1); }
+        ~Serial() { ei8_set_thread_serial(0); }
+      } serial;
+      call.run_timed();
     }
     auto settled = Napi::Promise::Deferred::New(args.env());
-    if (call.status != EI8_OK)
+    if (call.status != EI8_OK) {
       settled.Reject(call.error(args.env()).Value());
-    else
+    } else {
+      placement.record(call.placement_key(), call.run_ns);
       settled.Resolve(Napi::Value(args.env(), out.value));
+    }
     return settled.Promise();
   }
   auto owned = std::make_unique<MatmulCall<W>>(std::move(call));
