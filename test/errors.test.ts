@@ -159,8 +159,8 @@ test('async: out detached while the work runs -> rejects DETACHED', async () => 
   assert.is(caught?.code, C.DETACHED);
 });
 test('async: weights disposed while the work runs -> still completes correctly', async () => {
-  // 4 x 2048 x 64: above the size that async calls run inline, so a worker holds the weights.
-  const b = ei8.packWeights({ data: new Int8Array(2048 * 64).fill(1), shape: [2048, 64], quant: { dtype: 'int8', scale: 1, zeroPoint: 0 } });
+  // 4 x 2048 x 256: above the size that unmeasured async calls run inline, so a worker holds the weights.
+  const b = ei8.packWeights({ data: new Int8Array(2048 * 256).fill(1), shape: [2048, 256], quant: { dtype: 'int8', scale: 1, zeroPoint: 0 } });
   const p = ei8.matmulInt32Async(qtensor(new Int8Array(4 * 2048).fill(2), [4, 2048], 1, 0), b);
   b.dispose();
   const r = await p;

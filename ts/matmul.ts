@@ -2,9 +2,9 @@
  * Quantized matmul: C = A x B with A [M, K] quantized per tensor (or f32, quantized on the fly) and
  * B packed by packWeights(). Every function has an ...Async twin that computes on a worker
  * thread and resolves with the same result. Calls that run in less time than the trip to a worker
- * costs (about 30 us) run on the calling thread instead and return a settled promise: the time of
- * the last async call of the same weights, shape and output kind decides, and before there is one,
- * fewer than 2^18 multiply-adds (M x K x N).
+ * costs (about 30 us) run on the calling thread instead and return a settled promise: the run times
+ * of the last calls of the same weights, shape and output kind on this thread decide, and before
+ * there are any, the size (at most 2^20 multiply-adds, M x K x N, run inline and are measured).
  */
 import { ErrorCodes, rangeError, typeError } from './errors';
 import { dequantParams, f32Params, int32Params, requantParams, type NativeMatmul } from './native';

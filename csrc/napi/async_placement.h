@@ -5,12 +5,16 @@
 // result comes sooner than a worker's could, and it holds the JS thread no longer than the trip.
 //
 // How long a call runs depends on the CPU, the path and where its weights sit in the caches, so the
-// placement learns it: each async call's run time (on whichever thread ran it) is kept for its
-// weights, shape and output kind, and the next such call runs where that time says. Until a call of
-// that key has run, the multiply-add count decides (calls of fewer than kInlineMacs run inline).
+// placement learns it from the calls that ran on this thread (sync calls, and async calls run
+// inline), kept per weights, shape and output kind: the next async call of that key runs where
+// that time says. A worker's run time is not kept: on a thread that slept between calls, and on a
+// core it may share with the pool's spinning helper, it says little about a run on this thread
+// (a 2-thread 1x1024x1024 call took 15-300 us there against 7-15 us here). A key not measured yet
+// runs inline if it has at most kUnmeasuredInlineMacs multiply-adds, which measures it; larger ones
+// go to a worker until a sync call has measured them.
 //
 // One table per thread: every call and completion of a Node environment runs on its JS thread, so
-// nothing is shared. A slot holds one key: a colliding key is placed by the multiply-adds again.
+// nothing is shared. A slot holds one key: a colliding key is placed as unmeasured again.
 // Results are exact either way: only where the call runs changes.
 #pragma once
 
@@ -23,7 +27,9 @@ namespace ei8napi {
 class AsyncPlacement {
  public:
   static constexpr uint64_t kInlineBudgetNs = 30000;
-  static constexpr size_t kInlineMacs = size_t(1) << 18;
+  static constexpr size_t kUnmeasuredInlineMacs = size_t(1) << 20;
+  static constexpr uint64_t kReprobeBelowNs = 4 * kInlineBudgetNs;
+  static constexpr uint32_t kReprobeEvery = 16;
 
   // The shape is part of the key so that new weights at a freed one's address are placed by the
   // time of a call like their own.
@@ -38,19 +44,32 @@ class AsyncPlacement {
     }
   };
 
-  // True if the call should run on the calling thread.
-  bool run_inline(const Key& key, size_t macs) const {
-    const Slot& s = slots_[slot_of(key)];
-    if (s.used && s.key == key) return s.run_ns < kInlineBudgetNs;
-    return macs < kInlineMacs;
+  // True if the call should run on the calling thread. A key measured a little over the budget
+  // runs inline again every kReprobeEvery calls, so that one slow run (a first call on cold caches,
+  // a preemption) does not send it to a worker for good.
+  bool run_inline(const Key& key, size_t macs) {
+    Slot& s = slots_[slot_of(key)];
+    if (!s.used || !(s.key == key)) return macs <= kUnmeasuredInlineMacs;
+    const uint64_t estimate = s.last_ns < s.previous_ns ? s.last_ns : s.previous_ns;
+    if (estimate < kInlineBudgetNs) return true;
+    if (estimate >= kReprobeBelowNs || ++s.worker_calls < kReprobeEvery) return false;
+    s.worker_calls = 0;
+    return true;
   }
 
-  // The run time of a call of this key (the kernel's run, not the trip to a worker).
+  // How long a call of this key ran on this thread. The smaller of the last two runs decides, so
+  // that a single slow one does not move the key.
   void record(const Key& key, uint64_t run_ns) {
     Slot& s = slots_[slot_of(key)];
-    s.key = key;
-    s.run_ns = run_ns;
-    s.used = true;
+    if (!s.used || !(s.key == key)) {
+      s.key = key;
+      s.previous_ns = run_ns;
+      s.used = true;
+    } else {
+      s.previous_ns = s.last_ns;
+    }
+    s.last_ns = run_ns;
+    s.worker_calls = 0;
   }
 
   // The calling thread's table.
@@ -60,11 +79,12 @@ class AsyncPlacement {
   }
 
  private:
-  static constexpr unsigned kSlotBits = 6;
+  static constexpr unsigned kSlotBits = 8;
   static constexpr size_t kSlots = size_t(1) << kSlotBits;
   struct Slot {
     Key key{nullptr, nullptr, 0, 0, 0, 0};
-    uint64_t run_ns = 0;
+    uint64_t last_ns = 0, previous_ns = 0;
+    uint32_t worker_calls = 0;  // since the last run on this thread
     bool used = false;
   };
   static size_t slot_of(const Key& key) {

@@ -62,7 +62,7 @@ struct MatmulCall {
   size_t bad_index = 0;
   // Owned copies, async calls only.
   std::vector<uint8_t> a_copy, bias_copy, out_copy;
-  uint64_t run_ns = 0;  // how long run() took, async calls only (AsyncPlacement)
+  uint64_t run_ns = 0;  // how long run_timed() took
 
   explicit MatmulCall(MatmulKind kind_) : kind(kind_), fn(W::kNames[static_cast<int>(kind_)]) {}
   MatmulCall(MatmulCall&& o) noexcept
@@ -157,7 +157,7 @@ class MatmulWorker : public Napi::AsyncWorker {
   }
   Napi::Promise promise() const { return deferred_.Promise(); }
 
-  void Execute() override { call_->run_timed(); }
+  void Execute() override { call_->run(); }
 
   void OnOK() override {
     Napi::Env env = Env();
@@ -165,7 +165,6 @@ class MatmulWorker : public Napi::AsyncWorker {
       deferred_.Reject(call_->error(env).Value());
       return;
     }
-    AsyncPlacement::local().record(call_->placement_key(), call_->run_ns);
     Napi::Value out = out_ref_.Value();
     void* data = nullptr;
     size_t bytes = 0;
@@ -190,13 +189,14 @@ class MatmulWorker : public Napi::AsyncWorker {
 template <class W>
 Napi::Value finish_matmul(const Args& args, MatmulCall<W>& call, const View& out, bool async) {
   call.out = out.data;
+  AsyncPlacement& placement = AsyncPlacement::local();
   if (!async) {
-    call.run();
+    call.run_timed();
     if (call.status != EI8_OK) throw call.error(args.env());
+    placement.record(call.placement_key(), call.run_ns);
     return Napi::Value(args.env(), out.value);
   }
   const size_t n = W::n(call.w);
-  AsyncPlacement& placement = AsyncPlacement::local();
   const size_t macs = n == 0 ? 0 : call.m * call.k > SIZE_MAX / n ? SIZE_MAX : call.m * call.k * n;
   if (placement.run_inline(call.placement_key(), macs)) {
     // In the calling thread's serial mode, so that the JS thread never waits for a parallel region
