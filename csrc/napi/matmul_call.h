@@ -62,7 +62,6 @@ struct MatmulCall {
   size_t bad_index = 0;
   // Owned copies, async calls only.
   std::vector<uint8_t> a_copy, bias_copy, out_copy;
-  uint64_t run_ns = 0;  // how long run_timed() took
 
   explicit MatmulCall(MatmulKind kind_) : kind(kind_), fn(W::kNames[static_cast<int>(kind_)]) {}
   MatmulCall(MatmulCall&& o) noexcept
@@ -92,10 +91,11 @@ struct MatmulCall {
     }
   }
 
-  void run_timed() {
+  // run(), returning how long it took in nanoseconds.
+  uint64_t run_timed() {
     const auto t0 = std::chrono::steady_clock::now();
     run();
-    run_ns = static_cast<uint64_t>(
+    return static_cast<uint64_t>(
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
   }
 
@@ -191,9 +191,9 @@ Napi::Value finish_matmul(const Args& args, MatmulCall<W>& call, const View& out
   call.out = out.data;
   AsyncPlacement& placement = AsyncPlacement::local();
   if (!async) {
-    call.run_timed();
+    const uint64_t ns = call.run_timed();
     if (call.status != EI8_OK) throw call.error(args.env());
-    placement.record(call.placement_key(), call.run_ns);
+    placement.record(call.placement_key(), ns);
     return Napi::Value(args.env(), out.value);
   }
   const size_t n = W::n(call.w);
@@ -201,18 +201,19 @@ Napi::Value finish_matmul(const Args& args, MatmulCall<W>& call, const View& out
   if (placement.run_inline(call.placement_key(), macs)) {
     // In the calling thread's serial mode, so that the JS thread never waits for a parallel region
     // that a large call on a worker holds.
+    uint64_t ns;
     {
       struct Serial {
         Serial() { ei8_set_thread_serial(1); }
         ~Serial() { ei8_set_thread_serial(0); }
       } serial;
-      call.run_timed();
+      ns = call.run_timed();
     }
     auto settled = Napi::Promise::Deferred::New(args.env());
     if (call.status != EI8_OK) {
       settled.Reject(call.error(args.env()).Value());
     } else {
-      placement.record(call.placement_key(), call.run_ns);
+      placement.record(call.placement_key(), ns);
       settled.Resolve(Napi::Value(args.env(), out.value));
     }
     return settled.Promise();
