@@ -181,8 +181,8 @@ test('async placement: a small first call settles at once, a large one goes to a
     return done;
   };
   const rand = rng(5);
-  const q = (k: number, n: number) => ({ data: Int8Array.from({ length: k * n }, () => Math.floor(rand() * 256) - 128),
-    shape: [k, n], quant: { dtype: 'int8' as const, scale: 1, zeroPoint: 0 } });
+  const q = (k: number, n: number) =>
+    ({ data: randomBytes(rand, k * n, 'int8'), shape: [k, n], quant: { dtype: 'int8' as const, scale: 1, zeroPoint: 0 } });
   const qs = q(16, 16), ql = q(2048, 512);
   const a16 = qtensor(Int8Array.from({ length: 16 * 16 }, (_, i) => (i * 7) % 200 - 100), [16, 16], 1, 0);
   const a64 = qtensor(Int8Array.from({ length: 64 * 2048 }, (_, i) => (i * 13) % 250 - 125), [64, 2048], 1, 0);
