@@ -90,6 +90,11 @@ using BsrRowsFn = void (*)(const Bsr& s, size_t br0, size_t br1, size_t mr, cons
 // lanes from mr up to the next multiple of 16 may be written (d_stride allows for them).
 using BsrMvecFn = void (*)(const Bsr& s, size_t br0, size_t br1, size_t mr, const uint8_t* at4, size_t at4_stride,
                            int32_t* d, size_t d_stride);
+// The same for c = 1 (CSR, r x 1 blocks), A transposed by bytes: at1 + k * at1_stride + i holds
+// a'[i][k]; lanes from mr up to the kernel's vector width are readable (their results are not used).
+// The result is transposed as bsr_mvec's.
+using BsrK1MvecFn = void (*)(const Bsr& s, size_t br0, size_t br1, size_t mr, const uint8_t* at1, size_t at1_stride,
+                             int32_t* d, size_t d_stride);
 // The same as BsrRowsFn for the shapes of groups_shape (c % 4 == 0, r x c / 4 a multiple of 4), A
 // in groups of 4 rows, each transposed in k-quads: ag + gi * ag_stride + 16 * q + 4 * i holds
 // a'[4 gi + i][4q .. 4q+3] (zero past K and in the rows of the last group from mr on). mr <= 12.
@@ -117,6 +122,8 @@ struct SparseKernels {
   uint32_t nm_rows_mr;
   BsrGroupsFn bsr_groups;     // null: not provided
   uint32_t bsr_groups_max_m;  // used for 2 <= M <= this, at most 12 (measured against bsr_mvec)
+  BsrK1MvecFn bsr_k1_mvec = nullptr;  // null: not provided; for r <= 4
+  uint32_t bsr_k1_mvec_mr = 0;        // rows per call (at most, a multiple of 16)
 };
 
 // Sparse kernel paths built into this binary and usable on this CPU, portable first, best last.

@@ -9,7 +9,7 @@
 #include "core/threadpool.h"
 #include "core/work_split.h"
 #include "pack/weights.h"
-#include "sparse/transpose4.h"
+#include "sparse/transpose.h"
 
 namespace ei8 {
 namespace sparse {
@@ -80,6 +80,7 @@ enum class ActForm {
   kRows,     // rows zero-padded to the stride (bsr_rows, nm_rows)
   kQuadsT,   // A^T in k-quads (bsr_mvec)
   kGroups,   // groups of 4 rows, each transposed in k-quads (bsr_groups)
+  kBytesT,   // A^T by bytes, the block's rows (rounded up to 16 lanes) a k (bsr_k1_mvec)
 };
 
 // How a row block of A is laid out for the kernels, and how to build one.
@@ -97,6 +98,7 @@ struct ActLayout {
     switch (form) {
       case ActForm::kQuadsT: return kp / 4 * stride + kRowPad;
       case ActForm::kGroups: return div_up(rows, 4) * stride;
+      case ActForm::kBytesT: return a->k * stride + kRowPad;
       default: return rows * stride;
     }
   }
@@ -108,6 +110,7 @@ struct ActLayout {
     const size_t K = a->k, rs = a->row_stride;
     const uint8_t* src = static_cast<const uint8_t*>(a->data) + m0 * rs;
     if (form == ActForm::kGroups) return build_groups(src, mb, dst);
+    if (form == ActForm::kBytesT) return build_bytes_t(src, mb, dst);
     if (form == ActForm::kRows) {
       const uint8_t x = mask;  // a local: stores through dst could alias the members
       for (size_t i = 0; i < mb; ++i) {
@@ -173,6 +176,29 @@ struct ActLayout {
         }
     }
   }
+
+  // A^T by bytes: dst + k * stride + i holds a'[i][k], by 16 x 16 transposes (lanes from mb to the
+  // stride zero). A stride of just the rows: at M = 8, 64 bytes a k left 7/8 of each line L2 brought
+  // in unused. A kernel's vectors read past a row into the next (and kRowPad past the last).
+  void build_bytes_t(const uint8_t* src, size_t mb, uint8_t* dst) const {
+    const size_t K = a->k, rs = a->row_stride, k16 = K / 16 * 16;
+    for (size_t i0 = 0; i0 < mb; i0 += 16) {
+      const size_t rows = std::min<size_t>(16, mb - i0);
+      const uint8_t* s = src + i0 * rs;
+      alignas(16) uint8_t tmp[16][16];
+      if (rows < 16) std::memset(tmp, mask, sizeof(tmp));  // zeros once flipped
+      for (size_t k = 0; k < k16; k += 16) {
+        if (rows == 16) {
+          transpose16x16_8(s + k, rs, dst + k * stride + i0, stride, mask);
+        } else {
+          for (size_t i = 0; i < rows; ++i) std::memcpy(tmp[i], s + i * rs + k, 16);
+          transpose16x16_8(tmp[0], 16, dst + k * stride + i0, stride, mask);
+        }
+      }
+      for (size_t k = k16; k < K; ++k)
+        for (size_t i = 0; i < 16; ++i) dst[k * stride + i0 + i] = i < rows ? s[i * rs + k] ^ mask : 0;
+    }
+  }
 };
 
 ActLayout layout_for(const ei8_activations& a, const ei8_sparse& w, AKind kind, ActForm form) {
@@ -184,6 +210,7 @@ ActLayout layout_for(const ei8_activations& a, const ei8_sparse& w, AKind kind, 
   switch (form) {
     case ActForm::kQuadsT: l.stride = round_up(l.rows, 16) * 4; break;
     case ActForm::kGroups: l.stride = round_up(l.kp * 4, 64); break;
+    case ActForm::kBytesT: l.stride = round_up(l.rows, 16); break;
     default: l.stride = round_up(l.kp + kRowPad, 64); break;
   }
   const bool flip = (a.dtype == EI8_INT8) == (kind == AKind::U8);
@@ -276,12 +303,15 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
   const bool bsr = w.format == Format::BSR;
   const bool groups = bsr && kernels.bsr_groups && groups_shape(w.bsr.r, w.bsr.c) && a.m >= 2 &&
                       a.m <= kernels.bsr_groups_max_m;
-  const bool mvec = !groups && bsr && kernels.bsr_mvec && w.bsr.c % 4 == 0 && w.bsr.r <= 4 && a.m >= kMvecMinRows;
+  const bool k1 = bsr && kernels.bsr_k1_mvec && w.bsr.c == 1 && w.bsr.r <= 4 && a.m >= kMvecMinRows;
+  const bool mvec = k1 || (!groups && bsr && kernels.bsr_mvec && w.bsr.c % 4 == 0 && w.bsr.r <= 4 &&
+                           a.m >= kMvecMinRows);
 
   // Column units: block rows (BSR) or panels of 16 outputs (N:M); a tile holds tile_cols outputs.
   const size_t unit = bsr ? w.bsr.r : 16;
   const size_t units = bsr ? w.bsr.block_rows : w.nm.panels;
   const size_t tile_mr = std::min<size_t>(kMaxRows, groups ? kernels.bsr_groups_max_m
+                                                    : k1   ? kernels.bsr_k1_mvec_mr
                                                     : mvec ? kernels.bsr_mvec_mr
                                                     : bsr  ? kernels.bsr_rows_mr
                                                            : kernels.nm_rows_mr);
@@ -298,7 +328,10 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
   const size_t work = M * (bsr ? w.bsr.stream_bytes() : w.nm.stream_bytes());
   const size_t threads = work < kMinParallelWork ? 1 : ThreadPool::instance().threads();
   const ActLayout layout = layout_for(a, w, kernels.a_kind,
-                                      groups ? ActForm::kGroups : mvec ? ActForm::kQuadsT : ActForm::kRows);
+                                      groups ? ActForm::kGroups
+                                      : k1   ? ActForm::kBytesT
+                                      : mvec ? ActForm::kQuadsT
+                                             : ActForm::kRows);
   const size_t blocks = div_up(M, kBlockRows);
   ScratchLease lease;
   Scratch& scratch = lease.get();
@@ -340,7 +373,10 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
           // A vector of rows per output, transposed back into rows in 4 x 4 blocks: the kernel
           // stores whole vectors instead of one element at a time.
           const size_t dts = round_up(mr, 16), cols4 = round_up(ds, 4);
-          kernels.bsr_mvec(w.bsr, ub, ue, mr, act + i0 * 4, layout.stride, dt, dts);
+          if (k1)
+            kernels.bsr_k1_mvec(w.bsr, ub, ue, mr, act + i0, layout.stride, dt, dts);
+          else
+            kernels.bsr_mvec(w.bsr, ub, ue, mr, act + i0 * 4, layout.stride, dt, dts);
           if (cols4 > ds) std::memset(dt + ds * dts, 0, (cols4 - ds) * dts * sizeof(int32_t));
           for (size_t i = 0; i < mr; i += 4)
             for (size_t o = 0; o < cols4; o += 4)

@@ -27,6 +27,7 @@ static const Shape kShapes[] = {
     {Pattern::Block, 4, 4, 0, 0},       {Pattern::Block, 2, 8, 0, 0}, {Pattern::Block, 2, 3, 0, 0},
     {Pattern::Block, 16, 1, 0, 0},      {Pattern::Block, 1, 64, 0, 0}, {Pattern::Block, 8, 4, 0, 0},
     {Pattern::Block, 4, 8, 0, 0},       {Pattern::Block, 2, 16, 0, 0}, {Pattern::Block, 4, 16, 0, 0},
+    {Pattern::Block, 2, 1, 0, 0},       {Pattern::Block, 3, 1, 0, 0},
 };
 
 static SparseProblem make(const Shape& sh, size_t m, size_t n, size_t k, int sparsity, uint64_t seed) {

@@ -45,7 +45,8 @@ inline __m128i dot4_128(__m128i acc, __m128i a, __m128i w) {
 
 }  // namespace
 
-const sparse::SparseKernels kSparse = {"avx2", AKind::U8, bsr_rows, 4, bsr_mvec, 16, nm_rows, 4, bsr_groups, 12};
+const sparse::SparseKernels kSparse = {"avx2", AKind::U8, bsr_rows, 4, bsr_mvec, 16, nm_rows, 4, bsr_groups, 12,
+                                       bsr_k1_mvec, 32};
 
 }  // namespace avx2
 }  // namespace ei8

@@ -43,7 +43,15 @@ struct V {
   static I keep(I x, uint32_t n) { return _mm512_maskz_mov_epi32(static_cast<__mmask16>((1u << n) - 1), x); }
   static I dot(I acc, I a, I w) { return _mm512_dpbusd_epi32(acc, a, w); }
   static __m128i dot128(__m128i acc, __m128i a, __m128i w) { return _mm_dpbusd_epi32(acc, a, w); }
+  static __m256i dot256(__m256i acc, __m256i a, __m256i w) { return _mm256_dpbusd_epi32(acc, a, w); }
   static void store(int32_t* p, I x) { _mm512_storeu_si512(p, x); }
+  static I unpacklo8(I a, I b) { return _mm512_unpacklo_epi8(a, b); }
+  static I unpackhi8(I a, I b) { return _mm512_unpackhi_epi8(a, b); }
+  static I unpacklo16(I a, I b) { return _mm512_unpacklo_epi16(a, b); }
+  static I unpackhi16(I a, I b) { return _mm512_unpackhi_epi16(a, b); }
+  template <int c>
+  static __m128i chunk(I x) { return c == 0 ? _mm512_castsi512_si128(x) : _mm512_extracti32x4_epi32(x, c & 3); }
+  static I bcast_dword(__m128i x) { return _mm512_broadcastd_epi32(x); }
   // bsr_chunks' activations (block_chunks) for blocks of C = 4, 8 or 16 k: chunk i = the C bytes at
   // a + C * ix[i], repeated over the chunk, the 4 blocks' 16-bit indices in one 64-bit load. C = 4,
   // 8: masked broadcasts straight from memory (no shuffles); C = 16: 128-bit inserts.
@@ -98,7 +106,8 @@ struct V {
 
 // 32 rows per batch call: A^T then takes 128 bytes per k-quad, and a 1x16 block row (one A^T load
 // per vpdpbusd) is bound by L2 bandwidth less; 64 rows measured 20 % slower there, 4x4 the same.
-const sparse::SparseKernels kSparse = {"avx512vnni", AKind::U8, bsr_rows, 8, bsr_mvec, 32, nm_rows, 8, bsr_groups, 12};
+const sparse::SparseKernels kSparse = {"avx512vnni", AKind::U8, bsr_rows,   8, bsr_mvec, 32, nm_rows,
+                                       8,            bsr_groups, 12,        bsr_k1_mvec, 64};
 
 }  // namespace avx512vnni
 }  // namespace ei8

@@ -23,7 +23,8 @@ namespace {
 
 }  // namespace
 
-const sparse::SparseKernels kSparse = {"avxvnni", AKind::U8, bsr_rows, 4, bsr_mvec, 16, nm_rows, 4, bsr_groups, 8};
+const sparse::SparseKernels kSparse = {"avxvnni", AKind::U8, bsr_rows, 4, bsr_mvec, 16, nm_rows, 4, bsr_groups, 8,
+                                       bsr_k1_mvec, 32};
 
 }  // namespace avxvnni
 }  // namespace ei8
