@@ -114,6 +114,13 @@ test("'auto' for batches (rows >= 8) weighs the formats by their batch costs", (
     assert.is(ei8.packSparse(prunedWeights(4, 256, 64, '1x16', 0.5), { rows }).format, 'dense');
     assert.is(ei8.packSparse(prunedWeights(4, 256, 64, '1x16', 0.9), { rows }).format, 'bsr');
   }
+  // CSR and 4x1 blocks (bsr_k1_mvec) pay from fewer zeros the more rows a call has: unstructured
+  // weights at 90 % go to another format for 8 rows (dense, or 4:8 where they happen to fit it) and pack as
+  // CSR for 64 (2.0-2.5x dense there); 4x1 blocks at 75 % likewise stay 4x1 for 64 (1.9-2.0x dense).
+  assert.is.not(ei8.packSparse(prunedWeights(3, 256, 64, 'unstructured', 0.9), { rows: 8 }).format, 'csr');
+  assert.is(ei8.packSparse(prunedWeights(3, 256, 64, 'unstructured', 0.9), { rows: 64 }).format, 'csr');
+  assert.not.equal(ei8.packSparse(prunedWeights(3, 256, 64, '4x1', 0.75), { rows: 8 }).block, [4, 1]);
+  assert.equal(ei8.packSparse(prunedWeights(3, 256, 64, '4x1', 0.75), { rows: 64 }).block, [4, 1]);
   // Below 8 rows the GEMV costs hold, and the default is one row.
   for (const rows of [1, 7]) assert.equal(ei8.packSparse(prunedWeights(1, 256, 64, '2:4', undefined), { rows }).nm, [2, 4]);
   assert.equal(ei8.packSparse(prunedWeights(4, 256, 64, '1x16', 0.5)).block, [1, 16]);

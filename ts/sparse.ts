@@ -26,7 +26,8 @@ export interface PackSparseOptions {
    * For 'auto': the rows of A (M) a call will have. Default 1 (decode): formats are weighed by their
    * measured GEMV cost. From 8 on, by their cost in batches, where the dense kernel is compute-bound:
    * 1x16 blocks then stay dense below about 65 % sparsity, and N:M is kept (2:4 and 4:8 run about
-   * as fast as dense there, in 3/4 of the bytes).
+   * as fast as dense there, in 3/4 of the bytes). CSR and 4x1 blocks pay from fewer zeros the more
+   * rows: unstructured weights pack as CSR from about 82 % sparsity at 64 rows, 89 % at 32.
    */
   rows?: number;
 }

@@ -31,10 +31,22 @@ struct FormatCosts {
 constexpr FormatCosts kGemvCosts = {1.0, 6.5, 1.25, 1.25, 4.0, 4.0};
 // Batches (M >= 8; measured at M = 8 and 64, where the dense kernel is compute-bound): N:M 1.3
 // (2:4 and 4:8 run 0.96-1.54x dense, median 1.07, 0.96-1.08x at M = 64: N:M, a quarter fewer
-// bytes for the same time or less; 1:4 1.74-2.8x), 4x4 1.3-1.65, 1x16 2.35-3.0, 1x4 about 1.9;
-// 4x1 and CSR lose to dense at every sparsity measured (0.07x at 90 %).
-constexpr FormatCosts kBatchCosts = {1.3, 50.0, 1.6, 2.7, 2.0, 50.0};
+// bytes for the same time or less; 1:4 1.74-2.8x), 4x4 1.3-1.65, 1x16 2.35-3.0, 1x4 about 1.9.
+// CSR and 4x1 (bsr_k1_mvec) by the rows of a call, below.
+constexpr FormatCosts kBatchCosts = {1.3, 0, 1.6, 2.7, 2.0, 0};
 constexpr uint32_t kBatchRows = 8;
+
+// CSR and 4x1 in batches: bsr_k1_mvec's vectors hold 16, 32 or 64 rows, so the cost falls as the
+// rows fill them. Measured at 4096 x 4096, 75-95 % sparsity, one thread (docs/sparse-log.md, "Batch
+// kernel for CSR and r x 1 blocks"), rounded up where runs differed: CSR 5.3-8.1 (M = 8), 3.1-5.1
+// (16), 1.8-3.0 (32), 1.3-1.8 (64); 4x1 6.7-7.2, 3.3-4.6, 2.3-2.7, 1.36-1.53.
+FormatCosts costs_for(uint32_t rows) {
+  if (rows < kBatchRows) return kGemvCosts;
+  FormatCosts c = kBatchCosts;
+  c.csr = rows >= 64 ? 1.8 : rows >= 32 ? 3.0 : rows >= 16 ? 5.0 : 8.0;
+  c.block_4x1 = rows >= 64 ? 1.5 : rows >= 32 ? 2.7 : rows >= 16 ? 4.5 : 7.0;
+  return c;
+}
 
 double block_cost(const FormatCosts& c, uint32_t r, uint32_t k) {
   if (r == 1 && k == 1) return c.csr;
@@ -236,7 +248,7 @@ ei8_status ei8_pack_sparse(const void* data, ei8_dtype dt, ei8_layout layout, si
 
     if (status == EI8_OK && o.format == EI8_SPARSE_AUTO) {
       // The cheapest candidate by cost-weighted streamed bytes; dense when none beats K * N.
-      const FormatCosts& costs = o.rows >= kBatchRows ? kBatchCosts : kGemvCosts;
+      const FormatCosts costs = costs_for(o.rows);
       double best = static_cast<double>(k) * n;
       o.format = EI8_SPARSE_DENSE;
       const uint32_t nms[][2] = {{1, 4}, {2, 4}, {4, 8}};
