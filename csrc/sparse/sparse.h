@@ -95,6 +95,18 @@ using BsrMvecFn = void (*)(const Bsr& s, size_t br0, size_t br1, size_t mr, cons
 // The result is transposed as bsr_mvec's.
 using BsrK1MvecFn = void (*)(const Bsr& s, size_t br0, size_t br1, size_t mr, const uint8_t* at1, size_t at1_stride,
                              int32_t* d, size_t d_stride);
+// The byte shuffle that makes four r x 1 blocks' weights (r bytes a block, r <= 4) output-major, as
+// bsr_k1_mvec's kernels take them: byte 4o + t = block t's weight of output o, zero for o >= r (0xFF
+// zeroes a byte under both vpshufb and TBL).
+struct K1OutputMajor {
+  uint8_t b[16];
+};
+constexpr K1OutputMajor k1_output_major(uint32_t r) {
+  K1OutputMajor c{};
+  for (uint32_t o = 0; o < 4; ++o)
+    for (uint32_t t = 0; t < 4; ++t) c.b[4 * o + t] = static_cast<uint8_t>(o < r ? t * r + o : 0xFF);
+  return c;
+}
 // The same as BsrRowsFn for the shapes of groups_shape (c % 4 == 0, r x c / 4 a multiple of 4), A
 // in groups of 4 rows, each transposed in k-quads: ag + gi * ag_stride + 16 * q + 4 * i holds
 // a'[4 gi + i][4q .. 4q+3] (zero past K and in the rows of the last group from mr on). mr <= 12.
