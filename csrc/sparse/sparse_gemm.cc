@@ -177,9 +177,11 @@ struct ActLayout {
     }
   }
 
-  // A^T by bytes: dst + k * stride + i holds a'[i][k], by 16 x 16 transposes (lanes from mb to the
-  // stride zero). A stride of just the rows: at M = 8, 64 bytes a k left 7/8 of each line L2 brought
-  // in unused. A kernel's vectors read past a row into the next (and kRowPad past the last).
+  // A^T by bytes: dst + k * stride + i holds a'[i][k], by 16 x 16 transposes. Lanes from mb to the end
+  // of its 16 are zero; in a last row block shorter than the stride, the lanes past those keep what
+  // the buffer held (readable, their results unused). A stride of just the rows: at M = 8, 64 bytes
+  // a k left 7/8 of each line L2 brought in unused. A kernel's vectors read past a row into the next
+  // (and kRowPad past the last).
   void build_bytes_t(const uint8_t* src, size_t mb, uint8_t* dst) const {
     const size_t K = a->k, rs = a->row_stride, k16 = K / 16 * 16;
     for (size_t i0 = 0; i0 < mb; i0 += 16) {
