@@ -69,6 +69,7 @@
               "ei8_avx2",
               "ei8_avxvnni",
               "ei8_avx512vnni",
+              "ei8_avx512vbmi",
               "ei8_amx"
             ]
           }
@@ -150,6 +151,21 @@
             "xcode_settings": {
               "OTHER_CFLAGS": [
                 "<@(isa_avx512vnni_cflags)"
+              ]
+            }
+          },
+          {
+            "target_name": "ei8_avx512vbmi",
+            "type": "static_library",
+            "sources": [
+              "<@(sparse_avx512vbmi_sources)"
+            ],
+            "cflags": [
+              "<@(isa_avx512vbmi_cflags)"
+            ],
+            "xcode_settings": {
+              "OTHER_CFLAGS": [
+                "<@(isa_avx512vbmi_cflags)"
               ]
             }
           },

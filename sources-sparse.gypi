@@ -20,6 +20,9 @@
     "sparse_avx512vnni_sources": [
       "csrc/kernels/avx512vnni/sparse__avx512vnni.cc"
     ],
+    "sparse_avx512vbmi_sources": [
+      "csrc/kernels/avx512vbmi/sparse_sell__avx512vbmi.cc"
+    ],
     "sparse_amx_sources": [],
     "sparse_neon_sources": [
       "csrc/kernels/neon/sparse__neon.cc"

@@ -83,6 +83,15 @@
       "-mfma",
       "-Wno-maybe-uninitialized"
     ],
+    "isa_avx512vbmi_cflags": [
+      "-mavx512f",
+      "-mavx512bw",
+      "-mavx512vl",
+      "-mavx512dq",
+      "-mavx512vnni",
+      "-mavx512vbmi",
+      "-Wno-maybe-uninitialized"
+    ],
     "isa_amx_cflags": [
       "-mavx512f",
       "-mavx512bw",

@@ -5,6 +5,7 @@
  * importance pruning on the same weights, synthetic gradients).
  * Usage: node --import tsx bench/sparse.bench.ts [--quick] [--threads 1,2] [--only speed|crossover|sqnr]
  *   speed subsets: [--shapes 4096x4096,4096x11008] [--m 1,8,64] [--cases 2:4@0.5,4x4@0.9,...]
+ *   (patterns: 'N:M', 'RxC' blocks, 'unstructured' packed as CSR, 'sell' unstructured packed as SELL)
  *   [--cold [MB]]: each timed call uses the next of several copies of its weights, at least MB
  *   (default 256) of them in all, so that every call reads its weights from DRAM as an LLM decode
  *   does (one layer after another). Without it a shape's weights stay in the last-level cache when
@@ -66,7 +67,8 @@ function packAs(w: ei8.QTensor, pattern: string): ei8.SparseWeights {
   const block = /^(\d+)x(\d+)$/.exec(pattern);
   if (nm) return ei8.packSparse(w, { nm: [Number(nm[1]), Number(nm[2])] });
   if (block) return ei8.packSparse(w, { block: [Number(block[1]), Number(block[2])] });
-  return ei8.packSparse(w, { format: 'csr' });
+  // 'sell': unstructured weights in the SELL layout (GEMV on AVX-512 VBMI), 'unstructured' as CSR.
+  return ei8.packSparse(w, { format: pattern === 'sell' ? 'sell' : 'csr' });
 }
 
 function activations(m: number, k: number): ei8.QTensor {
@@ -89,6 +91,8 @@ function seconds(name: string, a: ei8.QTensor, b: ei8.Weights | ei8.Weights[], o
 const env = benchEnv();
 const rows: Record<string, unknown>[] = [];
 const info = ei8.cpuInfo();
+// SELL's kernel needs AVX-512 VBMI; elsewhere it runs the portable kernel, which measures nothing useful.
+const sellPatterns = info.features.includes('avx512vbmi') ? ['sell'] : [];
 console.log(envLine(env));
 if (coldBytes) console.log(`cold: each call reads the next copy of the weights, ${coldBytes / 2 ** 20} MB a weight`);
 console.log(`dense path compared: isa ${info.isa} (matmulInt32 on packWeights of the same pruned weights); sparse path: ${ei8.sparseIsa()}`);
@@ -101,7 +105,8 @@ if (!only || only === 'speed') {
   const cases: [string, number][] = arg('cases')
     ? arg('cases')!.split(',').map((x) => { const [p, sp] = x.split('@'); return [p, Number(sp)] as [string, number]; })
     : [['2:4', 0.5], ['4x4', 0.75], ['4x4', 0.9], ['4x4', 0.95], ['1x16', 0.9],
-      ['unstructured', 0.75], ['unstructured', 0.9], ['unstructured', 0.95]];
+      ['unstructured', 0.75], ['unstructured', 0.9], ['unstructured', 0.95],
+      ...sellPatterns.flatMap((p) => [[p, 0.75], [p, 0.9], [p, 0.95]] as [string, number][])];
   const ms = (arg('m') ?? '1,8,64').split(',').map(Number);
   console.log('\n| K×N | M | threads | pattern | sparsity | dense ms | sparse ms | speedup | ideal (bytes) | % of ideal | format |');
   console.log('|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|');
@@ -144,7 +149,7 @@ if (!only || only === 'crossover') {
   console.log('\ncrossover (K=N=4096, 1 thread): speedup over dense by sparsity');
   console.log('| pattern | M | ' + grid.map((s) => `${s * 100}%`).join(' | ') + ' | crossover |');
   console.log('|---|---:|' + grid.map(() => '---:').join('|') + '|---|');
-  for (const p of ['unstructured', '1x4', '4x1', '4x4', '1x16']) {
+  for (const p of ['unstructured', ...sellPatterns, '1x4', '4x1', '4x4', '1x16']) {
     const packed = grid.map((s, i) => {
       const w = patterned(k, n, p, s, 100 + i);
       return { s, dense: ei8.packWeights(w), sparse: packAs(w, p) };

@@ -11,7 +11,7 @@ import { checkInteger, checkOptions, dtypeRange, nativeDType } from './validate'
 import { checkPacked, PackedWeights, type WeightsLayout } from './weights';
 
 /** 'auto' picks the cheapest structure the weights have, or 'dense' when none would be faster. */
-export type SparseFormat = 'auto' | 'csr' | 'bsr' | 'nm' | 'dense';
+export type SparseFormat = 'auto' | 'csr' | 'bsr' | 'nm' | 'sell' | 'dense';
 
 export interface PackSparseOptions {
   /** Layout of w: 'kn' ([K, N], default) or 'nk' ([N, K]). */
@@ -61,7 +61,7 @@ const sparseEntry: NativeMatmul = {
   matmulF32: nativeSparse.sparseMatmulF32,
 };
 
-const FORMAT_CODES: Record<SparseFormat, number> = { auto: 0, csr: 1, bsr: 2, nm: 3, dense: 4 };
+const FORMAT_CODES: Record<SparseFormat, number> = { auto: 0, csr: 1, bsr: 2, nm: 3, dense: 4, sell: 5 };
 
 /**
  * Sparse (or dense-fallback) weights ready for matmul. Owns native memory: released when
@@ -79,7 +79,7 @@ export class SparseWeights {
   readonly zeroPoint: Int32Array;
   /** The largest |B - zb| any weight can have with these zero points (for the K bound). */
   readonly maxAbsB: number;
-  /** The format chosen ('csr', 'bsr', 'nm' or 'dense'). */
+  /** The format chosen ('csr', 'bsr', 'nm', 'sell' or 'dense'). */
   readonly format: Exclude<SparseFormat, 'auto'>;
   /** BSR block [r, c] ([1, 1] for CSR), or null. */
   readonly block: [number, number] | null;

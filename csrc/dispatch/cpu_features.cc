@@ -69,6 +69,7 @@ static void detect(CpuFeatures& f) {
     f.avx512bw = f.avx512f && ((ebx7 >> 30) & 1);
     f.avx512vl = f.avx512f && ((ebx7 >> 31) & 1);
     f.avx512vnni = f.avx512f && ((ecx7 >> 11) & 1);
+    f.avx512vbmi = f.avx512f && ((ecx7 >> 1) & 1);
     f.amx_tile = os_amx && ((edx7 >> 24) & 1);
     f.amx_int8 = f.amx_tile && ((edx7 >> 25) & 1);
     if (max_sub >= 1) {
@@ -80,7 +81,7 @@ static void detect(CpuFeatures& f) {
   const std::pair<bool, const char*> named[] = {
       {f.sse41, "sse4.1"},         {f.avx, "avx"},           {f.avx2, "avx2"},
       {f.fma, "fma"},              {f.avx512f, "avx512f"},   {f.avx512bw, "avx512bw"},
-      {f.avx512vl, "avx512vl"},    {f.avx512dq, "avx512dq"}, {f.avx512vnni, "avx512vnni"},
+      {f.avx512vl, "avx512vl"},    {f.avx512dq, "avx512dq"}, {f.avx512vnni, "avx512vnni"}, {f.avx512vbmi, "avx512vbmi"},
       {f.avxvnni, "avxvnni"},      {f.amx_tile, "amx-tile"}, {f.amx_int8, "amx-int8"},
       {f.amx_permitted, "amx-permitted"},
   };

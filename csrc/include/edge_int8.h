@@ -203,7 +203,9 @@ typedef enum ei8_sparse_format {
   EI8_SPARSE_CSR = 1,   /* unstructured */
   EI8_SPARSE_BSR = 2,   /* blocks of block_r outputs x block_c consecutive k */
   EI8_SPARSE_NM = 3,    /* at most nm_n non-zeros in every nm_m consecutive k of an output */
-  EI8_SPARSE_DENSE = 4  /* the dense layout, behind the sparse interface */
+  EI8_SPARSE_DENSE = 4, /* the dense layout, behind the sparse interface */
+  EI8_SPARSE_SELL = 5   /* unstructured, as sliced ELLPACK over windows of 128 k (16 outputs a slice):
+                           the GEMV layout of unstructured weights where the CPU has a byte permute */
 } ei8_sparse_format;
 
 typedef struct ei8_sparse_options {

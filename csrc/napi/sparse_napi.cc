@@ -97,7 +97,7 @@ class NativeSparse : public Napi::ObjectWrap<NativeSparse> {
     ei8_sparse_format f;
     uint32_t r, c, nn, mm;
     ei8_sparse_describe(s, &f, &r, &c, &nn, &mm);
-    static const char* const names[] = {"auto", "csr", "bsr", "nm", "dense"};
+    static const char* const names[] = {"auto", "csr", "bsr", "nm", "dense", "sell"};
     Napi::Object o = Napi::Object::New(info.Env());
     o.Set("format", names[f]);
     o.Set("blockR", r);
@@ -133,7 +133,7 @@ Napi::Value PackSparse(const Napi::CallbackInfo& info) {
     scale = s.as<float>();
   }
   ei8_sparse_options o{};
-  o.format = static_cast<ei8_sparse_format>(args.integer(7, "format", EI8_SPARSE_AUTO, EI8_SPARSE_DENSE));
+  o.format = static_cast<ei8_sparse_format>(args.integer(7, "format", EI8_SPARSE_AUTO, EI8_SPARSE_SELL));
   o.block_r = static_cast<uint32_t>(args.integer(8, "blockR", 0, 64));
   o.block_c = static_cast<uint32_t>(args.integer(9, "blockC", 0, 64));
   o.nm_n = static_cast<uint32_t>(args.integer(10, "nmN", 0, 64));

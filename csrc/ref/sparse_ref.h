@@ -29,10 +29,21 @@ void for_each_nonzero(const ei8_sparse& b, size_t n, F&& f) {
         const size_t k = t * s.window + sparse::Nm::position(s.metadata(p, t), l, slot);
         if (k < b.k && w != 0) f(k, w);
       }
+  } else if (b.format == sparse::Format::SELL) {
+    const sparse::Sell& s = b.sell;
+    const size_t p = n / 16, l = n % 16;
+    const uint8_t* slot = s.slot(s.panel_ptr[p]);
+    for (size_t t = 0; t < s.windows; ++t)
+      for (uint32_t i = 0; i < s.counts(p)[t]; ++i, slot += sparse::Sell::kSlotBytes)
+        for (size_t j = 0; j < 4; ++j) {
+          const int8_t w = static_cast<int8_t>(slot[64 + 4 * l + j]);
+          const size_t k = t * sparse::Sell::kWindow + slot[4 * l + j];
+          if (k < b.k && w != 0) f(k, w);
+        }
   }
 }
 
-// Formats BSR and NM (the dense format runs the dense reference).
+// Formats BSR, NM and SELL (the dense format runs the dense reference).
 void sparse_matmul_i32(const ei8_activations& a, const ei8_sparse& b, int32_t* out);
 void sparse_matmul_requant(const ei8_activations& a, const ei8_sparse& b, const ei8_requant& rq, void* out);
 void sparse_matmul_dequant(const ei8_activations& a, const float* a_scale, size_t n_a_scales, const ei8_sparse& b,

@@ -15,6 +15,12 @@
 //       metadata: for each half of 8 lanes, 16 bytes whose low nibbles are the window positions of
 //       slots 0..15 (lanes 0-3) and whose high nibbles are those of slots 16..31 (lanes 4-7).
 //       Empty slots hold value 0 and position 0.
+//  SELL sliced ELLPACK over windows of k, for unstructured weights: panels of 16 outputs x windows of
+//       128 consecutive k. A (panel, window) holds as many slots as its fullest output needs (four
+//       non-zeros a slot); a slot is 128 bytes: 64 window positions (0..127), four per output
+//       (output-major), then the 64 values in the same places. Empty places hold position 0 and
+//       value 0. One byte permute over the window's 128 activations (vpermi2b) gathers a slot's 64,
+//       where CSR's GEMV gathers element by element.
 //  DENSE the weights did not pay for a sparse format (density above the threshold): a packed dense
 //       ei8_packed runs the dense path.
 #pragma once
@@ -32,7 +38,7 @@
 namespace ei8 {
 namespace sparse {
 
-enum class Format : uint8_t { BSR, NM, DENSE };
+enum class Format : uint8_t { BSR, NM, SELL, DENSE };
 
 // Bytes of zeroed slack after index and value streams: SIMD kernels may read (never use) this far.
 constexpr size_t kSlack = 256;
@@ -73,6 +79,21 @@ struct Nm {
     const uint8_t b = md[half * 16 + slot % 16];
     return slot < 16 ? (b & 15u) : (b >> 4);
   }
+};
+
+struct Sell {
+  static constexpr uint32_t kWindow = 128;
+  static constexpr uint32_t kSlotBytes = 128;
+  size_t panels = 0;                // ceil(N / 16)
+  size_t windows = 0;               // ceil(K / kWindow)
+  std::vector<uint32_t> panel_ptr;  // panels + 1: the first slot of each panel
+  AlignedBuffer count;              // slots of each (panel, window), uint8 [panel][window], + slack
+  AlignedBuffer data;               // [slot][positions 64, values 64], + slack
+
+  size_t slots() const { return panel_ptr.empty() ? 0 : panel_ptr.back(); }
+  const uint8_t* counts(size_t panel) const { return count.data() + panel * windows; }
+  const uint8_t* slot(size_t i) const { return data.data() + i * kSlotBytes; }
+  size_t stream_bytes() const { return slots() * kSlotBytes + panels * windows + panel_ptr.size() * 4; }
 };
 
 // Row-kernel contracts. a: prepared activation rows (the path's AKind), row i at a + i * a_stride,
@@ -121,6 +142,9 @@ inline bool groups_shape(uint32_t r, uint32_t c) {
 // Panels [p0, p1) of 16 outputs: d[i][(p - p0) * 16 + l].
 using NmRowsFn = void (*)(const Nm& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride,
                           int32_t* d, size_t d_stride);
+// Panels [p0, p1) of 16 outputs: d[i][(p - p0) * 16 + l]; rows padded to windows * 128 + kRowPad.
+using SellRowsFn = void (*)(const Sell& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride,
+                            int32_t* d, size_t d_stride);
 
 // What one instruction set provides. Names follow the dense kernels: operation, tile, ISA.
 struct SparseKernels {
@@ -136,12 +160,17 @@ struct SparseKernels {
   uint32_t bsr_groups_max_m;  // used for 2 <= M <= this, at most 12 (measured against bsr_mvec)
   BsrK1MvecFn bsr_k1_mvec = nullptr;  // null: not provided; for r <= 4
   uint32_t bsr_k1_mvec_mr = 0;        // rows per call (at most, a multiple of 16)
+  SellRowsFn sell_rows = nullptr;     // null: the portable kernel, for the path's AKind
+  uint32_t sell_rows_mr = 0;
 };
 
 // Sparse kernel paths built into this binary and usable on this CPU, portable first, best last.
 const std::vector<const SparseKernels*>& kernel_paths();
 // The portable C++ kernels (always present).
 extern const SparseKernels kPortable;
+
+// The path a sparse call would run now (null: the reference), as the calls choose it.
+const SparseKernels* kernels_in_use();
 
 // For tests: run every sparse call on `k` (null: follow the dense ISA in use, the default).
 void force_kernels(const SparseKernels* k);
@@ -160,6 +189,7 @@ struct ei8_sparse {
   ei8::sparse::Format format = ei8::sparse::Format::BSR;
   ei8::sparse::Bsr bsr;
   ei8::sparse::Nm nm;
+  ei8::sparse::Sell sell;
   ei8_packed* dense = nullptr;  // Format::DENSE
   std::vector<int32_t> ck;      // n: -sum_k w[k][n] (wrapping)
   size_t nnz = 0;               // stored weights that are not zero

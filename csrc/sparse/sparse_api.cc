@@ -97,6 +97,7 @@ ei8_status dispatch(const ei8_sparse* b, const Request& req, RefFn&& reference, 
 namespace ei8 {
 namespace sparse {
 void force_kernels(const SparseKernels* k) { forced().store(k); }
+const SparseKernels* kernels_in_use() { return select(current_isa()); }
 }  // namespace sparse
 }  // namespace ei8
 

@@ -9,6 +9,7 @@
 #include "core/threadpool.h"
 #include "core/work_split.h"
 #include "pack/weights.h"
+#include "sparse/kernels_portable.h"
 #include "sparse/transpose.h"
 
 namespace ei8 {
@@ -72,12 +73,16 @@ class ScratchLease {
 };
 
 size_t padded_k(const ei8_sparse& w) {
-  return w.format == Format::BSR ? w.bsr.k_blocks * w.bsr.c : w.nm.windows * w.nm.window;
+  switch (w.format) {
+    case Format::BSR: return w.bsr.k_blocks * w.bsr.c;
+    case Format::SELL: return w.sell.windows * Sell::kWindow;
+    default: return w.nm.windows * w.nm.window;
+  }
 }
 
 // The forms of a row block of A the kernels read.
 enum class ActForm {
-  kRows,     // rows zero-padded to the stride (bsr_rows, nm_rows)
+  kRows,     // rows zero-padded to the stride (bsr_rows, nm_rows, sell_rows)
   kQuadsT,   // A^T in k-quads (bsr_mvec)
   kGroups,   // groups of 4 rows, each transposed in k-quads (bsr_groups)
   kBytesT,   // A^T by bytes, the block's rows (rounded up to 16 lanes) a k (bsr_k1_mvec)
@@ -276,14 +281,16 @@ constexpr size_t kRowCostBytes = 64;
 
 // The column units cut into `parts` contiguous ranges of about equal work: bounds[p] .. bounds[p+1].
 // Block rows differ in their numbers of blocks, so BSR ranges are cut at equal shares of the
-// streamed bytes (plus a cost per row); N:M panels all cost the same.
+// streamed bytes (plus a cost per row), and so are SELL's panels, by their slots; N:M panels all
+// cost the same.
 std::vector<size_t> balanced_bounds(const ei8_sparse& w, size_t units, size_t parts) {
   std::vector<size_t> bounds(parts + 1);
   for (size_t p = 0; p <= parts; ++p) bounds[p] = units * p / parts;
-  if (w.format != Format::BSR || parts == 1) return bounds;
-  const Bsr& s = w.bsr;
-  const size_t block_bytes = size_t(s.r) * s.c + 2;
-  auto cost_before = [&](size_t br) { return s.row_ptr[br] * block_bytes + br * kRowCostBytes; };
+  if (w.format == Format::NM || parts == 1) return bounds;
+  const bool bsr = w.format == Format::BSR;
+  const std::vector<uint32_t>& starts = bsr ? w.bsr.row_ptr : w.sell.panel_ptr;
+  const size_t unit_bytes = bsr ? size_t(w.bsr.r) * w.bsr.c + 2 : Sell::kSlotBytes;
+  auto cost_before = [&](size_t u) { return starts[u] * unit_bytes + u * kRowCostBytes; };
   const size_t total = cost_before(units);
   for (size_t p = 1; p < parts; ++p) {
     size_t lo = bounds[p - 1], hi = units;  // the first row whose prefix reaches p / parts of the work
@@ -302,20 +309,24 @@ std::vector<size_t> balanced_bounds(const ei8_sparse& w, size_t units, size_t pa
 ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const Request& req) {
   const ei8_activations& a = *req.a;
   const ei8_sparse& w = *req.w;
-  const bool bsr = w.format == Format::BSR;
+  const bool bsr = w.format == Format::BSR, sell = w.format == Format::SELL;
+  const SellRowsFn sell_rows = kernels.sell_rows                ? kernels.sell_rows
+                               : kernels.a_kind == AKind::U8 ? portable::sell_rows_u8
+                                                              : portable::sell_rows;
   const bool groups = bsr && kernels.bsr_groups && groups_shape(w.bsr.r, w.bsr.c) && a.m >= 2 &&
                       a.m <= kernels.bsr_groups_max_m;
   const bool k1 = bsr && kernels.bsr_k1_mvec && w.bsr.c == 1 && w.bsr.r <= 4 && a.m >= kMvecMinRows;
   const bool mvec = k1 || (!groups && bsr && kernels.bsr_mvec && w.bsr.c % 4 == 0 && w.bsr.r <= 4 &&
                            a.m >= kMvecMinRows);
 
-  // Column units: block rows (BSR) or panels of 16 outputs (N:M); a tile holds tile_cols outputs.
+  // Column units: block rows (BSR) or panels of 16 outputs (N:M, SELL); a tile holds tile_cols outputs.
   const size_t unit = bsr ? w.bsr.r : 16;
-  const size_t units = bsr ? w.bsr.block_rows : w.nm.panels;
+  const size_t units = bsr ? w.bsr.block_rows : sell ? w.sell.panels : w.nm.panels;
   const size_t tile_mr = std::min<size_t>(kMaxRows, groups ? kernels.bsr_groups_max_m
                                                     : k1   ? kernels.bsr_k1_mvec_mr
                                                     : mvec ? kernels.bsr_mvec_mr
                                                     : bsr  ? kernels.bsr_rows_mr
+                                                    : sell ? (kernels.sell_rows ? kernels.sell_rows_mr : 16)
                                                            : kernels.nm_rows_mr);
   const size_t M = a.m, N = w.n;
   // When all rows go in one kernel call (GEMV, small batches) no tile's weights are read twice, so a
@@ -327,7 +338,7 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
   // N) and corrected there; a tile at the end of N (the kernel writes whole block rows or panels)
   // and bsr_mvec's transposed tiles go through d.
   const bool direct = req.kind == OutKind::I32;
-  const size_t work = M * (bsr ? w.bsr.stream_bytes() : w.nm.stream_bytes());
+  const size_t work = M * ei8_sparse_stream_bytes(&w);
   const size_t threads = work < kMinParallelWork ? 1 : ThreadPool::instance().threads();
   const ActLayout layout = layout_for(a, w, kernels.a_kind,
                                       groups ? ActForm::kGroups
@@ -398,6 +409,8 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
         const uint8_t* rows = act + i0 * layout.stride;
         if (bsr)
           kernels.bsr_rows(w.bsr, ub, ue, mr, rows, layout.stride, dd, dds);
+        else if (sell)
+          sell_rows(w.sell, ub, ue, mr, rows, layout.stride, dd, dds);
         else
           kernels.nm_rows(w.nm, ub, ue, mr, rows, layout.stride, dd, dds);
         epilogue(epilogues, req, layout, m0, mr, n0, nc, dd, dds, in_place);

@@ -24,16 +24,16 @@ struct WeightsNk {
 // speedup x (stream bytes / dense bytes) on AVX-512 VNNI (bench/sparse.bench.ts, docs/sparse.md).
 // AUTO keeps a sparse format only when stream_bytes * cost < K * N: this is the density threshold.
 struct FormatCosts {
-  double nm, csr, block_4x4, block_1x16, block_1x4, block_4x1;
+  double nm, csr, block_4x4, block_1x16, block_1x4, block_4x1, sell;
 };
 // GEMV (decode, the bytes-bound case), at the crossover: CSR ~95 % sparsity, 4x4 / 1x16 ~25 %,
 // 1x4 / 4x1 (gather GEMV) ~80 %, N:M always.
-constexpr FormatCosts kGemvCosts = {1.0, 6.5, 1.25, 1.25, 4.0, 4.0};
+constexpr FormatCosts kGemvCosts = {1.0, 6.5, 1.25, 1.25, 4.0, 4.0, 1.0};
 // Batches (M >= 8; measured at M = 8 and 64, where the dense kernel is compute-bound): N:M 1.3
 // (2:4 and 4:8 run 0.96-1.54x dense, median 1.07, 0.96-1.08x at M = 64: N:M, a quarter fewer
 // bytes for the same time or less; 1:4 1.74-2.8x), 4x4 1.3-1.65, 1x16 2.35-3.0, 1x4 about 1.9.
 // CSR and 4x1 (bsr_k1_mvec) by the rows of a call, below.
-constexpr FormatCosts kBatchCosts = {1.3, 0, 1.6, 2.7, 2.0, 0};
+constexpr FormatCosts kBatchCosts = {1.3, 0, 1.6, 2.7, 2.0, 0, 1.4};
 constexpr uint32_t kBatchRows = 8;
 
 // CSR and 4x1 in batches: bsr_k1_mvec's vectors hold 16, 32 or 64 rows, so the cost falls as the
@@ -160,6 +160,61 @@ bool build_nm(const WeightsNk& w, uint32_t n_keep, uint32_t m, Nm& s) {
   return true;
 }
 
+// Slots of 4 non-zeros each output of a (panel, window) needs: the largest is the window's count.
+uint32_t sell_slots(const WeightsNk& w, size_t p, size_t t) {
+  uint32_t most = 0;
+  for (size_t l = 0; l < 16; ++l) {
+    uint32_t count = 0;
+    for (size_t kk = t * Sell::kWindow; kk < (t + 1) * Sell::kWindow; ++kk) count += w.at(p * 16 + l, kk) != 0;
+    most = std::max(most, (count + 3) / 4);
+  }
+  return most;
+}
+
+size_t sell_stream_bytes(const WeightsNk& w) {
+  const size_t panels = (w.n + 15) / 16, windows = (w.k + Sell::kWindow - 1) / Sell::kWindow;
+  size_t slots = 0;
+  for (size_t p = 0; p < panels; ++p)
+    for (size_t t = 0; t < windows; ++t) slots += sell_slots(w, p, t);
+  return slots * Sell::kSlotBytes + panels * windows + (panels + 1) * 4;
+}
+
+bool build_sell(const WeightsNk& w, Sell& s) {
+  s.panels = (w.n + 15) / 16;
+  s.windows = (w.k + Sell::kWindow - 1) / Sell::kWindow;
+  if (!s.count.resize(s.panels * s.windows + kSlack)) return false;
+  s.panel_ptr.assign(s.panels + 1, 0);
+  for (size_t p = 0; p < s.panels; ++p) {
+    uint32_t slots = 0;
+    for (size_t t = 0; t < s.windows; ++t) {
+      const uint32_t c = sell_slots(w, p, t);
+      s.count.data()[p * s.windows + t] = static_cast<uint8_t>(c);
+      slots += c;
+    }
+    s.panel_ptr[p + 1] = s.panel_ptr[p] + slots;
+  }
+  if (!s.data.resize(s.slots() * Sell::kSlotBytes + kSlack)) return false;
+  uint8_t* slot = s.data.data();
+  for (size_t p = 0; p < s.panels; ++p) {
+    for (size_t t = 0; t < s.windows; ++t) {
+      const uint32_t slots = s.counts(p)[t];
+      for (size_t l = 0; l < 16; ++l) {
+        uint32_t i = 0;  // the output's i-th non-zero of the window: slot i / 4, place 4 l + i % 4
+        for (uint32_t pos = 0; pos < Sell::kWindow; ++pos) {
+          const int8_t v = w.at(p * 16 + l, t * Sell::kWindow + pos);
+          if (v == 0) continue;
+          uint8_t* dst = slot + (i / 4) * Sell::kSlotBytes + 4 * l + i % 4;
+          dst[0] = static_cast<uint8_t>(pos);
+          dst[64] = static_cast<uint8_t>(v);
+          ++i;
+        }
+      }
+      slot += size_t(slots) * Sell::kSlotBytes;
+    }
+  }
+  return true;
+}
+
 ei8_status build(const void* data, ei8_dtype dt, ei8_layout layout, const int32_t* zero_point, const float* scale,
                  size_t n_params, const ei8_sparse_options& o, const WeightsNk& w, ei8_sparse& s) {
   switch (o.format) {
@@ -170,6 +225,9 @@ ei8_status build(const void* data, ei8_dtype dt, ei8_layout layout, const int32_
       s.format = Format::NM;
       if (!nm_conforms(w, o.nm_n, o.nm_m)) return EI8_E_ARG;
       return build_nm(w, o.nm_n, o.nm_m, s.nm) ? EI8_OK : EI8_E_NOMEM;
+    case EI8_SPARSE_SELL:
+      s.format = Format::SELL;
+      return build_sell(w, s.sell) ? EI8_OK : EI8_E_NOMEM;
     default:
       s.format = Format::BSR;
       if ((w.k + o.block_c - 1) / o.block_c > 65536) return EI8_E_OVERFLOW;
@@ -196,6 +254,7 @@ ei8_status ei8_pack_sparse(const void* data, ei8_dtype dt, ei8_layout layout, si
   switch (o.format) {
     case EI8_SPARSE_AUTO:
     case EI8_SPARSE_DENSE:
+    case EI8_SPARSE_SELL:
       break;
     case EI8_SPARSE_CSR:
       o.format = EI8_SPARSE_BSR;
@@ -268,6 +327,11 @@ ei8_status ei8_pack_sparse(const void* data, ei8_dtype dt, ei8_layout layout, si
           o = {EI8_SPARSE_BSR, b[0], b[1], 0, 0, o.rows};
         }
       }
+      // SELL only where the path in use has its kernel: the portable one is CSR's speed in more bytes.
+      const SparseKernels* path = kernels_in_use();
+      if (path && path->sell_rows && costs.sell * sell_stream_bytes(w) < best) {
+        o = {EI8_SPARSE_SELL, 0, 0, 0, 0, o.rows};
+      }
     }
 
     if (status == EI8_OK) status = build(data, dt, layout, zero_point, scale, n_params, o, w, *s);
@@ -304,6 +368,8 @@ void ei8_sparse_describe(const ei8_sparse* s, ei8_sparse_format* format, uint32_
     f = EI8_SPARSE_NM;
     nn = s->nm.n;
     m = s->nm.m;
+  } else if (s && s->format == Format::SELL) {
+    f = EI8_SPARSE_SELL;
   }
   if (format) *format = f;
   if (block_r) *block_r = r;
@@ -317,6 +383,7 @@ size_t ei8_sparse_stream_bytes(const ei8_sparse* s) {
   switch (s->format) {
     case Format::BSR: return s->bsr.stream_bytes();
     case Format::NM: return s->nm.stream_bytes();
+    case Format::SELL: return s->sell.stream_bytes();
     case Format::DENSE: return s->k * s->n;
   }
   return 0;
@@ -328,6 +395,7 @@ size_t ei8_sparse_bytes(const ei8_sparse* s) {
   switch (s->format) {
     case Format::BSR: b += s->bsr.idx.size() + s->bsr.val.size() + s->bsr.row_ptr.size() * 4; break;
     case Format::NM: b += s->nm.val.size() + s->nm.meta.size(); break;
+    case Format::SELL: b += s->sell.count.size() + s->sell.data.size() + s->sell.panel_ptr.size() * 4; break;
     case Format::DENSE: b += ei8_packed_bytes(s->dense); break;
   }
   return b;

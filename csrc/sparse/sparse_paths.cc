@@ -13,7 +13,19 @@ const std::vector<const SparseKernels*>& kernel_paths() {
 #if defined(__x86_64__) || defined(_M_X64)
     if (f.avx2 && f.fma) l.push_back(&avx2::kSparse);
     if (f.avxvnni) l.push_back(&avxvnni::kSparse);
-    if (f.avx512vnni && f.avx512bw && f.avx512vl && f.avx512dq) l.push_back(&avx512vnni::kSparse);
+    if (f.avx512vnni && f.avx512bw && f.avx512vl && f.avx512dq) {
+      // VBMI is a separate feature (Cascade Lake has VNNI without it): the SELL kernel joins the
+      // path's table here, at run time.
+      static SparseKernels k512 = [&] {
+        SparseKernels k = avx512vnni::kSparse;
+        if (f.avx512vbmi) {
+          k.sell_rows = avx512vbmi::sell_rows;
+          k.sell_rows_mr = avx512vbmi::kSellRowsMr;
+        }
+        return k;
+      }();
+      l.push_back(&k512);
+    }
 #elif defined(__aarch64__)
     if (f.neon) l.push_back(&neon::kSparse);
     if (f.dotprod) l.push_back(&dotprod::kSparse);

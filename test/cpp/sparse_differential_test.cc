@@ -2,6 +2,7 @@
 // on the same pruned weights, byte for byte: patterns x sparsities (0, 50, 90, 100 %) x shapes with
 // tails x dtypes and zero points x every output kind. Fails if a sparse path this CPU supports never ran.
 #include <cstdio>
+#include <cstring>
 
 #include "sparse_tester.h"
 
@@ -27,7 +28,7 @@ static const Shape kShapes[] = {
     {Pattern::Block, 4, 4, 0, 0},       {Pattern::Block, 2, 8, 0, 0}, {Pattern::Block, 2, 3, 0, 0},
     {Pattern::Block, 16, 1, 0, 0},      {Pattern::Block, 1, 64, 0, 0}, {Pattern::Block, 8, 4, 0, 0},
     {Pattern::Block, 4, 8, 0, 0},       {Pattern::Block, 2, 16, 0, 0}, {Pattern::Block, 4, 16, 0, 0},
-    {Pattern::Block, 2, 1, 0, 0},       {Pattern::Block, 3, 1, 0, 0},
+    {Pattern::Block, 2, 1, 0, 0},       {Pattern::Block, 3, 1, 0, 0},  {Pattern::Sell, 1, 1, 0, 0},
 };
 
 static SparseProblem make(const Shape& sh, size_t m, size_t n, size_t k, int sparsity, uint64_t seed) {
@@ -100,7 +101,7 @@ TEST(wide_tiles_written_in_place) {
   const Shape shapes[] = {
       {Pattern::Unstructured, 1, 1, 0, 0}, {Pattern::NM, 0, 0, 2, 4},    {Pattern::Block, 1, 16, 0, 0},
       {Pattern::Block, 4, 4, 0, 0},       {Pattern::Block, 2, 8, 0, 0}, {Pattern::Block, 2, 3, 0, 0},
-      {Pattern::Block, 8, 4, 0, 0}};
+      {Pattern::Block, 8, 4, 0, 0},       {Pattern::Sell, 1, 1, 0, 0}};
   for (const Shape& sh : shapes)
     for (size_t m : {1, 3, 12})
       for (size_t threads : {1, 2}) {
@@ -196,6 +197,11 @@ TEST(every_sparse_path_ran) {
     std::printf("sparse path %-12s calls %llu\n", k->isa, static_cast<unsigned long long>(calls));
   }
   CHECK(ei8_sparse_isa_calls("ref") > 0);
+  // The SELL kernel joins the avx512vnni path where the CPU has VBMI (the grid runs SELL on every path).
+  const bool vbmi = std::strstr(ei8_cpu_features(), "avx512vbmi") != nullptr;
+  for (const auto* k : ei8::sparse::kernel_paths())
+    if (std::strcmp(k->isa, "avx512vnni") == 0)
+      check::record((k->sell_rows != nullptr) == vbmi, __FILE__, __LINE__, "avx512vnni's SELL kernel vs VBMI");
   std::printf("cpu %s: %s\n", ei8_cpu_arch(), ei8_cpu_features());
 }
 

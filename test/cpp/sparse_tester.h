@@ -18,7 +18,8 @@ namespace sparse_tester {
 
 using tester::Rng;
 
-enum class Pattern { Unstructured, NM, Block };
+// Sell: unstructured weights packed as SELL (the others: CSR, N:M, BSR).
+enum class Pattern { Unstructured, NM, Block, Sell };
 
 struct SparseProblem {
   size_t m = 1, n = 1, k = 1;
@@ -36,7 +37,10 @@ struct SparseProblem {
 
   std::string describe() const {
     char buf[256];
-    const char* pat = pattern == Pattern::NM ? "nm" : pattern == Pattern::Block ? "block" : "csr";
+    const char* pat = pattern == Pattern::NM      ? "nm"
+                      : pattern == Pattern::Block ? "block"
+                      : pattern == Pattern::Sell  ? "sell"
+                                                  : "csr";
     std::snprintf(buf, sizeof(buf), "%s r=%u c=%u nm=%u:%u sp=%d m=%zu n=%zu k=%zu a=%s b=%s %s zb=%s ext=%d auto=%d threads=%zu",
                   pat, r, c, nn, mm, sparsity, m, n, k, a_dtype == EI8_INT8 ? "s8" : "u8",
                   b_dtype == EI8_INT8 ? "s8" : "u8", layout == EI8_LAYOUT_KN ? "kn" : "nk",
@@ -120,6 +124,8 @@ inline bool run_problem(const Paths& paths, const SparseProblem& p) {
     opts = {EI8_SPARSE_NM, 0, 0, p.nn, p.mm, 0};
   } else if (p.pattern == Pattern::Block) {
     opts = {EI8_SPARSE_BSR, p.r, p.c, 0, 0, 0};
+  } else if (p.pattern == Pattern::Sell) {
+    opts.format = EI8_SPARSE_SELL;
   } else {
     opts.format = EI8_SPARSE_CSR;
   }

@@ -1,0 +1,78 @@
+// SELL (sliced ELLPACK over windows of 128 k, sparse.h) rows kernel for AVX-512 VBMI + VNNI: a
+// window's 128 activations sit in two zmm registers, one vpermi2b picks a slot's 64 (four for each
+// of 16 outputs) and one vpdpbusd adds them times the slot's 64 weights into the panel's 16 outputs.
+// CSR's GEMV gathers each non-zero's activation instead. A as uint8 (the avx512vnni path's AKind).
+// Compiled with VBMI on top of the avx512vnni flags, and used only where the CPU has VBMI
+// (sparse_paths.cc): the other avx512vnni kernels must not pick up VBMI instructions.
+// Must equal ref::sparse_matmul_i32.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC bug 105593, as the other AVX-512 files
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#include <immintrin.h>
+
+#include "sparse/sparse_isa.h"
+
+namespace ei8 {
+namespace avx512vbmi {
+namespace {
+
+using sparse::Sell;
+
+// How far ahead of the slot in use the weights are prefetched: the stream is sequential, but a
+// panel's slots for a window are few and its next window's start comes from the counts.
+constexpr size_t kPrefetchBytes = 2048;
+
+// R rows of A, each row's accumulators in two chains (a window holds 3-6 slots at 90 % sparsity).
+template <size_t R>
+void rows_r(const Sell& s, size_t p0, size_t p1, const uint8_t* a, size_t a_stride, int32_t* d, size_t d_stride) {
+  for (size_t p = p0; p < p1; ++p) {
+    const uint8_t* slot = s.slot(s.panel_ptr[p]);
+    const uint8_t* count = s.counts(p);
+    __m512i acc0[R], acc1[R];
+    for (size_t i = 0; i < R; ++i) acc0[i] = acc1[i] = _mm512_setzero_si512();
+    for (size_t t = 0; t < s.windows; ++t) {
+      __m512i lo[R], hi[R];
+      for (size_t i = 0; i < R; ++i) {
+        lo[i] = _mm512_loadu_si512(a + i * a_stride + t * Sell::kWindow);
+        hi[i] = _mm512_loadu_si512(a + i * a_stride + t * Sell::kWindow + 64);
+      }
+      uint32_t n = count[t];
+      for (; n >= 2; n -= 2, slot += 2 * Sell::kSlotBytes) {
+        for (size_t b = 0; b < 2 * Sell::kSlotBytes; b += 64)
+          _mm_prefetch(reinterpret_cast<const char*>(slot + kPrefetchBytes + b), _MM_HINT_T0);
+        const __m512i idx0 = _mm512_loadu_si512(slot), w0 = _mm512_loadu_si512(slot + 64);
+        const __m512i idx1 = _mm512_loadu_si512(slot + 128), w1 = _mm512_loadu_si512(slot + 192);
+        for (size_t i = 0; i < R; ++i) {
+          acc0[i] = _mm512_dpbusd_epi32(acc0[i], _mm512_permutex2var_epi8(lo[i], idx0, hi[i]), w0);
+          acc1[i] = _mm512_dpbusd_epi32(acc1[i], _mm512_permutex2var_epi8(lo[i], idx1, hi[i]), w1);
+        }
+      }
+      if (n) {
+        const __m512i idx = _mm512_loadu_si512(slot), w = _mm512_loadu_si512(slot + 64);
+        for (size_t i = 0; i < R; ++i)
+          acc0[i] = _mm512_dpbusd_epi32(acc0[i], _mm512_permutex2var_epi8(lo[i], idx, hi[i]), w);
+        slot += Sell::kSlotBytes;
+      }
+    }
+    for (size_t i = 0; i < R; ++i)
+      _mm512_storeu_si512(d + i * d_stride + (p - p0) * 16, _mm512_add_epi32(acc0[i], acc1[i]));
+  }
+}
+
+}  // namespace
+
+void sell_rows(const Sell& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
+               size_t d_stride) {
+  for (size_t i = 0; i < mr; i += kSellRowsMr) {
+    const uint8_t* ai = a + i * a_stride;
+    int32_t* di = d + i * d_stride;
+    switch (mr - i) {
+      case 1: rows_r<1>(s, p0, p1, ai, a_stride, di, d_stride); break;
+      case 2: rows_r<2>(s, p0, p1, ai, a_stride, di, d_stride); break;
+      case 3: rows_r<3>(s, p0, p1, ai, a_stride, di, d_stride); break;
+      default: rows_r<4>(s, p0, p1, ai, a_stride, di, d_stride); break;
+    }
+  }
+}
+
+}  // namespace avx512vbmi
+}  // namespace ei8
