@@ -134,10 +134,12 @@ test("'auto' for batches (rows >= 8) weighs the formats by their batch costs", (
   }
   // CSR and 4x1 blocks (bsr_k1_mvec) pay from fewer zeros the more rows a call has: unstructured
   // weights at 90 % go to another format for 8 rows (dense, or 4:8 where they happen to fit it, or
-  // SELL) and pack as CSR for 64 (2.0-2.5x dense there), or as SELL where its kernel runs (2.3x at
-  // M = 64, 2.7x at 8); 4x1 blocks at 75 % likewise stay 4x1 for 64 (1.9-2.0x dense).
-  assert.is.not(ei8.packSparse(prunedWeights(3, 256, 64, 'unstructured', 0.9), { rows: 8 }).format, 'csr');
-  assert.is(ei8.packSparse(prunedWeights(3, 256, 64, 'unstructured', 0.9), { rows: 64 }).format, sellKernel() ? 'sell' : 'csr');
+  // SELL where its kernel runs: 2.6x dense at M = 8) and pack as CSR for 64 (2.0-2.5x dense there;
+  // SELL 2.1-2.4x, so either); 4x1 blocks at 75 % likewise stay 4x1 for 64 (1.9-2.0x dense).
+  const unstructured8 = ei8.packSparse(prunedWeights(3, 256, 64, 'unstructured', 0.9), { rows: 8 }).format;
+  assert.ok(sellKernel() ? unstructured8 === 'sell' : unstructured8 !== 'csr', unstructured8);
+  const unstructured64 = ei8.packSparse(prunedWeights(3, 256, 64, 'unstructured', 0.9), { rows: 64 }).format;
+  assert.ok(unstructured64 === 'csr' || (sellKernel() && unstructured64 === 'sell'), unstructured64);
   assert.not.equal(ei8.packSparse(prunedWeights(3, 256, 64, '4x1', 0.75), { rows: 8 }).block, [4, 1]);
   assert.equal(ei8.packSparse(prunedWeights(3, 256, 64, '4x1', 0.75), { rows: 64 }).block, [4, 1]);
   // Below 8 rows the GEMV costs hold, and the default is one row.

@@ -11,8 +11,8 @@ namespace avx512vnni { extern const sparse::SparseKernels kSparse; }
 // SELL with VBMI's byte permute: the avx512vnni path's SELL kernel where the CPU has VBMI.
 namespace avx512vbmi {
 constexpr uint32_t kSellRowsMr = 4;
-void sell_rows(const sparse::Sell& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
-               size_t d_stride);
+void qs8_spmm_sell_16x128(const sparse::Sell& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride,
+                          int32_t* d, size_t d_stride);
 }  // namespace avx512vbmi
 #elif defined(__aarch64__)
 namespace neon { extern const sparse::SparseKernels kSparse; }

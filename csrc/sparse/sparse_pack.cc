@@ -27,13 +27,14 @@ struct FormatCosts {
   double nm, csr, block_4x4, block_1x16, block_1x4, block_4x1, sell;
 };
 // GEMV (decode, the bytes-bound case), at the crossover: CSR ~95 % sparsity, 4x4 / 1x16 ~25 %,
-// 1x4 / 4x1 (gather GEMV) ~80 %, N:M always.
+// 1x4 / 4x1 (gather GEMV) ~80 %, N:M always; SELL 0.9-1.06 at 75-95 % (4096 x 4096 and 4096 x
+// 11008, one thread, 2026-12-05), so 1.0.
 constexpr FormatCosts kGemvCosts = {1.0, 6.5, 1.25, 1.25, 4.0, 4.0, 1.0};
 // Batches (M >= 8; measured at M = 8 and 64, where the dense kernel is compute-bound): N:M 1.3
 // (2:4 and 4:8 run 0.96-1.54x dense, median 1.07, 0.96-1.08x at M = 64: N:M, a quarter fewer
 // bytes for the same time or less; 1:4 1.74-2.8x), 4x4 1.3-1.65, 1x16 2.35-3.0, 1x4 about 1.9.
-// CSR and 4x1 (bsr_k1_mvec) by the rows of a call, below.
-constexpr FormatCosts kBatchCosts = {1.3, 0, 1.6, 2.7, 2.0, 0, 1.4};
+// CSR, 4x1 (bsr_k1_mvec) and SELL by the rows of a call, below.
+constexpr FormatCosts kBatchCosts = {1.3, 0, 1.6, 2.7, 2.0, 0, 0};
 constexpr uint32_t kBatchRows = 8;
 
 // CSR and 4x1 in batches: bsr_k1_mvec's vectors hold 16, 32 or 64 rows, so the cost falls as the
@@ -45,6 +46,10 @@ FormatCosts costs_for(uint32_t rows) {
   FormatCosts c = kBatchCosts;
   c.csr = rows >= 64 ? 1.8 : rows >= 32 ? 3.0 : rows >= 16 ? 5.0 : 8.0;
   c.block_4x1 = rows >= 64 ? 1.5 : rows >= 32 ? 2.7 : rows >= 16 ? 4.5 : 7.0;
+  // SELL runs its GEMV kernel row by row (4 rows a step on AVX-512): 1.1-1.55 at 8-32 rows,
+  // 1.17-1.64 at 64 (75-95 %, 2026-12-05). At 64 rows and 90 % CSR's batch kernel ran 1.1-1.2x as
+  // fast on the same weights, and 1.7 keeps it there while SELL takes 75 %.
+  c.sell = rows >= 64 ? 1.7 : 1.4;
   return c;
 }
 

@@ -19,7 +19,7 @@ const std::vector<const SparseKernels*>& kernel_paths() {
       static SparseKernels k512 = [&] {
         SparseKernels k = avx512vnni::kSparse;
         if (f.avx512vbmi) {
-          k.sell_rows = avx512vbmi::sell_rows;
+          k.sell_rows = avx512vbmi::qs8_spmm_sell_16x128;
           k.sell_rows_mr = avx512vbmi::kSellRowsMr;
         }
         return k;
