@@ -6,6 +6,7 @@
  * Usage: node --import tsx bench/sparse.bench.ts [--quick] [--threads 1,2] [--only speed|crossover|sqnr]
  *   speed subsets: [--shapes 4096x4096,4096x11008] [--m 1,8,64] [--cases 2:4@0.5,4x4@0.9,...]
  *   (patterns: 'N:M', 'RxC' blocks, 'unstructured' packed as CSR, 'sell' unstructured packed as SELL)
+ *   crossover subset: [--patterns sell,4x4,2:4,...]
  *   [--cold [MB]]: each timed call uses the next of several copies of its weights, at least MB
  *   (default 256) of them in all, so that every call reads its weights from DRAM as an LLM decode
  *   does (one layer after another). Without it a shape's weights stay in the last-level cache when
@@ -149,7 +150,9 @@ if (!only || only === 'crossover') {
   console.log('\ncrossover (K=N=4096, 1 thread): speedup over dense by sparsity');
   console.log('| pattern | M | ' + grid.map((s) => `${s * 100}%`).join(' | ') + ' | crossover |');
   console.log('|---|---:|' + grid.map(() => '---:').join('|') + '|---|');
-  for (const p of ['unstructured', ...sellPatterns, '1x4', '4x1', '4x4', '1x16']) {
+  const patterns = arg('patterns')?.split(',') ??
+    ['unstructured', ...sellPatterns, '1x4', '4x1', '4x4', '1x16', '1:4', '2:4', '4:8'];
+  for (const p of patterns.filter((x) => !x.includes(':'))) {
     const packed = grid.map((s, i) => {
       const w = patterned(k, n, p, s, 100 + i);
       return { s, dense: ei8.packWeights(w), sparse: packAs(w, p) };
@@ -167,7 +170,7 @@ if (!only || only === 'crossover') {
       x.sparse.dispose();
     }
   }
-  for (const p of ['1:4', '2:4', '4:8']) {
+  for (const p of patterns.filter((x) => x.includes(':'))) {
     const w = patterned(k, n, p, 0, 5);
     const dense = ei8.packWeights(w);
     const sparse = packAs(w, p);

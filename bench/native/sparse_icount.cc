@@ -1,7 +1,8 @@
 // Instructions an ARM sparse call executes, counted under qemu-user (no ARM board here, and qemu's
 // timing says nothing about a board's): packs one BSR case (K = 1024, N = 256, 10 % of the blocks
 // kept, seeded) and runs `calls` sparse int32 GEMMs of M rows on one thread and the given path.
-// A sixth argument `dense` packs the same weights in the dense layout behind the sparse interface.
+// A sixth argument `dense` packs the same weights in the dense layout behind the sparse interface,
+// `sell` in the SELL layout (with 1 x 1 blocks: unstructured).
 // qemu in one-instruction-per-block mode logs every instruction it executes; the count of two
 // calls minus that of none, halved, is one call's (kernel, driver and epilogue). Not shipped.
 //
@@ -22,7 +23,7 @@
 
 int main(int argc, char** argv) {
   if (argc < 6) {
-    std::fprintf(stderr, "usage: sparse_icount M calls block_r block_c isa [dense]\n");
+    std::fprintf(stderr, "usage: sparse_icount M calls block_r block_c isa [dense|sell]\n");
     return 1;
   }
   const size_t K = 1024, N = 256;
@@ -43,7 +44,10 @@ int main(int argc, char** argv) {
     }
   const int32_t zero = 0;
   ei8_sparse_options o{};
-  o.format = argc > 6 && std::strcmp(argv[6], "dense") == 0 ? EI8_SPARSE_DENSE : EI8_SPARSE_BSR;
+  const char* layout = argc > 6 ? argv[6] : "";
+  o.format = std::strcmp(layout, "dense") == 0  ? EI8_SPARSE_DENSE
+             : std::strcmp(layout, "sell") == 0 ? EI8_SPARSE_SELL
+                                                : EI8_SPARSE_BSR;
   o.block_r = br;
   o.block_c = bc;
   ei8_sparse* sp = nullptr;

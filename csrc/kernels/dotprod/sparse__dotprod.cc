@@ -19,8 +19,8 @@ namespace {
 
 }  // namespace
 
-const sparse::SparseKernels kSparse = {"dotprod", AKind::S8, bsr_rows, 16, nullptr, 0, nm_rows,
-                                       4,         nullptr,  0, bsr_k1_mvec, 16};
+const sparse::SparseKernels kSparse = {"dotprod", AKind::S8, bsr_rows, 16, nullptr, 0, nm_rows, 4, nullptr, 0,
+                                       bsr_k1_mvec, 16, sell_rows, 16};
 
 }  // namespace dotprod
 }  // namespace ei8

@@ -30,8 +30,8 @@ inline int32x4_t dot4(int32x4_t acc, int8x16_t a, int8x16_t w) {
 
 }  // namespace
 
-const sparse::SparseKernels kSparse = {"neon", AKind::S8, bsr_rows, 16, nullptr, 0, nm_rows,
-                                       4,         nullptr,  0, bsr_k1_mvec, 16};
+const sparse::SparseKernels kSparse = {"neon", AKind::S8, bsr_rows, 16, nullptr, 0, nm_rows, 4, nullptr, 0,
+                                       bsr_k1_mvec, 16, sell_rows, 16};
 
 }  // namespace neon
 }  // namespace ei8
