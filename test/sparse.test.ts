@@ -101,9 +101,10 @@ test("'auto' finds the structure, and falls back to dense when sparse would not 
   assert.is(dense.streamBytes, 256 * 64);
 });
 
-/** Whether the sparse path in use has the SELL kernel (AVX-512 VBMI): only then does 'auto' pick SELL. */
+/** Whether the sparse path in use has a SELL kernel (ARM, or AVX-512 with VBMI): only then does 'auto' pick SELL. */
 function sellKernel(): boolean {
-  return ei8.sparseIsa() === 'avx512vnni' && ei8.cpuInfo().features.includes('avx512vbmi');
+  const isa = ei8.sparseIsa();
+  return isa === 'neon' || isa === 'dotprod' || (isa === 'avx512vnni' && ei8.cpuInfo().features.includes('avx512vbmi'));
 }
 
 test("'auto' packs unstructured weights as SELL where the path in use has its kernel", () => {

@@ -10,7 +10,12 @@ import type { QDType, QTensor } from './types';
 import { checkInteger, checkOptions, dtypeRange, nativeDType } from './validate';
 import { checkPacked, PackedWeights, type WeightsLayout } from './weights';
 
-/** 'auto' picks the cheapest structure the weights have, or 'dense' when none would be faster. */
+/**
+ * 'auto' picks the cheapest structure the weights have, or 'dense' when none would be faster.
+ * 'sell' (sliced ELLPACK over windows of 128 k) holds unstructured weights for a byte-permute kernel
+ * (AVX-512 VBMI, ARM TBL): their GEMV layout, about 3.5x the dense GEMV at 90 % sparsity where CSR's
+ * gathers run 0.3-0.4x.
+ */
 export type SparseFormat = 'auto' | 'csr' | 'bsr' | 'nm' | 'sell' | 'dense';
 
 export interface PackSparseOptions {
@@ -27,7 +32,8 @@ export interface PackSparseOptions {
    * measured GEMV cost. From 8 on, by their cost in batches, where the dense kernel is compute-bound:
    * 1x16 blocks then stay dense below about 65 % sparsity, and N:M is kept (2:4 and 4:8 run about
    * as fast as dense there, in 3/4 of the bytes). CSR and 4x1 blocks pay from fewer zeros the more
-   * rows: unstructured weights pack as CSR from about 82 % sparsity at 64 rows, 89 % at 32.
+   * rows: unstructured weights pack as CSR from about 82 % sparsity at 64 rows, 89 % at 32, or as
+   * SELL where its kernel runs (from about 70 % for GEMV).
    */
   rows?: number;
 }
@@ -184,8 +190,8 @@ function nmViolation(data: Int8Array | Uint8Array, k: number, n: number, zp: Int
  * Packs pruned, quantized weights (2-D, per tensor or per output channel) into a sparse format.
  * A weight is zero when it equals its zero point (real 0.0). The stored values are w = B - zb,
  * which must fit int8 (always true for symmetric int8 and for uint8 with zero point 128).
- * 'auto' (default) detects N:M (1:4, 2:4, 4:8) and blocks (4x4, 1x16, 1x4, 4x1, CSR), keeps the
- * one with the fewest cost-weighted bytes, and falls back to 'dense' when that does not beat k * n
+ * 'auto' (default) detects N:M (1:4, 2:4, 4:8) and blocks (4x4, 1x16, 1x4, 4x1, CSR), weighs SELL
+ * where the sparse path in use has its kernel, keeps the one with the fewest cost-weighted bytes, and falls back to 'dense' when that does not beat k * n
  * (the measured density threshold, README "Sparse weights"); the costs are those of GEMV, or of
  * batches when opts.rows >= 8. Results equal the dense path exactly.
  */
