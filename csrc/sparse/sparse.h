@@ -16,8 +16,8 @@
 //       slots 0..15 (lanes 0-3) and whose high nibbles are those of slots 16..31 (lanes 4-7).
 //       Empty slots hold value 0 and position 0.
 //  SELL sliced ELLPACK over windows of k, for unstructured weights: panels of 16 outputs x windows of
-//       128 consecutive k. A (panel, window) holds as many slots as its fullest output needs (four
-//       non-zeros a slot); a slot is 128 bytes: 64 window positions (0..127), four per output
+//       128 consecutive k. A (panel, window) holds as many slots as its fullest output needs (a slot
+//       has four places for each output's non-zeros); a slot is 128 bytes: 64 window positions (0..127), four per output
 //       (output-major), then the 64 values in the same places. Empty places hold position 0 and
 //       value 0. One byte permute over the window's 128 activations (vpermi2b) gathers a slot's 64,
 //       where CSR's GEMV gathers element by element.
@@ -161,7 +161,7 @@ struct SparseKernels {
   BsrK1MvecFn bsr_k1_mvec = nullptr;  // null: not provided; for r <= 4
   uint32_t bsr_k1_mvec_mr = 0;        // rows per call (at most, a multiple of 16)
   SellRowsFn sell_rows = nullptr;     // null: the portable kernel, for the path's AKind
-  uint32_t sell_rows_mr = 0;
+  uint32_t sell_rows_mr = 0;          // rows per call (at most)
 };
 
 // Sparse kernel paths built into this binary and usable on this CPU, portable first, best last.
