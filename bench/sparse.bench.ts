@@ -92,8 +92,11 @@ function seconds(name: string, a: ei8.QTensor, b: ei8.Weights | ei8.Weights[], o
 const env = benchEnv();
 const rows: Record<string, unknown>[] = [];
 const info = ei8.cpuInfo();
-// SELL's kernel needs AVX-512 VBMI; elsewhere it runs the portable kernel, which measures nothing useful.
-const sellPatterns = info.features.includes('avx512vbmi') ? ['sell'] : [];
+// SELL has kernels on neon, dotprod and AVX-512 with VBMI; elsewhere it runs the portable kernel,
+// which measures nothing useful.
+const sparsePath = ei8.sparseIsa();
+const sellPatterns = sparsePath === 'neon' || sparsePath === 'dotprod' ||
+  (sparsePath === 'avx512vnni' && info.features.includes('avx512vbmi')) ? ['sell'] : [];
 console.log(envLine(env));
 if (coldBytes) console.log(`cold: each call reads the next copy of the weights, ${coldBytes / 2 ** 20} MB a weight`);
 console.log(`dense path compared: isa ${info.isa} (matmulInt32 on packWeights of the same pruned weights); sparse path: ${ei8.sparseIsa()}`);
