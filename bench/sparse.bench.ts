@@ -68,7 +68,7 @@ function packAs(w: ei8.QTensor, pattern: string): ei8.SparseWeights {
   const block = /^(\d+)x(\d+)$/.exec(pattern);
   if (nm) return ei8.packSparse(w, { nm: [Number(nm[1]), Number(nm[2])] });
   if (block) return ei8.packSparse(w, { block: [Number(block[1]), Number(block[2])] });
-  // 'sell': unstructured weights in the SELL layout (GEMV on AVX-512 VBMI), 'unstructured' as CSR.
+  // 'sell': unstructured weights in the SELL layout, 'unstructured' as CSR.
   return ei8.packSparse(w, { format: pattern === 'sell' ? 'sell' : 'csr' });
 }
 

@@ -332,7 +332,8 @@ ei8_status ei8_pack_sparse(const void* data, ei8_dtype dt, ei8_layout layout, si
           o = {EI8_SPARSE_BSR, b[0], b[1], 0, 0, o.rows};
         }
       }
-      // SELL only where the path in use has its kernel: the portable one is CSR's speed in more bytes.
+      // SELL only where the path in use has its kernel: the portable fallback was never measured, and
+      // the costs are those of the byte-permute kernels.
       const SparseKernels* path = kernels_in_use();
       if (path && path->sell_rows && costs.sell * sell_stream_bytes(w) < best) {
         o = {EI8_SPARSE_SELL, 0, 0, 0, 0, o.rows};
