@@ -12,8 +12,8 @@
  * the cores). THREADS=n: each build in its own child process with n threads, ROUNDS (default 3)
  * rounds alternating between the builds; prints each build's medians per round and the ratio of
  * their medians.
- * EXPLICIT=1 packs RxC cases with { block: [R, C] } instead of the 'auto' format; csr@<sparsity> packs
- * unstructured weights as CSR.
+ * EXPLICIT=1 packs RxC cases with { block: [R, C] } instead of the 'auto' format; csr@<sparsity> and
+ * sell@<sparsity> pack unstructured weights as CSR or SELL.
  * COLD=MB: each build packs copies of a case's weights, MB in all, and each call takes the next
  * one, so that calls read their weights from DRAM (an LLM decode's case; see sparse.bench.ts --cold).
  */
@@ -50,15 +50,16 @@ async function main(): Promise<void> {
 // A case's packed weights: one copy, or with COLD enough copies to fill COLD MB.
 function packCase(e: typeof Ei8, c: string, threads: number): Ei8.SparseWeights[] {
   const [name, sp] = c.split('@');
-  const csr = name === 'csr';  // unstructured weights packed as CSR (the 'auto' format packs them dense)
-  const pattern = csr ? 'unstructured' : name;
+  // csr, sell: unstructured weights packed as CSR or SELL (whatever 'auto' would pick)
+  const format = name === 'csr' || name === 'sell' ? name : undefined;
+  const pattern = format ? 'unstructured' : name;
   const block = /^(\d+)x(\d+)$/.exec(pattern);
   if (process.env.ISA) e.setIsa(process.env.ISA);
   e.setThreads(threads);
   const pruned = e.prune(w, [K, N], { pattern, sparsity: Number(sp) }).weights;
   const q = e.quantize(pruned, [K, N], { symmetric: true, axis: 1 });
   const blockOpt: [number, number] | undefined = block ? [Number(block[1]), Number(block[2])] : undefined;
-  const opts = csr ? { format: 'csr' as const } : process.env.EXPLICIT && blockOpt ? { block: blockOpt } : undefined;
+  const opts = format ? { format } : process.env.EXPLICIT && blockOpt ? { block: blockOpt } : undefined;
   return packCopies(() => e.packSparse(q, opts), env('COLD', 0) * 2 ** 20);
 }
 

@@ -7,6 +7,7 @@
  *   speed subsets: [--shapes 4096x4096,4096x11008] [--m 1,8,64] [--cases 2:4@0.5,4x4@0.9,...]
  *   (patterns: 'N:M', 'RxC' blocks, 'unstructured' packed as CSR, 'sell' unstructured packed as SELL)
  *   crossover subset: [--patterns sell,4x4,2:4,...]
+ *   [--isa avx2|avxvnni|...]: both the dense and the sparse path on that instruction set (setIsa)
  *   [--cold [MB]]: each timed call uses the next of several copies of its weights, at least MB
  *   (default 256) of them in all, so that every call reads its weights from DRAM as an LLM decode
  *   does (one layer after another). Without it a shape's weights stay in the last-level cache when
@@ -89,14 +90,15 @@ function seconds(name: string, a: ei8.QTensor, b: ei8.Weights | ei8.Weights[], o
 }
 
 
+if (arg('isa')) ei8.setIsa(arg('isa')!);
 const env = benchEnv();
 const rows: Record<string, unknown>[] = [];
 const info = ei8.cpuInfo();
-// SELL has kernels on neon, dotprod and AVX-512 with VBMI; elsewhere it runs the portable kernel,
-// which measures nothing useful.
+// SELL has a kernel on every SIMD path but AVX-512 without VBMI; elsewhere it runs the portable
+// kernel, which measures nothing useful.
 const sparsePath = ei8.sparseIsa();
-const sellPatterns = sparsePath === 'neon' || sparsePath === 'dotprod' ||
-  (sparsePath === 'avx512vnni' && info.features.includes('avx512vbmi')) ? ['sell'] : [];
+const sellPatterns = sparsePath !== 'scalar' &&
+  (sparsePath !== 'avx512vnni' || info.features.includes('avx512vbmi')) ? ['sell'] : [];
 console.log(envLine(env));
 if (coldBytes) console.log(`cold: each call reads the next copy of the weights, ${coldBytes / 2 ** 20} MB a weight`);
 console.log(`dense path compared: isa ${info.isa} (matmulInt32 on packWeights of the same pruned weights); sparse path: ${ei8.sparseIsa()}`);

@@ -101,19 +101,26 @@ test("'auto' finds the structure, and falls back to dense when sparse would not 
   assert.is(dense.streamBytes, 256 * 64);
 });
 
-/** Whether the sparse path in use has a SELL kernel (ARM, or AVX-512 with VBMI): only then does 'auto' pick SELL. */
-function sellKernel(): boolean {
+/**
+ * How the sparse path in use gathers SELL's activations, if it has a SELL kernel (only then does
+ * 'auto' weigh SELL): byte permutes (ARM, AVX-512 with VBMI) or 16-byte lookups (AVX2, AVX-VNNI).
+ */
+function sellKernel(): 'permute' | 'lookups' | undefined {
   const isa = ei8.sparseIsa();
-  return isa === 'neon' || isa === 'dotprod' || (isa === 'avx512vnni' && ei8.cpuInfo().features.includes('avx512vbmi'));
+  if (isa === 'neon' || isa === 'dotprod' || (isa === 'avx512vnni' && ei8.cpuInfo().features.includes('avx512vbmi')))
+    return 'permute';
+  return isa === 'avx2' || isa === 'avxvnni' ? 'lookups' : undefined;
 }
 
 test("'auto' packs unstructured weights as SELL where the path in use has its kernel", () => {
-  // 4096 x 4096 at 90 %, one thread: SELL 3.0-3.5x the dense GEMV, CSR (gather) 0.4x.
+  // 4096 x 4096 at 90 %, one thread: SELL 3.0-3.5x the dense GEMV by byte permutes, 1.5-1.6x by
+  // lookups; CSR (gather) 0.25-0.4x.
   const w = prunedWeights(3, 512, 64, 'unstructured', 0.9);
-  assert.is(ei8.packSparse(w).format, sellKernel() ? 'sell' : 'dense');
-  ei8.setIsa('scalar');
   try {
-    assert.is(ei8.packSparse(w).format, 'dense');
+    for (const isa of ei8.cpuInfo().available.filter((x) => x !== 'ref')) {
+      ei8.setIsa(isa);
+      assert.is(ei8.packSparse(w).format, sellKernel() ? 'sell' : 'dense', isa);
+    }
   } finally {
     ei8.setIsa('auto');
   }
@@ -135,12 +142,14 @@ test("'auto' for batches (rows >= 8) weighs the formats by their batch costs", (
   }
   // CSR and 4x1 blocks (bsr_k1_mvec) pay from fewer zeros the more rows a call has: unstructured
   // weights at 90 % go to another format for 8 rows (dense, or 4:8 where they happen to fit it, or
-  // SELL where its kernel runs: 2.6x dense at M = 8) and pack as CSR for 64 (2.0-2.5x dense there;
-  // SELL 2.1-2.4x, so either); 4x1 blocks at 75 % likewise stay 4x1 for 64 (1.9-2.0x dense).
+  // SELL where a byte-permute kernel runs: 2.6x dense at M = 8) and pack as CSR for 64 (2.0-2.5x
+  // dense there; SELL by permutes 2.1-2.4x, so either); 4x1 blocks at 75 % likewise stay 4x1 for 64
+  // (1.9-2.0x dense). SELL by lookups runs row by row, 0.4-0.8x dense: never for batches.
+  const permutes = sellKernel() === 'permute';
   const unstructured8 = ei8.packSparse(prunedWeights(3, 256, 64, 'unstructured', 0.9), { rows: 8 }).format;
-  assert.ok(sellKernel() ? unstructured8 === 'sell' : unstructured8 !== 'csr', unstructured8);
+  assert.ok(permutes ? unstructured8 === 'sell' : unstructured8 !== 'csr' && unstructured8 !== 'sell', unstructured8);
   const unstructured64 = ei8.packSparse(prunedWeights(3, 256, 64, 'unstructured', 0.9), { rows: 64 }).format;
-  assert.ok(unstructured64 === 'csr' || (sellKernel() && unstructured64 === 'sell'), unstructured64);
+  assert.ok(unstructured64 === 'csr' || (permutes && unstructured64 === 'sell'), unstructured64);
   assert.not.equal(ei8.packSparse(prunedWeights(3, 256, 64, '4x1', 0.75), { rows: 8 }).block, [4, 1]);
   assert.equal(ei8.packSparse(prunedWeights(3, 256, 64, '4x1', 0.75), { rows: 64 }).block, [4, 1]);
   // Below 8 rows the GEMV costs hold, and the default is one row.

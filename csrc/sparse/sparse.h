@@ -17,10 +17,11 @@
 //       Empty slots hold value 0 and position 0.
 //  SELL sliced ELLPACK over windows of k, for unstructured weights: panels of 16 outputs x windows of
 //       128 consecutive k. A (panel, window) holds as many slots as its fullest output needs (a slot
-//       has four places for each output's non-zeros); a slot is 128 bytes: 64 window positions (0..127), four per output
-//       (output-major), then the 64 values in the same places. Empty places hold position 0 and
-//       value 0. One byte permute over the window's 128 activations (vpermi2b) gathers a slot's 64,
-//       where CSR's GEMV gathers element by element.
+//       has four places for each output's non-zeros); a slot is 128 bytes: 64 window positions
+//       (0..127), four per output (output-major), then the 64 values in the same places. Empty places
+//       hold position 0 and value 0. One byte permute over the window's 128 activations (vpermi2b)
+//       gathers a slot's 64, or eight 16-byte lookups 32 (ymm), where CSR's GEMV gathers element by
+//       element.
 //  DENSE the weights did not pay for a sparse format (density above the threshold): a packed dense
 //       ei8_packed runs the dense path.
 #pragma once
@@ -146,6 +147,12 @@ using NmRowsFn = void (*)(const Nm& s, size_t p0, size_t p1, size_t mr, const ui
 using SellRowsFn = void (*)(const Sell& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride,
                             int32_t* d, size_t d_stride);
 
+// How a SELL kernel gathers a slot's activations, which sets its cost in 'auto' (sparse_pack.cc).
+enum class SellGather : uint8_t {
+  kPermute,  // byte permutes over the whole window (vpermi2b on VBMI, TBL / TBX on ARM)
+  kLookups,  // eight 16-byte lookups per 32 places (vpshufb on ymm: AVX2, AVX-VNNI)
+};
+
 // What one instruction set provides. Names follow the dense kernels: operation, tile, ISA.
 struct SparseKernels {
   const char* isa;  // the dense path of the same name supplies the epilogues when it is in use
@@ -162,6 +169,7 @@ struct SparseKernels {
   uint32_t bsr_k1_mvec_mr = 0;        // rows per call (at most, a multiple of 16)
   SellRowsFn sell_rows = nullptr;     // null: the portable kernel, for the path's AKind
   uint32_t sell_rows_mr = 0;          // rows per call (at most)
+  SellGather sell_gather = SellGather::kPermute;
 };
 
 // Sparse kernel paths built into this binary and usable on this CPU, portable first, best last.

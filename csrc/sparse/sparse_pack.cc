@@ -53,6 +53,16 @@ FormatCosts costs_for(uint32_t rows) {
   return c;
 }
 
+// SELL's cost by how the kernel gathers (SparseKernels::sell_gather); 0: not weighed. Byte permutes:
+// costs.sell. Eight lookups per 32 places (ymm) bind the kernel to its shuffles, not to its bytes:
+// GEMV 1.44-2.17 on one thread, 1.48-2.8 on two (avx2 and avxvnni, 4096 x 4096 and 4096 x 11008,
+// 75-95 %, 2026-12-06), so 2.0; batches run it row by row at 0.38-0.81x dense (M = 8 and 64, 90
+// and 95 %), where CSR's batch kernel ran 1.17-4.2x, so it is not weighed there.
+double sell_cost(const FormatCosts& c, SellGather gather, uint32_t rows) {
+  if (gather == SellGather::kPermute) return c.sell;
+  return rows < kBatchRows ? 2.0 : 0;
+}
+
 double block_cost(const FormatCosts& c, uint32_t r, uint32_t k) {
   if (r == 1 && k == 1) return c.csr;
   if (r == 4 && k == 4) return c.block_4x4;
@@ -332,12 +342,10 @@ ei8_status ei8_pack_sparse(const void* data, ei8_dtype dt, ei8_layout layout, si
           o = {EI8_SPARSE_BSR, b[0], b[1], 0, 0, o.rows};
         }
       }
-      // SELL only where the path in use has its kernel: the portable fallback was never measured, and
-      // the costs are those of the byte-permute kernels.
+      // SELL only where the path in use has its kernel: the portable fallback was never measured.
       const SparseKernels* path = kernels_in_use();
-      if (path && path->sell_rows && costs.sell * sell_stream_bytes(w) < best) {
-        o = {EI8_SPARSE_SELL, 0, 0, 0, 0, o.rows};
-      }
+      const double sell = path && path->sell_rows ? sell_cost(costs, path->sell_gather, o.rows) : 0;
+      if (sell > 0 && sell * sell_stream_bytes(w) < best) o = {EI8_SPARSE_SELL, 0, 0, 0, 0, o.rows};
     }
 
     if (status == EI8_OK) status = build(data, dt, layout, zero_point, scale, n_params, o, w, *s);
