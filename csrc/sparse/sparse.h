@@ -20,8 +20,8 @@
 //       has four places for each output's non-zeros); a slot is 128 bytes: 64 window positions
 //       (0..127), four per output (output-major), then the 64 values in the same places. Empty places
 //       hold position 0 and value 0. One byte permute over the window's 128 activations (vpermi2b)
-//       gathers a slot's 64, or eight 16-byte lookups 32 (ymm), where CSR's GEMV gathers element by
-//       element.
+//       gathers a slot's 64, or eight 16-byte lookups (vpshufb) 32 on ymm or 64 on zmm, where CSR's GEMV
+//       gathers element by element.
 //  DENSE the weights did not pay for a sparse format (density above the threshold): a packed dense
 //       ei8_packed runs the dense path.
 #pragma once
@@ -149,8 +149,9 @@ using SellRowsFn = void (*)(const Sell& s, size_t p0, size_t p1, size_t mr, cons
 
 // How a SELL kernel gathers a slot's activations, which sets its cost in 'auto' (sparse_pack.cc).
 enum class SellGather : uint8_t {
-  kPermute,  // byte permutes over the whole window (vpermi2b on VBMI, TBL / TBX on ARM)
-  kLookups,  // eight 16-byte lookups per 32 places (vpshufb on ymm: AVX2, AVX-VNNI)
+  kPermute,     // byte permutes over the whole window (vpermi2b on VBMI, TBL / TBX on ARM)
+  kLookupsYmm,  // eight 16-byte lookups (vpshufb) per 32 places: AVX2, AVX-VNNI
+  kLookupsZmm,  // the same per 64 places: AVX-512 without VBMI
 };
 
 // What one instruction set provides. Names follow the dense kernels: operation, tile, ISA.

@@ -54,13 +54,18 @@ FormatCosts costs_for(uint32_t rows) {
 }
 
 // SELL's cost by how the kernel gathers (SparseKernels::sell_gather); 0: not weighed. Byte permutes:
-// costs.sell. Eight lookups per 32 places (ymm) bind the kernel to its shuffles, not to its bytes:
-// GEMV 1.44-2.17 on one thread, 1.48-2.8 on two (avx2 and avxvnni, 4096 x 4096 and 4096 x 11008,
-// 75-95 %, 2026-12-06), so 2.0; batches run it row by row at 0.38-0.81x dense (M = 8 and 64, 90
-// and 95 %), where CSR's batch kernel ran 1.17-4.2x, so it is not weighed there.
+// costs.sell. Eight lookups per vector bind the kernel to its shuffles more than to its bytes; GEMV
+// (4096 x 4096 and 4096 x 11008, 75-95 %, one and two threads, 2026-12-06): on ymm (avx2, avxvnni)
+// 1.44-2.17 on one thread, 1.48-2.8 on two, so 2.0; on zmm (avx512vnni without VBMI) 0.97-1.71,
+// median 1.3. In batches a row at a time they ran 0.38-1.02x dense (M = 8 and 64, 90 and 95 %),
+// where CSR's batch kernel ran 0.61-4.75x, so they are not weighed there.
 double sell_cost(const FormatCosts& c, SellGather gather, uint32_t rows) {
-  if (gather == SellGather::kPermute) return c.sell;
-  return rows < kBatchRows ? 2.0 : 0;
+  switch (gather) {
+    case SellGather::kPermute: return c.sell;
+    case SellGather::kLookupsYmm: return rows < kBatchRows ? 2.0 : 0;
+    case SellGather::kLookupsZmm: return rows < kBatchRows ? 1.3 : 0;
+  }
+  return 0;
 }
 
 double block_cost(const FormatCosts& c, uint32_t r, uint32_t k) {

@@ -14,13 +14,14 @@ const std::vector<const SparseKernels*>& kernel_paths() {
     if (f.avx2 && f.fma) l.push_back(&avx2::kSparse);
     if (f.avxvnni) l.push_back(&avxvnni::kSparse);
     if (f.avx512vnni && f.avx512bw && f.avx512vl && f.avx512dq) {
-      // VBMI is a separate feature (Cascade Lake has VNNI without it): the SELL kernel joins the
-      // path's table here, at run time.
+      // VBMI is a separate feature (Cascade Lake has VNNI without it): its byte-permute SELL kernel
+      // replaces the path's lookups here, at run time.
       static SparseKernels k512 = [&] {
         SparseKernels k = avx512vnni::kSparse;
         if (f.avx512vbmi) {
           k.sell_rows = avx512vbmi::qs8_spmm_sell_16x128;
           k.sell_rows_mr = avx512vbmi::kSellRowsMr;
+          k.sell_gather = SellGather::kPermute;
         }
         return k;
       }();

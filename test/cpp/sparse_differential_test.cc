@@ -4,15 +4,23 @@
 #include <cstdio>
 #include <cstring>
 
+#include "sparse/sparse_isa.h"
 #include "sparse_tester.h"
 
 using sparse_tester::Pattern;
 using sparse_tester::SparseProblem;
 
-// nullptr first: the sparse reference itself. Every problem runs on all of them.
+// nullptr first: the sparse reference itself. Every problem runs on all of them. Where the CPU has
+// VBMI, avx512vnni's own table (SELL by lookups, what a CPU without VBMI runs) runs too.
 static sparse_tester::Paths paths() {
   sparse_tester::Paths out{nullptr};
-  for (const auto* k : ei8::sparse::kernel_paths()) out.push_back(k);
+  for (const auto* k : ei8::sparse::kernel_paths()) {
+    out.push_back(k);
+#if defined(__x86_64__) || defined(_M_X64)
+    if (std::strcmp(k->isa, "avx512vnni") == 0 && k->sell_rows != ei8::avx512vnni::kSparse.sell_rows)
+      out.push_back(&ei8::avx512vnni::kSparse);
+#endif
+  }
   return out;
 }
 
@@ -197,12 +205,18 @@ TEST(every_sparse_path_ran) {
     std::printf("sparse path %-12s calls %llu\n", k->isa, static_cast<unsigned long long>(calls));
   }
   CHECK(ei8_sparse_isa_calls("ref") > 0);
-  // Every SIMD path has a SELL kernel, but avx512vnni only where the CPU has VBMI (it joins the table
-  // at run time); the grid runs SELL on every path.
+  // Every SIMD path has a SELL kernel (the grid runs SELL on every path): byte permutes on ARM and
+  // on avx512vnni where the CPU has VBMI (that kernel joins the table at run time), lookups on the
+  // other x86 paths (ymm or zmm: the cost model tells them apart by sell_gather).
   const bool vbmi = std::strstr(ei8_cpu_features(), "avx512vbmi") != nullptr;
+  using ei8::sparse::SellGather;
   for (const auto* k : ei8::sparse::kernel_paths()) {
-    const bool expected = k != &ei8::sparse::kPortable && (std::strcmp(k->isa, "avx512vnni") != 0 || vbmi);
-    check::record((k->sell_rows != nullptr) == expected, __FILE__, __LINE__, std::string(k->isa) + "'s SELL kernel");
+    const bool simd = k != &ei8::sparse::kPortable;
+    const bool x86 = std::strncmp(k->isa, "avx", 3) == 0;
+    const bool permute = !x86 || (vbmi && std::strcmp(k->isa, "avx512vnni") == 0);
+    check::record((k->sell_rows != nullptr) == simd, __FILE__, __LINE__, std::string(k->isa) + "'s SELL kernel");
+    check::record(!simd || (k->sell_gather == SellGather::kPermute) == permute, __FILE__, __LINE__,
+                  std::string(k->isa) + "'s SELL gather");
   }
   std::printf("cpu %s: %s\n", ei8_cpu_arch(), ei8_cpu_features());
 }

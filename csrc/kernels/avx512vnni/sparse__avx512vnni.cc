@@ -40,6 +40,9 @@ struct V {
   static I slli(I x) { return n == 0 ? x : _mm512_slli_epi32(x, n); }
   static I gather(const uint8_t* base, I off) { return _mm512_i32gather_epi32(off, base, 1); }
   static I shuffle(I table, I ctrl) { return _mm512_shuffle_epi8(table, ctrl); }
+  static I bxor(I a, I b) { return _mm512_xor_si512(a, b); }
+  static I sub8(I a, I b) { return _mm512_sub_epi8(a, b); }
+  static I set1_8(char x) { return _mm512_set1_epi8(x); }
   static I keep(I x, uint32_t n) { return _mm512_maskz_mov_epi32(static_cast<__mmask16>((1u << n) - 1), x); }
   static I dot(I acc, I a, I w) { return _mm512_dpbusd_epi32(acc, a, w); }
   static __m128i dot128(__m128i acc, __m128i a, __m128i w) { return _mm_dpbusd_epi32(acc, a, w); }
@@ -101,13 +104,16 @@ struct V {
 };
 
 #include "sparse/x86_sparse_kernels.inc"
+#include "sparse/x86_sell_lookups.inc"
 
 }  // namespace
 
 // 32 rows per batch call: A^T then takes 128 bytes per k-quad, and a 1x16 block row (one A^T load
 // per vpdpbusd) is bound by L2 bandwidth less; 64 rows measured 20 % slower there, 4x4 the same.
+// SELL by lookups: sparse_paths.cc puts VBMI's byte-permute kernel in its place where the CPU has VBMI.
 const sparse::SparseKernels kSparse = {"avx512vnni", AKind::U8, bsr_rows,   8, bsr_mvec, 32, nm_rows,
-                                       8,            bsr_groups, 12,        bsr_k1_mvec, 64};
+                                       8,            bsr_groups, 12,        bsr_k1_mvec, 64,
+                                       sell_lookups::rows, sell_lookups::kRowsMr, sell_lookups::kGather};
 
 }  // namespace avx512vnni
 }  // namespace ei8

@@ -20,13 +20,13 @@ namespace {
 #undef EI8_XMM_DOT
 
 #include "sparse/x86_sparse_kernels.inc"
-#include "sparse/x86_sell_ymm.inc"
+#include "sparse/x86_sell_lookups.inc"
 
 }  // namespace
 
 const sparse::SparseKernels kSparse = {"avxvnni", AKind::U8, bsr_rows, 4, bsr_mvec, 16, nm_rows, 4, bsr_groups, 8,
-                                       bsr_k1_mvec, 32, sell_ymm::rows, sell_ymm::kRowsMr,
-                                       sparse::SellGather::kLookups};
+                                       bsr_k1_mvec, 32, sell_lookups::rows, sell_lookups::kRowsMr,
+                                       sell_lookups::kGather};
 
 }  // namespace avxvnni
 }  // namespace ei8
