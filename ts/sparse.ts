@@ -13,8 +13,9 @@ import { checkPacked, PackedWeights, type WeightsLayout } from './weights';
 /**
  * 'auto' picks the cheapest structure the weights have, or 'dense' when none would be faster.
  * 'sell' (sliced ELLPACK over windows of 128 k) holds unstructured weights for a byte-permute kernel
- * (AVX-512 VBMI, ARM TBL): their GEMV layout, about 3.5x the dense GEMV at 90 % sparsity where CSR's
- * gathers run 0.3-0.4x.
+ * (AVX-512 VBMI, ARM TBL) or 16-byte lookups (vpshufb: AVX2, AVX-VNNI, AVX-512 without VBMI): their
+ * GEMV layout, at 90 % sparsity about 3.5x the dense GEMV by permutes and 1.5-3x by lookups, where
+ * CSR's gathers run 0.3-0.7x.
  */
 export type SparseFormat = 'auto' | 'csr' | 'bsr' | 'nm' | 'sell' | 'dense';
 
@@ -33,7 +34,8 @@ export interface PackSparseOptions {
    * 1x16 blocks then stay dense below about 65 % sparsity, and N:M is kept (2:4 and 4:8 run about
    * as fast as dense there, in 3/4 of the bytes). CSR and 4x1 blocks pay from fewer zeros the more
    * rows: unstructured weights pack as CSR from about 82 % sparsity at 64 rows, 89 % at 32, or as
-   * SELL where its kernel runs (from about 70 % for GEMV).
+   * SELL where its kernel runs (for GEMV from about 70 % by permutes, 75-83 % by lookups; in batches
+   * only by permutes).
    */
   rows?: number;
 }
