@@ -3,6 +3,8 @@
  * integers, and a path the CPU supports is never missing from a build that contains it.
  * EI8_EXPECT_ISA (set by the emulated-CPU suites) names the path that must be chosen.
  */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ei8, qtensor, randomBytes, rng } from './helpers';
@@ -60,6 +62,31 @@ test('every available path runs and returns the same integers', () => {
   }
   const want = results.get('ref')!;
   for (const [isa, got] of results) assert.equal(got, want, isa);
+});
+
+// cpuInfo() of a fresh process with EI8_CPU_DISABLE set (or not): features are read once per process.
+function childCpuInfo(disable?: string): { features: string[]; available: string[] } {
+  const env = { ...process.env };
+  delete env.EI8_CPU_DISABLE;
+  if (disable !== undefined) env.EI8_CPU_DISABLE = disable;
+  const index = JSON.stringify(path.join(__dirname, '..', 'ts', 'index.ts'));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', `console.log(JSON.stringify(require(${index}).cpuInfo()))`],
+    { env, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+test('EI8_CPU_DISABLE hides features, and the features that need them, from dispatch', () => {
+  // x64 only: the child runs natively on the host, also when this suite runs under qemu-user.
+  if (ei8.cpuInfo().arch !== 'x64') return;
+  const base = childCpuInfo();
+  const noVbmi = childCpuInfo('avx512vbmi');
+  assert.equal(noVbmi.features, base.features.filter((f) => f !== 'avx512vbmi'));
+  assert.equal(noVbmi.available, base.available);
+  // Unknown names are ignored; commas or spaces separate.
+  const noAvx2 = childCpuInfo('fma, avx2,no-such-feature');
+  assert.equal(noAvx2.features, base.features.filter((f) => f === 'sse4.1' || f === 'avx'));
+  assert.equal(noAvx2.available, ['ref', 'scalar']);
 });
 
 test.run();

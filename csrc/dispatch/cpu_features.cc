@@ -1,7 +1,10 @@
 #include "dispatch/cpu_features.h"
 
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <utility>
+#include <vector>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <cpuid.h>
@@ -21,6 +24,13 @@
 #endif
 
 namespace ei8 {
+
+// A feature with its cpuInfo() name and the feature it needs (its paths assume both).
+struct Named {
+  bool CpuFeatures::*flag;
+  const char* name;
+  bool CpuFeatures::*needs;
+};
 
 #if defined(__x86_64__) || defined(_M_X64)
 
@@ -78,15 +88,20 @@ static void detect(CpuFeatures& f) {
     }
   }
   if (f.amx_int8) f.amx_permitted = request_amx_permission();
-  const std::pair<bool, const char*> named[] = {
-      {f.sse41, "sse4.1"},         {f.avx, "avx"},           {f.avx2, "avx2"},
-      {f.fma, "fma"},              {f.avx512f, "avx512f"},   {f.avx512bw, "avx512bw"},
-      {f.avx512vl, "avx512vl"},    {f.avx512dq, "avx512dq"}, {f.avx512vnni, "avx512vnni"}, {f.avx512vbmi, "avx512vbmi"},
-      {f.avxvnni, "avxvnni"},      {f.amx_tile, "amx-tile"}, {f.amx_int8, "amx-int8"},
-      {f.amx_permitted, "amx-permitted"},
+}
+
+static const std::vector<Named>& named_features() {
+  using F = CpuFeatures;
+  static const std::vector<Named> list = {
+      {&F::sse41, "sse4.1", nullptr},        {&F::avx, "avx", &F::sse41},
+      {&F::avx2, "avx2", &F::avx},           {&F::fma, "fma", &F::avx},
+      {&F::avx512f, "avx512f", &F::avx2},    {&F::avx512bw, "avx512bw", &F::avx512f},
+      {&F::avx512vl, "avx512vl", &F::avx512f}, {&F::avx512dq, "avx512dq", &F::avx512f},
+      {&F::avx512vnni, "avx512vnni", &F::avx512f}, {&F::avx512vbmi, "avx512vbmi", &F::avx512f},
+      {&F::avxvnni, "avxvnni", &F::avx2},    {&F::amx_tile, "amx-tile", &F::avx512f},
+      {&F::amx_int8, "amx-int8", &F::amx_tile}, {&F::amx_permitted, "amx-permitted", &F::amx_int8},
   };
-  for (const auto& n : named)
-    if (n.first) f.names += (f.names.empty() ? "" : " ") + std::string(n.second);
+  return list;
 }
 
 #elif defined(__aarch64__) || defined(__arm__)
@@ -122,22 +137,49 @@ static void detect(CpuFeatures& f) {
   f.neon = (getauxval(AT_HWCAP) & kHwcapNeon) != 0;
 #endif
 #endif
-  const std::pair<bool, const char*> named[] = {
-      {f.neon, "neon"}, {f.dotprod, "dotprod"}, {f.i8mm, "i8mm"}};
-  for (const auto& n : named)
-    if (n.first) f.names += (f.names.empty() ? "" : " ") + std::string(n.second);
+}
+
+static const std::vector<Named>& named_features() {
+  using F = CpuFeatures;
+  static const std::vector<Named> list = {
+      {&F::neon, "neon", nullptr}, {&F::dotprod, "dotprod", &F::neon}, {&F::i8mm, "i8mm", &F::neon}};
+  return list;
 }
 
 #else
 
 static void detect(CpuFeatures& f) { f.arch = "unknown"; }
 
+static const std::vector<Named>& named_features() {
+  static const std::vector<Named> list;
+  return list;
+}
+
 #endif
+
+// EI8_CPU_DISABLE: features to treat as absent, by their cpuInfo() names, separated by commas or
+// spaces (e.g. "avx512vbmi", or "avx512f,avxvnni"), so that the paths of an older CPU can be run and
+// measured on this one. A feature goes with the one it needs (avx2 takes avx512f and avxvnni along);
+// unknown names are ignored.
+static void disable_from_env(CpuFeatures& f) {
+  const char* env = std::getenv("EI8_CPU_DISABLE");
+  if (!env) return;
+  std::string list = std::string(",") + env + ",";
+  for (char& c : list)
+    if (c == ' ') c = ',';
+  for (const Named& n : named_features())
+    if (list.find(std::string(",") + n.name + ",") != std::string::npos) f.*n.flag = false;
+  for (const Named& n : named_features())  // in order: a feature's need comes before it
+    if (n.needs && !(f.*n.needs)) f.*n.flag = false;
+}
 
 const CpuFeatures& cpu_features() {
   static const CpuFeatures features = [] {
     CpuFeatures f;
     detect(f);
+    disable_from_env(f);
+    for (const Named& n : named_features())
+      if (f.*n.flag) f.names += (f.names.empty() ? "" : " ") + std::string(n.name);
     return f;
   }();
   return features;
