@@ -1,6 +1,9 @@
 // Dispatch on other x86-64 CPUs, emulated by qemu-user with the host's node and this build:
 //   Haswell  (AVX2, no AVX-512 / VNNI)  -> the avx2 path must be chosen and stay exact;
-//   Nehalem  (SSE4.2, no AVX)           -> no SIGILL, the portable path chosen.
+//   Nehalem  (SSE4.2, no AVX)           -> no SIGILL, the portable path chosen;
+//   and natively, on a host with AVX-512 VBMI (Linux's flag avx512vbmi; qemu has no AVX-512), the JS
+//   suite with EI8_CPU_DISABLE=avx512vbmi: the avx512vnni path as on Cascade Lake, SELL by zmm
+//   lookups instead of vpermi2b.
 // Runs the JS suite (EI8_EXPECT_ISA makes test/dispatch.test.ts assert the choice) and the C++
 // tests (reference values + differential tester). Prints "N passed, N failed".
 import { spawnSync } from 'node:child_process';
@@ -38,7 +41,13 @@ if (process.arch !== 'x64') {
       '.*\\.test\\.ts$'], { EI8_EXPECT_ISA: isa }]);
     for (const t of cppTests) jobs.push([`${cpu} ${t}`, ['-cpu', cpu, path.join(cppDir, t)], {}]);
   }
-  const start = ([, args, env]) => () => run('qemu-x86_64', args, { env: { ...process.env, ...env } });
+  if (/\savx512vbmi(\s|$)/m.test(fs.readFileSync('/proc/cpuinfo', 'utf8'))) {
+    jobs.push(['no-VBMI js', [process.execPath, '--import', 'tsx', 'node_modules/uvu/bin.js', 'test', '.*\\.test\\.ts$'],
+      { EI8_CPU_DISABLE: 'avx512vbmi', EI8_EXPECT_ISA: 'avx512vnni' }, 'native']);
+  }
+  const start = ([, args, env, native]) => () =>
+    native ? run(args[0], args.slice(1), { env: { ...process.env, ...env } })
+      : run('qemu-x86_64', args, { env: { ...process.env, ...env } });
   const results = await pool(jobs.map(start), 2);
   jobs.forEach(([label], i) => {
     const { status, out: raw } = results[i];
