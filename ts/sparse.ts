@@ -34,8 +34,8 @@ export interface PackSparseOptions {
    * 1x16 blocks then stay dense below about 65 % sparsity, and N:M is kept (2:4 and 4:8 run about
    * as fast as dense there, in 3/4 of the bytes). CSR and 4x1 blocks pay from fewer zeros the more
    * rows: unstructured weights pack as CSR from about 82 % sparsity at 64 rows, 89 % at 32, or as
-   * SELL where its kernel runs (for GEMV from about 70 % by permutes, 75-83 % by lookups; in batches
-   * only by permutes).
+   * SELL where its kernel runs (for GEMV from about 70 % by permutes, 75-83 % by lookups, which run
+   * a row at a time and so need more zeros for 2-7 rows; in batches only by permutes).
    */
   rows?: number;
 }

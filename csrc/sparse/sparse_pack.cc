@@ -57,15 +57,16 @@ FormatCosts costs_for(uint32_t rows) {
 // costs.sell. Eight lookups per vector bind the kernel to its shuffles more than to its bytes; GEMV
 // (4096 x 4096 and 4096 x 11008, 75-95 %, one and two threads, 2026-12-06): on ymm (avx2, avxvnni)
 // 1.44-2.17 on one thread, 1.48-2.8 on two, so 2.0; on zmm (avx512vnni without VBMI) 0.97-1.71,
-// median 1.3. In batches a row at a time they ran 0.38-1.02x dense (M = 8 and 64, 90 and 95 %),
-// where CSR's batch kernel ran 0.61-4.75x, so they are not weighed there.
+// median 1.3. They run a row at a time, so with 2-7 rows their cost grows as far as the dense
+// GEMV's time does not (4096 x 4096, 90 and 95 %, one thread, 2026-12-06): on ymm the dense time
+// grows too (1.8x from one row to four on avxvnni), and SELL cost 2.8-3.8 at M = 2 and 4, so 4.0;
+// on zmm it hardly grows up to four rows, and SELL cost 2.2-2.4 at M = 2 and 4.5-5.2 at M = 4, so
+// 1.3 a row. In batches they ran 0.38-1.02x dense (M = 8 and 64, 90 and 95 %), where CSR's batch
+// kernel ran 0.61-4.75x, so they are not weighed there.
 double sell_cost(const FormatCosts& c, SellGather gather, uint32_t rows) {
-  switch (gather) {
-    case SellGather::kPermute: return c.sell;
-    case SellGather::kLookupsYmm: return rows < kBatchRows ? 2.0 : 0;
-    case SellGather::kLookupsZmm: return rows < kBatchRows ? 1.3 : 0;
-  }
-  return 0;
+  if (gather == SellGather::kPermute) return c.sell;
+  if (rows >= kBatchRows) return 0;
+  return gather == SellGather::kLookupsYmm ? (rows >= 2 ? 4.0 : 2.0) : 1.3 * std::max(rows, 1u);
 }
 
 double block_cost(const FormatCosts& c, uint32_t r, uint32_t k) {
