@@ -2,8 +2,6 @@
 
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
-#include <utility>
 #include <vector>
 
 #if defined(__x86_64__) || defined(_M_X64)

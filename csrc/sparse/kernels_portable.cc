@@ -65,17 +65,15 @@ void nm_rows(const Nm& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, siz
   }
 }
 
-template <bool kUnsigned>
-static void sell_rows_t(const Sell& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
-                        size_t d_stride) {
-  using A = typename std::conditional<kUnsigned, uint8_t, int8_t>::type;
+void sell_rows(const Sell& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
+               size_t d_stride) {
   for (size_t p = p0; p < p1; ++p) {
     for (size_t i = 0; i < mr; ++i) {
-      const A* ai = reinterpret_cast<const A*>(a + i * a_stride);
+      const int8_t* ai = reinterpret_cast<const int8_t*>(a + i * a_stride);
       const uint8_t* slot = s.slot(s.panel_ptr[p]);
       uint32_t acc[16] = {};
       for (size_t t = 0; t < s.windows; ++t) {
-        const A* win = ai + t * Sell::kWindow;
+        const int8_t* win = ai + t * Sell::kWindow;
         for (uint32_t n = 0; n < s.counts(p)[t]; ++n, slot += Sell::kSlotBytes)
           for (size_t l = 0; l < 16; ++l) {
             int32_t sum = 0;
@@ -89,19 +87,10 @@ static void sell_rows_t(const Sell& s, size_t p0, size_t p1, size_t mr, const ui
   }
 }
 
-void sell_rows(const Sell& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
-               size_t d_stride) {
-  sell_rows_t<false>(s, p0, p1, mr, a, a_stride, d, d_stride);
-}
-
-void sell_rows_u8(const Sell& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
-                  size_t d_stride) {
-  sell_rows_t<true>(s, p0, p1, mr, a, a_stride, d, d_stride);
-}
-
 }  // namespace portable
 
-const SparseKernels kPortable = {"scalar", AKind::S8, portable::bsr_rows, 16, nullptr, 0, portable::nm_rows, 16, nullptr, 0};
+const SparseKernels kPortable = {"scalar", AKind::S8, portable::bsr_rows, 16, nullptr, 0, portable::nm_rows, 16,
+                                 nullptr, 0, nullptr, 0, portable::sell_rows, 16, SellGather::kPortable};
 
 }  // namespace sparse
 }  // namespace ei8

@@ -15,11 +15,8 @@ void bsr_rows_u8(const Bsr& s, size_t br0, size_t br1, size_t mr, const uint8_t*
 void nm_rows(const Nm& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
              size_t d_stride);
 
-// SELL with A as int8 or uint8 (the driver's fallback for paths without a SELL kernel).
 void sell_rows(const Sell& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
                size_t d_stride);
-void sell_rows_u8(const Sell& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
-                  size_t d_stride);
 
 }  // namespace portable
 }  // namespace sparse

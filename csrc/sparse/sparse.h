@@ -149,6 +149,7 @@ using SellRowsFn = void (*)(const Sell& s, size_t p0, size_t p1, size_t mr, cons
 
 // How a SELL kernel gathers a slot's activations, which sets its cost in 'auto' (sparse_pack.cc).
 enum class SellGather : uint8_t {
+  kPortable,    // the portable C++ loop, one activation at a time: never measured, 'auto' skips SELL
   kPermute,     // byte permutes over the whole window (vpermi2b on VBMI, TBL / TBX on ARM)
   kLookupsYmm,  // eight 16-byte lookups (vpshufb) per 32 places: AVX2, AVX-VNNI
   kLookupsZmm,  // the same per 64 places: AVX-512 without VBMI
@@ -168,7 +169,7 @@ struct SparseKernels {
   uint32_t bsr_groups_max_m;  // used for 2 <= M <= this, at most 12 (measured against bsr_mvec)
   BsrK1MvecFn bsr_k1_mvec = nullptr;  // null: not provided; for r <= 4
   uint32_t bsr_k1_mvec_mr = 0;        // rows per call (at most, a multiple of 16)
-  SellRowsFn sell_rows = nullptr;     // null: the portable kernel, for the path's AKind
+  SellRowsFn sell_rows = nullptr;     // every path has one (the portable kernel at least)
   uint32_t sell_rows_mr = 0;          // rows per call (at most)
   SellGather sell_gather = SellGather::kPermute;
 };

@@ -9,7 +9,6 @@
 #include "core/threadpool.h"
 #include "core/work_split.h"
 #include "pack/weights.h"
-#include "sparse/kernels_portable.h"
 #include "sparse/transpose.h"
 
 namespace ei8 {
@@ -310,9 +309,6 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
   const ei8_activations& a = *req.a;
   const ei8_sparse& w = *req.w;
   const bool bsr = w.format == Format::BSR, sell = w.format == Format::SELL;
-  const SellRowsFn sell_rows = kernels.sell_rows                ? kernels.sell_rows
-                               : kernels.a_kind == AKind::U8 ? portable::sell_rows_u8
-                                                              : portable::sell_rows;
   const bool groups = bsr && kernels.bsr_groups && groups_shape(w.bsr.r, w.bsr.c) && a.m >= 2 &&
                       a.m <= kernels.bsr_groups_max_m;
   const bool k1 = bsr && kernels.bsr_k1_mvec && w.bsr.c == 1 && w.bsr.r <= 4 && a.m >= kMvecMinRows;
@@ -326,7 +322,7 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
                                                     : k1   ? kernels.bsr_k1_mvec_mr
                                                     : mvec ? kernels.bsr_mvec_mr
                                                     : bsr  ? kernels.bsr_rows_mr
-                                                    : sell ? (kernels.sell_rows ? kernels.sell_rows_mr : 16)
+                                                    : sell ? kernels.sell_rows_mr
                                                            : kernels.nm_rows_mr);
   const size_t M = a.m, N = w.n;
   // When all rows go in one kernel call (GEMV, small batches) no tile's weights are read twice, so a
@@ -410,7 +406,7 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
         if (bsr)
           kernels.bsr_rows(w.bsr, ub, ue, mr, rows, layout.stride, dd, dds);
         else if (sell)
-          sell_rows(w.sell, ub, ue, mr, rows, layout.stride, dd, dds);
+          kernels.sell_rows(w.sell, ub, ue, mr, rows, layout.stride, dd, dds);
         else
           kernels.nm_rows(w.nm, ub, ue, mr, rows, layout.stride, dd, dds);
         epilogue(epilogues, req, layout, m0, mr, n0, nc, dd, dds, in_place);

@@ -64,6 +64,7 @@ FormatCosts costs_for(uint32_t rows) {
 // 1.3 a row. In batches they ran 0.38-1.02x dense (M = 8 and 64, 90 and 95 %), where CSR's batch
 // kernel ran 0.61-4.75x, so they are not weighed there.
 double sell_cost(const FormatCosts& c, SellGather gather, uint32_t rows) {
+  if (gather == SellGather::kPortable) return 0;
   if (gather == SellGather::kPermute) return c.sell;
   if (rows >= kBatchRows) return 0;
   return gather == SellGather::kLookupsYmm ? (rows >= 2 ? 4.0 : 2.0) : 1.3 * std::max(rows, 1u);
@@ -348,9 +349,9 @@ ei8_status ei8_pack_sparse(const void* data, ei8_dtype dt, ei8_layout layout, si
           o = {EI8_SPARSE_BSR, b[0], b[1], 0, 0, o.rows};
         }
       }
-      // SELL only where the path in use has its kernel: the portable fallback was never measured.
+      // SELL only where the path in use has a SIMD kernel: the portable one was never measured.
       const SparseKernels* path = kernels_in_use();
-      const double sell = path && path->sell_rows ? sell_cost(costs, path->sell_gather, o.rows) : 0;
+      const double sell = path ? sell_cost(costs, path->sell_gather, o.rows) : 0;
       if (sell > 0 && sell * sell_stream_bytes(w) < best) o = {EI8_SPARSE_SELL, 0, 0, 0, 0, o.rows};
     }
 
