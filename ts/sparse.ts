@@ -193,8 +193,9 @@ function nmViolation(data: Int8Array | Uint8Array, k: number, n: number, zp: Int
  * A weight is zero when it equals its zero point (real 0.0). The stored values are w = B - zb,
  * which must fit int8 (always true for symmetric int8 and for uint8 with zero point 128).
  * 'auto' (default) detects N:M (1:4, 2:4, 4:8) and blocks (4x4, 1x16, 1x4, 4x1, CSR), weighs SELL
- * where the sparse path in use has its kernel, keeps the one with the fewest cost-weighted bytes, and falls back to 'dense' when that does not beat k * n
- * (the measured density threshold, README "Sparse weights"); the costs are those of GEMV, or of
+ * where the sparse path in use has a SIMD kernel for it, keeps the one with the fewest
+ * cost-weighted bytes, and falls back to 'dense' when that does not beat k * n (the measured density
+ * threshold, README "Sparse weights"); the costs are those of GEMV, or of
  * batches when opts.rows >= 8. Results equal the dense path exactly.
  */
 export function packSparse(w: QTensor, opts?: PackSparseOptions): SparseWeights {

@@ -36,18 +36,18 @@ if (process.arch !== 'x64') {
   }
   // Each emulated process keeps about one core busy: two at a time, reported in a fixed order.
   const jobs = [];
+  const jsSuite = [process.execPath, '--import', 'tsx', 'node_modules/uvu/bin.js', 'test', '.*\\.test\\.ts$'];
   for (const [cpu, isa] of [['Haswell', 'avx2'], ['Nehalem', 'scalar']]) {
-    jobs.push([`${cpu} js`, ['-cpu', cpu, process.execPath, '--import', 'tsx', 'node_modules/uvu/bin.js', 'test',
-      '.*\\.test\\.ts$'], { EI8_EXPECT_ISA: isa }]);
+    jobs.push([`${cpu} js`, ['-cpu', cpu, ...jsSuite], { EI8_EXPECT_ISA: isa }]);
     for (const t of cppTests) jobs.push([`${cpu} ${t}`, ['-cpu', cpu, path.join(cppDir, t)], {}]);
   }
   if (/\savx512vbmi(\s|$)/m.test(fs.readFileSync('/proc/cpuinfo', 'utf8'))) {
-    jobs.push(['no-VBMI js', [process.execPath, '--import', 'tsx', 'node_modules/uvu/bin.js', 'test', '.*\\.test\\.ts$'],
-      { EI8_CPU_DISABLE: 'avx512vbmi', EI8_EXPECT_ISA: 'avx512vnni' }, 'native']);
+    jobs.push(['no-VBMI js', jsSuite, { EI8_CPU_DISABLE: 'avx512vbmi', EI8_EXPECT_ISA: 'avx512vnni' }, 'native']);
   }
-  const start = ([, args, env, native]) => () =>
-    native ? run(args[0], args.slice(1), { env: { ...process.env, ...env } })
-      : run('qemu-x86_64', args, { env: { ...process.env, ...env } });
+  const start = ([, args, env, native]) => () => {
+    const [cmd, argv] = native ? [args[0], args.slice(1)] : ['qemu-x86_64', args];
+    return run(cmd, argv, { env: { ...process.env, ...env } });
+  };
   const results = await pool(jobs.map(start), 2);
   jobs.forEach(([label], i) => {
     const { status, out: raw } = results[i];
