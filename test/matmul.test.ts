@@ -169,15 +169,19 @@ for (const [m, k, n] of [[7, 45, 23], [7, 700, 230]]) test(`async results equal 
   for (const r of results) assert.equal(Array.from(r), want);
 });
 
-// Placement (csrc/napi/async_placement.h), seen from JS: a call that ran inline has settled before
-// the next setImmediate; a worker's 67 M multiply-adds cannot have. Only first calls are asserted
-// (later ones go where their measured time says, which depends on the machine): weights of their
-// own, so that no call of the same key was measured before.
+// Placement (csrc/napi/async_placement.h), seen from JS: a call that ran inline has settled within
+// the microtasks of the calling task; a worker's result comes back in a later turn of the event
+// loop, so it cannot have, however fast the worker was. (Waiting for the next setImmediate instead
+// raced: on a loaded machine the worker's 67 M multiply-adds finished before it, and the test failed
+// about once in ten runs next to a qemu job.) Only first calls are asserted (later ones go where
+// their measured time says, which depends on the machine): weights of their own, so that no call of
+// the same key was measured before.
 test('async placement: a small first call settles at once, a large one goes to a worker, results exact', async () => {
   const settled = async (p: Promise<unknown>) => {
     let done = false;
     p.then(() => { done = true; }, () => { done = true; });
-    await new Promise((r) => setImmediate(r));
+    // More microtask turns than the async wrappers' promise chain takes; no macrotask runs between.
+    for (let i = 0; i < 16; i++) await null;
     return done;
   };
   const rand = rng(5);
