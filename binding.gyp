@@ -66,6 +66,7 @@
           "target_arch=='x64'",
           {
             "dependencies": [
+              "ei8_sse41",
               "ei8_avx2",
               "ei8_avxvnni",
               "ei8_avx512vnni",
@@ -100,6 +101,21 @@
       "target_arch=='x64'",
       {
         "targets": [
+          {
+            "target_name": "ei8_sse41",
+            "type": "static_library",
+            "sources": [
+              "<@(core_sse41_sources)"
+            ],
+            "cflags": [
+              "<@(isa_sse41_cflags)"
+            ],
+            "xcode_settings": {
+              "OTHER_CFLAGS": [
+                "<@(isa_sse41_cflags)"
+              ]
+            }
+          },
           {
             "target_name": "ei8_avx2",
             "type": "static_library",

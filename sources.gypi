@@ -27,6 +27,12 @@
       "csrc/napi/packed_weights.cc",
       "csrc/napi/quantize_napi.cc"
     ],
+    "core_sse41_sources": [
+      "csrc/kernels/sse41/gemm_1x16c4__sse41_widen.cc",
+      "csrc/kernels/sse41/gemm_2x16c4__sse41.cc",
+      "csrc/kernels/sse41/path__sse41.cc",
+      "csrc/kernels/sse41/peak__sse41.cc"
+    ],
     "core_avx2_sources": [
       "csrc/kernels/avx2/epilogues__avx2.cc",
       "csrc/kernels/avx2/gemm_2x16c4__avx2_widen.cc",
@@ -64,6 +70,9 @@
       "-fvisibility=hidden",
       "-Wall",
       "-Wextra"
+    ],
+    "isa_sse41_cflags": [
+      "-msse4.1"
     ],
     "isa_avx2_cflags": [
       "-mavx2",

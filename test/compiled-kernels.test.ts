@@ -54,4 +54,20 @@ for (const [isa, file, fn] of cases) {
   });
 }
 
+// The sse41 path serves CPUs without AVX (Atom-class edge boxes, pre-Sandy Bridge cores): one VEX or
+// EVEX instruction in its objects would be SIGILL there, whichever code a test under qemu reached.
+test('the sse41 objects hold no AVX instruction', () => {
+  if (process.arch !== 'x64' || !objdump) return;
+  const dir = path.join(objDir, 'ei8_sse41', 'csrc', 'kernels', 'sse41');
+  const objects = fs.readdirSync(dir).filter((f) => f.endsWith('.o'));
+  assert.ok(objects.length >= 3, `sse41 objects in ${dir}: ${objects.join(', ')}`);
+  for (const object of objects)
+    for (const [fn, body] of functions(path.join(dir, object))) {
+      // objdump lines: "  addr:\tmnemonic operands"; VEX/EVEX mnemonics start with v, AVX
+      // registers are ymm/zmm and the k masks.
+      const avx = body.find((l) => /:\s+v[a-z0-9]+\s/.test(l) || /%(ymm|zmm|k[0-7]\b)/.test(l));
+      assert.is(avx, undefined, `${object} ${fn}: ${avx}`);
+    }
+});
+
 test.run();

@@ -12,6 +12,7 @@ import { ei8, qtensor, randomBytes, rng } from './helpers';
 // CPU features (as cpuInfo reports them) each kernel path needs; written independently of the
 // native registry so that a path that silently drops out of `available` is caught.
 const NEEDS: Record<string, string[]> = {
+  sse41: ['sse4.1'],
   avx2: ['avx2'],
   avxvnni: ['avx2', 'avxvnni'],
   avx512vnni: ['avx512f', 'avx512bw', 'avx512vl', 'avx512dq', 'avx512vnni'],
@@ -41,7 +42,7 @@ test('every built path whose CPU features are present is available', () => {
 test('an x86-64 build contains every x86 path, AMX included', () => {
   const info = ei8.cpuInfo();
   if (info.arch !== 'x64') return;
-  for (const path of ['avx2', 'avxvnni', 'avx512vnni', 'amx']) assert.ok(info.built.includes(path), `${path} built`);
+  for (const path of ['sse41', 'avx2', 'avxvnni', 'avx512vnni', 'amx']) assert.ok(info.built.includes(path), `${path} built`);
 });
 
 test('every available path runs and returns the same integers', () => {
@@ -86,7 +87,7 @@ test('EI8_CPU_DISABLE hides features, and the features that need them, from disp
   // Unknown names are ignored; commas or spaces separate.
   const noAvx2 = childCpuInfo('fma, avx2,no-such-feature');
   assert.equal(noAvx2.features, base.features.filter((f) => f === 'sse4.1' || f === 'avx'));
-  assert.equal(noAvx2.available, ['ref', 'scalar']);
+  assert.equal(noAvx2.available, ['ref', 'scalar', 'sse41']);
 });
 
 test.run();

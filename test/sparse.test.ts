@@ -208,8 +208,14 @@ test('the sparse kernels of the path in use ran', () => {
   const before = ei8.sparseIsaCalls(isa);
   ei8.matmulInt32(qtensor(new Int8Array(64), [1, 64], 1, 0), s);
   assert.is(ei8.sparseIsaCalls(isa), before + 1);
+  // A forced path never runs sparse kernels above it (sse41, with no sparse kernels of its own, runs
+  // the portable ones; amx runs avx512vnni's).
+  const available = ei8.cpuInfo().available;
   forEachIsa((dense) => {
     if (dense === 'ref') assert.is(ei8.sparseIsa(), 'ref');
+    const at = available.indexOf(ei8.sparseIsa());
+    assert.ok(at >= 0 && at <= available.indexOf(dense), `${dense}: sparse path ${ei8.sparseIsa()}`);
+    if (dense === 'sse41') assert.is(ei8.sparseIsa(), 'scalar');
   });
 });
 

@@ -40,9 +40,9 @@ struct KernelEntry {
 
 // Rank of a kernel path name: a forced path may use kernels of its own rank or lower.
 int isa_rank(const std::string& isa) {
-  static const char* const order[] = {"scalar", "avx2", "avxvnni", "avx512vnni", "amx"};
+  static const char* const order[] = {"scalar", "sse41", "avx2", "avxvnni", "avx512vnni", "amx"};
   static const char* const arm_order[] = {"scalar", "neon", "dotprod", "i8mm"};
-  for (int i = 0; i < 5; ++i)
+  for (int i = 0; i < 6; ++i)
     if (isa == order[i]) return i;
   for (int i = 0; i < 4; ++i)
     if (isa == arm_order[i]) return i;

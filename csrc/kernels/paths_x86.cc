@@ -6,6 +6,7 @@
 #include "kernels/avx2/avx2_kernels.h"
 #include "kernels/avx512vnni/avx512vnni_kernels.h"
 #include "kernels/avxvnni/avxvnni_kernels.h"
+#include "kernels/sse41/sse41_kernels.h"
 #endif
 
 namespace ei8 {
@@ -18,6 +19,7 @@ static bool avx512vnni_usable(const CpuFeatures& f) {
 
 const std::vector<BuiltPath>& x86_paths() {
   static const std::vector<BuiltPath> paths = {
+      {&sse41::kPath, [](const CpuFeatures& f) { return f.sse41; }},
       {&avx2::kPath, [](const CpuFeatures& f) { return f.avx2; }},
       {&avxvnni::kPath, [](const CpuFeatures& f) { return f.avx2 && f.avxvnni; }},
       {&avx512vnni::kPath, [](const CpuFeatures& f) { return avx512vnni_usable(f); }},

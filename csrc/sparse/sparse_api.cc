@@ -27,15 +27,19 @@ std::atomic<const SparseKernels*>& forced() {
 }
 
 // The sparse kernels for the dense path in use: the same ISA when it has sparse kernels, the best
-// sparse path when the dense path is the best one (or has no sparse twin, e.g. amx, i8mm).
+// sparse path when the dense path is the best one; a forced path without a sparse twin takes the
+// best sparse path of the dense paths up to it (amx: avx512vnni; i8mm: dotprod; sse41: scalar),
+// so that it never runs instructions above the one forced.
 const SparseKernels* select(const IsaEntry& isa) {
   if (const SparseKernels* k = forced().load()) return k;
   if (!isa.path) return nullptr;
   const auto& paths = kernel_paths();
-  if (&isa != &available_isas().back())
+  if (&isa == &available_isas().back()) return paths.back();
+  const SparseKernels* best = paths.front();
+  for (const IsaEntry* e = available_isas().data(); e <= &isa; ++e)
     for (const SparseKernels* k : paths)
-      if (std::strcmp(k->isa, isa.name) == 0) return k;
-  return paths.back();
+      if (std::strcmp(k->isa, e->name) == 0) best = k;
+  return best;
 }
 
 // Calls per sparse path, for the tests' coverage gate: slot i for kernel_paths()[i], the last one for

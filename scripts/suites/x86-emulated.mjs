@@ -1,6 +1,6 @@
 // Dispatch on other x86-64 CPUs, emulated by qemu-user with the host's node and this build:
 //   Haswell  (AVX2, no AVX-512 / VNNI)  -> the avx2 path must be chosen and stay exact;
-//   Nehalem  (SSE4.2, no AVX)           -> no SIGILL, the portable path chosen;
+//   Nehalem  (SSE4.2, no AVX)           -> no SIGILL, the sse41 path chosen and exact;
 //   and natively, on a host with AVX-512 VBMI (Linux's flag avx512vbmi; qemu has no AVX-512), the JS
 //   suite with EI8_CPU_DISABLE=avx512vbmi: the avx512vnni path as on Cascade Lake, SELL by zmm
 //   lookups instead of vpermi2b.
@@ -37,7 +37,7 @@ if (process.arch !== 'x64') {
   // Each emulated process keeps about one core busy: two at a time, reported in a fixed order.
   const jobs = [];
   const jsSuite = [process.execPath, '--import', 'tsx', 'node_modules/uvu/bin.js', 'test', '.*\\.test\\.ts$'];
-  for (const [cpu, isa] of [['Haswell', 'avx2'], ['Nehalem', 'scalar']]) {
+  for (const [cpu, isa] of [['Haswell', 'avx2'], ['Nehalem', 'sse41']]) {
     jobs.push([`${cpu} js`, ['-cpu', cpu, ...jsSuite], { EI8_EXPECT_ISA: isa }]);
     for (const t of cppTests) jobs.push([`${cpu} ${t}`, ['-cpu', cpu, path.join(cppDir, t)], {}]);
   }

@@ -102,7 +102,7 @@ TEST(k_chunked_schedule) {
     for (size_t m : {7, 12, 13, 18, 24})
       for (size_t k : {129, 256, 300, 516, 1031})
         for (size_t n : {64, 67, 200}) tester::run_problem(isa.c_str(), variant(m, n, k, seed++));
-    const bool chunked_path = isa == "avx512vnni" || isa == "avxvnni" || isa == "avx2";
+    const bool chunked_path = isa == "avx512vnni" || isa == "avxvnni" || isa == "avx2" || isa == "sse41";
     check::record(!chunked_path || hooks.k_chunked_runs > runs, __FILE__, __LINE__,
                   "k-chunked schedule never ran on " + isa);
   }

@@ -1,0 +1,20 @@
+#include "kernels/scalar/scalar_kernels.h"
+#include "kernels/sse41/sse41_kernels.h"
+
+namespace ei8 {
+namespace sse41 {
+
+const KernelPath kPath = {
+    "sse41",
+    {"qs8_gemm_2x16c4__sse41", 16, 4, AKind::S8,
+     {gemm_2x16c4, 2, gemm_2x16c4_prefetch, gemm_2x16c4_accumulate, ALayout::WithAbs},
+     {gemm_1x16c4_widen, 1},
+     {nullptr, 0},
+     {nullptr, 0}},
+    {scalar::correct, scalar::requant_float, scalar::requant_fixed, scalar::dequant_accumulate},
+    dot_peak,
+    {scalar::minmax, scalar::quantize_u8},
+};
+
+}  // namespace sse41
+}  // namespace ei8
