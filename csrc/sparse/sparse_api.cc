@@ -35,11 +35,11 @@ const SparseKernels* select(const IsaEntry& isa) {
   if (!isa.path) return nullptr;
   const auto& paths = kernel_paths();
   if (&isa == &available_isas().back()) return paths.back();
-  const SparseKernels* best = paths.front();
-  for (const IsaEntry* e = available_isas().data(); e <= &isa; ++e)
+  // From the forced path down: a path with a twin stops at once (this runs on every call).
+  for (size_t i = size_t(&isa - available_isas().data()) + 1; i-- > 0;)
     for (const SparseKernels* k : paths)
-      if (std::strcmp(k->isa, e->name) == 0) best = k;
-  return best;
+      if (std::strcmp(k->isa, available_isas()[i].name) == 0) return k;
+  return paths.front();
 }
 
 // Calls per sparse path, for the tests' coverage gate: slot i for kernel_paths()[i], the last one for

@@ -17,7 +17,7 @@ namespace sse41 {
 static inline __m128i broadcast_a16(const uint8_t* p) {
   int32_t v;
   std::memcpy(&v, p, 4);
-  return _mm_unpacklo_epi64(_mm_cvtepi8_epi16(_mm_cvtsi32_si128(v)), _mm_cvtepi8_epi16(_mm_cvtsi32_si128(v)));
+  return _mm_cvtepi8_epi16(_mm_set1_epi32(v));
 }
 
 static void widen_row(size_t kc, const uint8_t* a, const int8_t* w, int32_t* d) {
