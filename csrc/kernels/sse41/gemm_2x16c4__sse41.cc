@@ -1,30 +1,14 @@
 // qs8 x qs8 GEMM micro-kernel, tile 2x16c4, SSE4.1 (SSSE3 instructions), for narrow weights (no
-// -128): the AVX2 kernel's sign trick on 128-bit vectors. pmaddubsw(|a|, sign(b, a)) gives pairs of
-// |a| * (+-b); with |a| <= 128 and |b| <= 127 a pair sums to at most 2 * 128 * 127 = 32512, so the
-// int16 never saturates. A in ALayout::WithAbs (each 4-byte k-group followed by its absolute
-// values, kernel_table.h). Two rows: their 8 accumulators, the 4 weight vectors and a row's two
-// broadcasts fill the 16 xmm registers. Must equal ref::matmul_i32 after the corrections.
-#include <smmintrin.h>
-
-#include <cstring>
-
+// -128): the AVX2 kernel's sign trick on 128-bit vectors (sign_trick.h). A in ALayout::WithAbs
+// (each 4-byte k-group followed by its absolute values, kernel_table.h). Two rows: their 8
+// accumulators, the 4 weight vectors and a row's two broadcasts fill the 16 xmm registers.
+// Must equal ref::matmul_i32 after the corrections.
+#include "kernels/sse41/sign_trick.h"
 #include "kernels/sse41/sse41_kernels.h"
 #include "kernels/x86_tile.h"
 
 namespace ei8 {
 namespace sse41 {
-
-static inline __m128i broadcast_a(const uint8_t* p) {
-  int32_t v;
-  std::memcpy(&v, p, 4);
-  return _mm_set1_epi32(v);
-}
-
-// acc += sum over 4 k of a * b for 4 columns.
-static inline __m128i dot4(__m128i acc, __m128i abs_a, __m128i a, __m128i b, __m128i ones) {
-  const __m128i pairs = _mm_maddubs_epi16(abs_a, _mm_sign_epi8(b, a));
-  return _mm_add_epi32(acc, _mm_madd_epi16(pairs, ones));
-}
 
 namespace {
 
