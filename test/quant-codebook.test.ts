@@ -272,6 +272,23 @@ test('the kernel follows setIsa: ref runs the reference, the default runs the be
   }
 });
 
+test('a forced path never runs a codebook kernel above it', () => {
+  // The codebook kernels rank by the dense paths' order (cpuInfo().available): sse41, which has no
+  // kernel of its own, runs the scalar one; avxvnni runs avx2's.
+  const available = ei8.cpuInfo().available;
+  try {
+    for (const dense of available) {
+      ei8.setIsa(dense);
+      const current = ei8.codebookKernels().current;
+      const at = available.indexOf(current);
+      assert.ok(at >= 0 && at <= available.indexOf(dense), `${dense}: codebook kernel ${current}`);
+      if (dense === 'sse41') assert.is(current, 'scalar');
+    }
+  } finally {
+    ei8.setIsa('auto');
+  }
+});
+
 test('4-bit codebook weights take about half the memory of int8 weights', () => {
   const rand = rng(13);
   const k = 1024;

@@ -38,15 +38,14 @@ struct KernelEntry {
   const LutKernel* gemv;    // if set, runs the calls with M = 1 instead of kernel
 };
 
-// Rank of a kernel path name: a forced path may use kernels of its own rank or lower.
-int isa_rank(const std::string& isa) {
-  static const char* const order[] = {"scalar", "sse41", "avx2", "avxvnni", "avx512vnni", "amx"};
-  static const char* const arm_order[] = {"scalar", "neon", "dotprod", "i8mm"};
-  for (int i = 0; i < 6; ++i)
-    if (isa == order[i]) return i;
-  for (int i = 0; i < 4; ++i)
-    if (isa == arm_order[i]) return i;
-  return 0;
+// Rank of a kernel path name: its place in available_isas() (reference first, best last), or -1
+// where this CPU has no dense path of that name. A forced path may use kernels of its own rank or
+// lower, so that it never runs instructions above the one forced.
+int isa_rank(const char* isa) {
+  const auto& isas = available_isas();
+  for (size_t i = 0; i < isas.size(); ++i)
+    if (std::strcmp(isas[i].name, isa) == 0) return static_cast<int>(i);
+  return -1;
 }
 
 const std::vector<KernelEntry>& available() {
@@ -84,8 +83,10 @@ const KernelEntry& current_entry() {
   if (&isa == &available_isas().back()) return list.back();  // the best path: the best kernel
   const int rank = isa_rank(isa.name);
   size_t best = 1;
-  for (size_t i = 1; i < list.size(); ++i)
-    if (isa_rank(list[i].name) <= rank) best = i;
+  for (size_t i = 1; i < list.size(); ++i) {
+    const int r = isa_rank(list[i].name);
+    if (r >= 0 && r <= rank) best = i;
+  }
   return list[best];
 }
 
