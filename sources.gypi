@@ -30,7 +30,6 @@
     "core_sse41_sources": [
       "csrc/kernels/sse41/gemm_1x16c4__sse41_widen.cc",
       "csrc/kernels/sse41/gemm_2x16c4__sse41.cc",
-      "csrc/kernels/sse41/gemv_1x16c4__sse41.cc",
       "csrc/kernels/sse41/path__sse41.cc",
       "csrc/kernels/sse41/peak__sse41.cc"
     ],

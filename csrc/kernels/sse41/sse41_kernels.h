@@ -2,7 +2,7 @@
 // boxes and gateways, Nehalem to Ivy Bridge), layout n16c4 (nr = 16, kr = 4) as on AVX2, A as int8.
 // The AVX2 kernels' two schemes on 128-bit vectors (pmaddubsw and psignb are SSSE3, pmovsxbw SSE4.1):
 //  - gemm_2x16c4: the sign trick (|a| x sign(b, a)), exact when no weight is -128 ("narrow");
-//  - gemv_1x16c4: the sign trick for one row (M = 1), weights prefetched;
+//  - gemv_1x16c4: gemm_2x16c4's loop on one row (M = 1), weights prefetched ahead;
 //  - gemm_1x16c4_widen: int8 -> int16 then pmaddwd, exact for every weight.
 // The epilogues and the dynamic quantization are the portable ones (scalar path), which the compiler
 // vectorises with SSE2; they are O(M x N) against the kernels' O(M x N x K).
