@@ -105,7 +105,8 @@
             "target_name": "ei8_sse41",
             "type": "static_library",
             "sources": [
-              "<@(core_sse41_sources)"
+              "<@(core_sse41_sources)",
+              "<@(sparse_sse41_sources)"
             ],
             "cflags": [
               "<@(isa_sse41_cflags)"

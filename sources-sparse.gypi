@@ -11,6 +11,9 @@
     "sparse_napi_sources": [
       "csrc/napi/sparse_napi.cc"
     ],
+    "sparse_sse41_sources": [
+      "csrc/kernels/sse41/sparse__sse41.cc"
+    ],
     "sparse_avx2_sources": [
       "csrc/kernels/avx2/sparse__avx2.cc"
     ],

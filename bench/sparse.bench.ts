@@ -94,9 +94,9 @@ if (arg('isa')) ei8.setIsa(arg('isa')!);
 const env = benchEnv();
 const rows: Record<string, unknown>[] = [];
 const info = ei8.cpuInfo();
-// SELL has a kernel on every SIMD path; the portable one measures nothing useful.
+// SELL has a SIMD kernel on every SIMD path but sse41; the portable loop measures nothing useful.
 const sparsePath = ei8.sparseIsa();
-const sellPatterns = sparsePath !== 'scalar' && sparsePath !== 'ref' ? ['sell'] : [];
+const sellPatterns = !['scalar', 'ref', 'sse41'].includes(sparsePath) ? ['sell'] : [];
 console.log(envLine(env));
 if (coldBytes) console.log(`cold: each call reads the next copy of the weights, ${coldBytes / 2 ** 20} MB a weight`);
 console.log(`dense path compared: isa ${info.isa} (matmulInt32 on packWeights of the same pruned weights); sparse path: ${ei8.sparseIsa()}`);

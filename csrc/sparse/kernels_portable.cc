@@ -65,15 +65,18 @@ void nm_rows(const Nm& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, siz
   }
 }
 
-void sell_rows(const Sell& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
-               size_t d_stride) {
+// A as int8 (kUnsigned = false) or uint8 (true).
+template <bool kUnsigned>
+static void sell_rows_t(const Sell& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
+                        size_t d_stride) {
+  using A = typename std::conditional<kUnsigned, uint8_t, int8_t>::type;
   for (size_t p = p0; p < p1; ++p) {
     for (size_t i = 0; i < mr; ++i) {
-      const int8_t* ai = reinterpret_cast<const int8_t*>(a + i * a_stride);
+      const A* ai = reinterpret_cast<const A*>(a + i * a_stride);
       const uint8_t* slot = s.slot(s.panel_ptr[p]);
       uint32_t acc[16] = {};
       for (size_t t = 0; t < s.windows; ++t) {
-        const int8_t* win = ai + t * Sell::kWindow;
+        const A* win = ai + t * Sell::kWindow;
         for (uint32_t n = 0; n < s.counts(p)[t]; ++n, slot += Sell::kSlotBytes)
           for (size_t l = 0; l < 16; ++l) {
             int32_t sum = 0;
@@ -85,6 +88,16 @@ void sell_rows(const Sell& s, size_t p0, size_t p1, size_t mr, const uint8_t* a,
       for (size_t l = 0; l < 16; ++l) d[i * d_stride + (p - p0) * 16 + l] = static_cast<int32_t>(acc[l]);
     }
   }
+}
+
+void sell_rows(const Sell& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
+               size_t d_stride) {
+  sell_rows_t<false>(s, p0, p1, mr, a, a_stride, d, d_stride);
+}
+
+void sell_rows_u8(const Sell& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
+                  size_t d_stride) {
+  sell_rows_t<true>(s, p0, p1, mr, a, a_stride, d, d_stride);
 }
 
 }  // namespace portable

@@ -17,6 +17,9 @@ void nm_rows(const Nm& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, siz
 
 void sell_rows(const Sell& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
                size_t d_stride);
+// The same with A as uint8 (the sse41 path, which has no SIMD SELL kernel).
+void sell_rows_u8(const Sell& s, size_t p0, size_t p1, size_t mr, const uint8_t* a, size_t a_stride, int32_t* d,
+                  size_t d_stride);
 
 }  // namespace portable
 }  // namespace sparse

@@ -5,6 +5,7 @@
 
 namespace ei8 {
 #if defined(__x86_64__) || defined(_M_X64)
+namespace sse41 { extern const sparse::SparseKernels kSparse; }
 namespace avx2 { extern const sparse::SparseKernels kSparse; }
 namespace avxvnni { extern const sparse::SparseKernels kSparse; }
 namespace avx512vnni { extern const sparse::SparseKernels kSparse; }

@@ -11,6 +11,7 @@ const std::vector<const SparseKernels*>& kernel_paths() {
     const CpuFeatures& f = cpu_features();
     std::vector<const SparseKernels*> l{&kPortable};
 #if defined(__x86_64__) || defined(_M_X64)
+    if (f.sse41) l.push_back(&sse41::kSparse);
     if (f.avx2 && f.fma) l.push_back(&avx2::kSparse);
     if (f.avxvnni) l.push_back(&avxvnni::kSparse);
     if (f.avx512vnni && f.avx512bw && f.avx512vl && f.avx512dq) {

@@ -25,15 +25,7 @@ inline __m256i dot4(__m256i acc, __m256i a, __m256i w) {
   return _mm256_add_epi32(acc, sum);
 }
 
-// The same on 128 bits.
-inline __m128i dot4_128(__m128i acc, __m128i a, __m128i w) {
-  const __m128i byte_mask = _mm_set1_epi16(0x00FF);
-  const __m128i a_even = _mm_and_si128(a, byte_mask);
-  const __m128i a_odd = _mm_srli_epi16(a, 8);
-  const __m128i w_even = _mm_srai_epi16(_mm_slli_epi16(w, 8), 8);
-  const __m128i w_odd = _mm_srai_epi16(w, 8);
-  return _mm_add_epi32(acc, _mm_add_epi32(_mm_madd_epi16(a_even, w_even), _mm_madd_epi16(a_odd, w_odd)));
-}
+#include "sparse/x86_widen_dot128.inc"
 
 #define EI8_YMM_DOT(acc, a, w) dot4(acc, a, w)
 #define EI8_XMM_DOT(acc, a, w) dot4_128(acc, a, w)
