@@ -155,6 +155,13 @@ enum class SellGather : uint8_t {
   kLookupsZmm,  // the same per 64 places: AVX-512 without VBMI
 };
 
+// Measured cost of one streamed byte of each format's kernels relative to a dense weight byte:
+// dense speedup x (stream bytes / dense bytes), on one path against its own dense kernels. 'auto'
+// (sparse_pack.cc) weighs the candidates with them.
+struct FormatCosts {
+  double nm, csr, block_4x4, block_1x16, block_1x4, block_4x1, sell;
+};
+
 // What one instruction set provides. Names follow the dense kernels: operation, tile, ISA.
 struct SparseKernels {
   const char* isa;  // the dense path of the same name supplies the epilogues when it is in use
@@ -172,6 +179,7 @@ struct SparseKernels {
   SellRowsFn sell_rows = nullptr;     // every path has one (the portable kernel at least)
   uint32_t sell_rows_mr = 0;          // rows per call (at most)
   SellGather sell_gather = SellGather::kPermute;
+  const FormatCosts* gemv_costs = nullptr;  // M < 8; null: the AVX-512 VNNI figures (sparse_pack.cc)
 };
 
 // Sparse kernel paths built into this binary and usable on this CPU, portable first, best last.

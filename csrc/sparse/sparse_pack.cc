@@ -20,12 +20,9 @@ struct WeightsNk {
   int8_t at(size_t nn, size_t kk) const { return kk < k && nn < n ? w[nn * k + kk] : 0; }
 };
 
-// Measured cost of one streamed byte of each kernel family relative to a dense weight byte: dense
-// speedup x (stream bytes / dense bytes) on AVX-512 VNNI (bench/sparse.bench.ts, docs/sparse.md).
+// The costs (FormatCosts, sparse.h) measured on AVX-512 VNNI (bench/sparse.bench.ts, docs/sparse.md),
+// for every path whose kernels do not carry their own GEMV costs (SparseKernels::gemv_costs).
 // AUTO keeps a sparse format only when stream_bytes * cost < K * N: this is the density threshold.
-struct FormatCosts {
-  double nm, csr, block_4x4, block_1x16, block_1x4, block_4x1, sell;
-};
 // GEMV (decode, the bytes-bound case), at the crossover: CSR ~95 % sparsity, 4x4 / 1x16 ~25 %,
 // 1x4 / 4x1 (gather GEMV) ~80 %, N:M always; SELL 0.9-1.06 at 75-95 % (4096 x 4096 and 4096 x
 // 11008, one thread, 2026-12-05), so 1.0.
@@ -41,8 +38,8 @@ constexpr uint32_t kBatchRows = 8;
 // rows fill them. Measured at 4096 x 4096, 75-95 % sparsity, one thread (docs/sparse-log.md, "Batch
 // kernel for CSR and r x 1 blocks"), rounded up where runs differed: CSR 5.3-8.1 (M = 8), 3.1-5.1
 // (16), 1.8-3.0 (32), 1.3-1.8 (64); 4x1 6.7-7.2, 3.3-4.6, 2.3-2.7, 1.36-1.53.
-FormatCosts costs_for(uint32_t rows) {
-  if (rows < kBatchRows) return kGemvCosts;
+FormatCosts costs_for(uint32_t rows, const SparseKernels* path) {
+  if (rows < kBatchRows) return path && path->gemv_costs ? *path->gemv_costs : kGemvCosts;
   FormatCosts c = kBatchCosts;
   c.csr = rows >= 64 ? 1.8 : rows >= 32 ? 3.0 : rows >= 16 ? 5.0 : 8.0;
   c.block_4x1 = rows >= 64 ? 1.5 : rows >= 32 ? 2.7 : rows >= 16 ? 4.5 : 7.0;
@@ -329,7 +326,8 @@ ei8_status ei8_pack_sparse(const void* data, ei8_dtype dt, ei8_layout layout, si
 
     if (status == EI8_OK && o.format == EI8_SPARSE_AUTO) {
       // The cheapest candidate by cost-weighted streamed bytes; dense when none beats K * N.
-      const FormatCosts costs = costs_for(o.rows);
+      const SparseKernels* path = kernels_in_use();
+      const FormatCosts costs = costs_for(o.rows, path);
       double best = static_cast<double>(k) * n;
       o.format = EI8_SPARSE_DENSE;
       const uint32_t nms[][2] = {{1, 4}, {2, 4}, {4, 8}};
@@ -350,7 +348,6 @@ ei8_status ei8_pack_sparse(const void* data, ei8_dtype dt, ei8_layout layout, si
         }
       }
       // SELL only where the path in use has a SIMD kernel: the portable one was never measured.
-      const SparseKernels* path = kernels_in_use();
       const double sell = path ? sell_cost(costs, path->sell_gather, o.rows) : 0;
       if (sell > 0 && sell * sell_stream_bytes(w) < best) o = {EI8_SPARSE_SELL, 0, 0, 0, 0, o.rows};
     }

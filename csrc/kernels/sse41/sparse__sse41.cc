@@ -78,11 +78,20 @@ struct V {
 
 #include "sparse/x86_sparse_kernels.inc"
 
+// GEMV costs against the sse41 dense GEMV, whose sign trick takes 4 instructions per 16 products
+// where the widening dot takes 9 (bench/sparse.bench.ts --only crossover --isa sse41: 4096 x 4096,
+// one thread, 30-90 % sparsity, 2026-12-06). Near the crossovers: N:M 1.45-1.5 (2:4 and 4:8 ran
+// 0.89-0.92x dense), 4x4 1.45-1.55 (40-50 %), 1x16 1.5-2.4 (so 2.0: dense at 50 %, where it ran
+// 0.75x, sparse at 60 %, 1.44x), 1x4 3.0-3.3, CSR 5.1-5.4, 4x1 14 (0.62x at 90 %: the gathers are
+// four loads). SELL: not weighed (the portable loop). Batches (M >= 8) ran at or above what the
+// AVX-512 figures predict: those stay.
+constexpr sparse::FormatCosts kGemvCosts = {1.5, 5.5, 1.5, 2.0, 3.3, 15.0, 0};
+
 }  // namespace
 
 const sparse::SparseKernels kSparse = {"sse41", AKind::U8, bsr_rows, 4, bsr_mvec, 16, nm_rows, 4, bsr_groups, 12,
                                        bsr_k1_mvec, 16, sparse::portable::sell_rows_u8, 16,
-                                       sparse::SellGather::kPortable};
+                                       sparse::SellGather::kPortable, &kGemvCosts};
 
 }  // namespace sse41
 }  // namespace ei8
