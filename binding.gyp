@@ -106,7 +106,8 @@
             "type": "static_library",
             "sources": [
               "<@(core_sse41_sources)",
-              "<@(sparse_sse41_sources)"
+              "<@(sparse_sse41_sources)",
+              "<@(quant_sse41_sources)"
             ],
             "cflags": [
               "<@(isa_sse41_cflags)"

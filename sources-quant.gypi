@@ -8,6 +8,9 @@
     "quant_napi_sources": [
       "csrc/napi/codebook_napi.cc"
     ],
+    "quant_sse41_sources": [
+      "csrc/kernels/sse41/lut4_gemm_2x4c32__sse41.cc"
+    ],
     "quant_avx2_sources": [
       "csrc/kernels/avx2/lut4_gemm_2x4c32__avx2.cc"
     ],

@@ -52,7 +52,7 @@ const std::vector<KernelEntry>& available() {
   static const std::vector<KernelEntry> list = [] {
     std::vector<KernelEntry> v{{"ref", nullptr, nullptr}, {lut::kLut4Scalar.isa, &lut::kLut4Scalar, nullptr}};
 #if defined(__x86_64__) || defined(_M_X64)
-    for (const LutKernel* k : {&lut::kLut4Avx2, &lut::kLut4Avx512Vnni})
+    for (const LutKernel* k : {&lut::kLut4Sse41, &lut::kLut4Avx2, &lut::kLut4Avx512Vnni})
       if (k->supported(cpu_features())) v.push_back({k->isa, k, nullptr});
 #elif defined(__aarch64__)
     // The features are those of the dense paths (kernels/paths_arm.cc). SMMLA multiplies row

@@ -66,6 +66,7 @@ struct LutKernel {
 // The kernels, one per file.
 extern const LutKernel kLut4Scalar;      // kernels/scalar/lut4_gemm_1x4c32__scalar.cc
 #if defined(__x86_64__) || defined(_M_X64)
+extern const LutKernel kLut4Sse41;       // kernels/sse41/lut4_gemm_2x4c32__sse41.cc
 extern const LutKernel kLut4Avx2;        // kernels/avx2/lut4_gemm_2x4c32__avx2.cc
 extern const LutKernel kLut4Avx512Vnni;  // kernels/avx512vnni/lut4_gemm_8x4c32__avx512vnni.cc
 #elif defined(__aarch64__)
