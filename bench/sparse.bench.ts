@@ -94,9 +94,9 @@ if (arg('isa')) ei8.setIsa(arg('isa')!);
 const env = benchEnv();
 const rows: Record<string, unknown>[] = [];
 const info = ei8.cpuInfo();
-// SELL has a SIMD kernel on every SIMD path but sse41; the portable loop measures nothing useful.
-const sparsePath = ei8.sparseIsa();
-const sellPatterns = !['scalar', 'ref', 'sse41'].includes(sparsePath) ? ['sell'] : [];
+// SELL where the path in use has a SIMD kernel for it; the portable loop measures nothing useful.
+const sellKernel = ei8.sparseSellKernel();
+const sellPatterns = sellKernel === 'permute' || sellKernel === 'lookups' ? ['sell'] : [];
 console.log(envLine(env));
 if (coldBytes) console.log(`cold: each call reads the next copy of the weights, ${coldBytes / 2 ** 20} MB a weight`);
 console.log(`dense path compared: isa ${info.isa} (matmulInt32 on packWeights of the same pruned weights); sparse path: ${ei8.sparseIsa()}`);

@@ -125,17 +125,23 @@ test("'auto' weighs GEMV formats by the costs measured on the path in use (sse41
   }
 });
 
-/**
- * How the sparse path in use gathers SELL's activations: byte permutes (ARM, AVX-512 with VBMI) or
- * 16-byte lookups (the other x86 paths); none on the portable loop (scalar, sse41), where 'auto' does
- * not weigh SELL.
- */
+/** The SELL kernel of the sparse path in use; undefined where 'auto' does not weigh SELL. */
 function sellKernel(): 'permute' | 'lookups' | undefined {
-  const isa = ei8.sparseIsa();
-  if (isa === 'scalar' || isa === 'ref' || isa === 'sse41') return undefined;
-  const vbmi = ei8.cpuInfo().features.includes('avx512vbmi');
-  return isa === 'neon' || isa === 'dotprod' || (isa === 'avx512vnni' && vbmi) ? 'permute' : 'lookups';
+  const k = ei8.sparseSellKernel();
+  return k === 'permute' || k === 'lookups' ? k : undefined;
 }
+
+test('sparseSellKernel names the SELL kernel of the path in use', () => {
+  // Byte permutes on ARM and on AVX-512 with VBMI, lookups on the other x86 paths with a SIMD SELL
+  // kernel, the portable loop on scalar and sse41.
+  const vbmi = ei8.cpuInfo().features.includes('avx512vbmi');
+  forEachIsa((dense) => {
+    const isa = ei8.sparseIsa();
+    const expected = isa === 'ref' ? 'ref' : isa === 'scalar' || isa === 'sse41' ? 'portable'
+      : isa === 'neon' || isa === 'dotprod' || (isa === 'avx512vnni' && vbmi) ? 'permute' : 'lookups';
+    assert.is(ei8.sparseSellKernel(), expected, dense);
+  });
+});
 
 test("'auto' packs unstructured weights as SELL where the path in use has its kernel", () => {
   // 4096 x 4096 at 90 %, one thread: SELL 3.0-3.5x the dense GEMV by byte permutes, 1.5-1.6x by

@@ -13,7 +13,7 @@ export {
 } from './matmul';
 export { cpuInfo, setIsa, setThreads, getThreads, isaCalls, type CpuInfo } from './runtime';
 export {
-  packSparse, SparseWeights, sparseIsa, sparseIsaCalls, type PackSparseOptions, type SparseFormat, type Weights,
+  packSparse, SparseWeights, sparseIsa, sparseIsaCalls, sparseSellKernel, type SellKernel, type PackSparseOptions, type SparseFormat, type Weights,
 } from './sparse';
 export { prune, pruneGlobal, type PruneMethod, type PruneOptions, type PrunePattern, type PruneResult, type PruneTensor } from './prune';
 export {

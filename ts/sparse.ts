@@ -58,6 +58,7 @@ interface NativeSparseAddon {
   sparseMatmulF32: NativeMatmul['matmulF32'];
   sparseIsa(): string;
   sparseIsaCalls(isa: string): number;
+  sparseSellKernel(): SellKernel;
 }
 
 const nativeSparse = native as unknown as NativeSparseAddon;
@@ -279,6 +280,19 @@ export function packSparse(w: QTensor, opts?: PackSparseOptions): SparseWeights 
  */
 export function sparseIsa(): string {
   return nativeSparse.sparseIsa();
+}
+
+/** How the sparse path in use gathers SELL's activations (see sparseSellKernel). */
+export type SellKernel = 'permute' | 'lookups' | 'portable' | 'ref';
+
+/**
+ * How the sparse path in use runs SELL (unstructured weights for a GEMV): 'permute' (a byte permute
+ * over each 128-k window: AVX-512 VBMI, arm64), 'lookups' (16-byte lookups: AVX2, AVX-VNNI, AVX-512
+ * without VBMI), 'portable' (a C++ loop: scalar, sse41; packSparse's 'auto' never picks SELL there),
+ * 'ref' under setIsa('ref'). 'auto' weighs SELL by it.
+ */
+export function sparseSellKernel(): SellKernel {
+  return nativeSparse.sparseSellKernel();
 }
 
 /** How many calls each sparse kernel path has served since load (tests use it to prove a path ran). */

@@ -252,6 +252,10 @@ ei8_status ei8_sparse_matmul_f32(const float* a, size_t m, size_t k, int per_tok
 const char* ei8_sparse_isa_current(void);
 /* Calls served per sparse kernel path since load (for tests that must prove a path ran). */
 uint64_t ei8_sparse_isa_calls(const char* name);
+/* How the sparse path in use gathers SELL's activations: "permute" (a byte permute over the whole
+ * window: AVX-512 VBMI, ARM), "lookups" (16-byte lookups: AVX2, AVX-VNNI, AVX-512 without VBMI),
+ * "portable" (the C++ loop: scalar, sse41; 'auto' never packs SELL there), "ref" under "ref". */
+const char* ei8_sparse_sell_kernel(void);
 /* ============================================================================ end of sparse ==== */
 
 #ifdef __cplusplus

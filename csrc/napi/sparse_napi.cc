@@ -180,6 +180,10 @@ struct SparseWeightsKind {
 
 Napi::Value SparseIsa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), ei8_sparse_isa_current()); }
 
+Napi::Value SparseSellKernel(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), ei8_sparse_sell_kernel());
+}
+
 Napi::Value SparseIsaCalls(const Napi::CallbackInfo& info) {
   Args args(info, "sparseIsaCalls");
   return Napi::Number::New(info.Env(), static_cast<double>(ei8_sparse_isa_calls(args.string(0, "isa").c_str())));
@@ -193,5 +197,6 @@ EI8_NAPI_EXPORT("sparseMatmulDequant", MatmulDequant<SparseWeightsKind>);
 EI8_NAPI_EXPORT("sparseMatmulF32", MatmulF32<SparseWeightsKind>);
 EI8_NAPI_EXPORT("sparseIsa", SparseIsa);
 EI8_NAPI_EXPORT("sparseIsaCalls", SparseIsaCalls);
+EI8_NAPI_EXPORT("sparseSellKernel", SparseSellKernel);
 
 }  // namespace ei8napi

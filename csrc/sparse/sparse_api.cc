@@ -176,6 +176,17 @@ const char* ei8_sparse_isa_current(void) {
   return k ? k->isa : "ref";
 }
 
+const char* ei8_sparse_sell_kernel(void) {
+  const SparseKernels* k = select(current_isa());
+  if (!k) return "ref";
+  switch (k->sell_gather) {
+    case SellGather::kPermute: return "permute";
+    case SellGather::kLookupsYmm:
+    case SellGather::kLookupsZmm: return "lookups";
+    default: return "portable";
+  }
+}
+
 uint64_t ei8_sparse_isa_calls(const char* name) {
   if (!name) return 0;
   const auto& paths = kernel_paths();
