@@ -106,9 +106,10 @@ test("'auto' finds the structure, and falls back to dense when sparse would not 
 
 test("'auto' weighs GEMV formats by the costs measured on the path in use (sse41, avx2)", () => {
   // sse41's widening dot takes 9 instructions per 16 products where its dense GEMV takes 4: a 2:4
-  // GEMV ran 0.89-0.92x dense. The gather GEMV of 4x1 blocks at 90 % ran 0.62x on sse41 (four loads
-  // a gather) and 0.37x on avx2 (vpgatherdd), where AVX-512's figures would take it. Batches paid.
+  // GEMV ran 0.89-0.92x dense, 1x16 blocks at 50 % 0.75x, where AVX-512's figures would take them
+  // (avx2: 1.13x and 1.26x). Batches paid. 4x1 blocks at 90 % pay on every path.
   const twoFour = prunedWeights(1, 256, 64, '2:4', undefined);
+  const oneBySixteen = prunedWeights(4, 256, 64, '1x16', 0.5);
   const fourByOne = prunedWeights(4, 256, 64, '4x1', 0.9);
   const available = ei8.cpuInfo().available;
   try {
@@ -117,7 +118,8 @@ test("'auto' weighs GEMV formats by the costs measured on the path in use (sse41
       assert.is(ei8.sparseIsa(), isa);
       assert.is(ei8.packSparse(twoFour).format, isa === 'sse41' ? 'dense' : 'nm', isa);
       assert.equal(ei8.packSparse(twoFour, { rows: 8 }).nm, [2, 4], isa);
-      assert.not.equal(ei8.packSparse(fourByOne).block, [4, 1], isa);  // 4x4 blocks (a third non-zero) pay
+      assert.is(ei8.packSparse(oneBySixteen).format, isa === 'sse41' ? 'dense' : 'bsr', isa);
+      assert.equal(ei8.packSparse(fourByOne).block, [4, 1], isa);
       assert.equal(ei8.packSparse(fourByOne, { rows: 64 }).block, [4, 1], isa);
     }
   } finally {

@@ -24,8 +24,8 @@ struct WeightsNk {
 // for every path whose kernels do not carry their own GEMV costs (SparseKernels::gemv_costs).
 // AUTO keeps a sparse format only when stream_bytes * cost < K * N: this is the density threshold.
 // GEMV (decode, the bytes-bound case), at the crossover: CSR ~95 % sparsity, 4x4 / 1x16 ~25 %,
-// 1x4 / 4x1 (gather GEMV) ~80 %, N:M always; SELL 0.9-1.06 at 75-95 % (4096 x 4096 and 4096 x
-// 11008, one thread, 2026-12-05), so 1.0.
+// 1x4 (gather GEMV) ~80 %, N:M always; SELL 0.9-1.06 at 75-95 % (4096 x 4096 and 4096 x 11008, one
+// thread, 2026-12-05), so 1.0. 4x1 (the quads kernel, 2026-12-06): 3.5-3.9 at 50-90 %, 4.7 at 95 %.
 constexpr FormatCosts kGemvCosts = {1.0, 6.5, 1.25, 1.25, 4.0, 4.0, 1.0};
 // Batches (M >= 8; measured at M = 8 and 64, where the dense kernel is compute-bound): N:M 1.3
 // (2:4 and 4:8 run 0.96-1.54x dense, median 1.07, 0.96-1.08x at M = 64: N:M, a quarter fewer

@@ -39,10 +39,10 @@ inline __m256i dot4(__m256i acc, __m256i a, __m256i w) {
 // GEMV costs against the avx2 dense GEMV (bench/sparse.bench.ts --only crossover --isa avx2, and
 // --only speed for CSR at 90-98 %: 4096 x 4096, one thread, 2026-12-06, a Zen 4). Near the
 // crossovers: 2:4 1.18 (1.13x dense), 4x4 1.5-1.6 (30-40 % ran 0.83-0.94x, which AVX-512's 1.25 took),
-// 1x16 1.4-1.5, 1x4 4.4-4.6; the gather kernels much more: CSR 8.6-9.75 (0.68x at 95 %, which 6.5
-// took), 4x1 18-25 (0.37x at 90 %, which 4.0 took). SELL by lookups: sell_cost. avxvnni shares
-// these kernels but was never measured (no AVX-VNNI here): it keeps the AVX-512 figures.
-constexpr sparse::FormatCosts kGemvCosts = {1.2, 9.5, 1.6, 1.45, 4.6, 25.0, 0};
+// 1x16 1.4-1.5, 1x4 4.4-4.6; CSR's gather kernel 8.6-9.75 (0.68x at 95 %, which 6.5 took); 4x1 (the
+// quads kernel) 2.5-2.75 at 50-90 %, 3.1 at 95 %. SELL by lookups: sell_cost. avxvnni shares these
+// kernels but was never measured (no AVX-VNNI here): it keeps the AVX-512 figures.
+constexpr sparse::FormatCosts kGemvCosts = {1.2, 9.5, 1.6, 1.45, 4.6, 2.7, 0};
 
 }  // namespace
 

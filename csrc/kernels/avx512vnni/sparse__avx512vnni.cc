@@ -31,6 +31,7 @@ struct V {
   static I set1(int32_t x) { return _mm512_set1_epi32(x); }
   static I add(I a, I b) { return _mm512_add_epi32(a, b); }
   static I load(const void* p) { return _mm512_loadu_si512(p); }
+  static I from128(__m128i x) { return _mm512_castsi128_si512(x); }
   static I bcast16(const void* p) { return _mm512_broadcast_i32x4(_mm_loadu_si128(static_cast<const __m128i*>(p))); }
   static I bcast32(const void* p) { return _mm512_broadcast_i64x4(_mm256_loadu_si256(static_cast<const __m256i*>(p))); }
   static I u16x(const void* p) { return _mm512_cvtepu16_epi32(_mm256_loadu_si256(static_cast<const __m256i*>(p))); }

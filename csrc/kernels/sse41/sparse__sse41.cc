@@ -32,6 +32,7 @@ struct V {
   static I add(I a, I b) { return _mm_add_epi32(a, b); }
   static I load(const void* p) { return _mm_loadu_si128(static_cast<const __m128i*>(p)); }
   static I bcast16(const void* p) { return load(p); }
+  static I from128(__m128i x) { return x; }
   static I u16x(const void* p) { return _mm_cvtepu16_epi32(_mm_loadl_epi64(static_cast<const __m128i*>(p))); }
   static I u8x(const void* p) {
     int32_t q;
@@ -82,10 +83,10 @@ struct V {
 // where the widening dot takes 9 (bench/sparse.bench.ts --only crossover --isa sse41: 4096 x 4096,
 // one thread, 30-90 % sparsity, 2026-12-06). Near the crossovers: N:M 1.45-1.5 (2:4 and 4:8 ran
 // 0.89-0.92x dense), 4x4 1.45-1.55 (40-50 %), 1x16 1.5-2.4 (so 2.0: dense at 50 %, where it ran
-// 0.75x, sparse at 60 %, 1.44x), 1x4 3.0-3.3, CSR 5.1-5.4, 4x1 14 (0.62x at 90 %: the gathers are
-// four loads). SELL: not weighed (the portable loop). Batches (M >= 8) ran at or above what the
-// AVX-512 figures predict: those stay.
-constexpr sparse::FormatCosts kGemvCosts = {1.5, 5.5, 1.5, 2.0, 3.3, 15.0, 0};
+// 0.75x, sparse at 60 %, 1.44x), 1x4 3.0-3.3, CSR 5.1-5.4 (the gathers are four loads); 4x1 (the
+// quads kernel) 2.3-2.4 at 50-95 %. SELL: not weighed (the portable loop). Batches (M >= 8) ran at
+// or above what the AVX-512 figures predict: those stay.
+constexpr sparse::FormatCosts kGemvCosts = {1.5, 5.5, 1.5, 2.0, 3.3, 2.4, 0};
 
 }  // namespace
 
