@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "sparse/kernels_portable.h"
 #include "sparse/sparse_isa.h"
 #include "sparse_tester.h"
 
@@ -205,15 +206,16 @@ TEST(every_sparse_path_ran) {
     std::printf("sparse path %-12s calls %llu\n", k->isa, static_cast<unsigned long long>(calls));
   }
   CHECK(ei8_sparse_isa_calls("ref") > 0);
-  // Every path has a SELL kernel (the grid runs SELL on every path): the portable loop, which 'auto'
-  // does not weigh (scalar, and sse41 with A as uint8); byte permutes on ARM and on avx512vnni where the CPU has VBMI (that kernel joins
-  // the table at run time); lookups on the other x86 paths (ymm or zmm: the cost model tells them
-  // apart by sell_gather).
+  // Every path has a SELL kernel (the grid runs SELL on every path): a portable loop, which 'auto'
+  // does not weigh (scalar's, and sse41's with A as uint8), marked kPortable; byte permutes on ARM and
+  // on avx512vnni where the CPU has VBMI (that kernel joins the table at run time); lookups on the
+  // other x86 paths (ymm or zmm: the cost model tells them apart by sell_gather).
   const bool vbmi = std::strstr(ei8_cpu_features(), "avx512vbmi") != nullptr;
   const bool x86 = std::strcmp(ei8_cpu_arch(), "x64") == 0;  // a build runs one architecture's paths
   using ei8::sparse::SellGather;
   for (const auto* k : ei8::sparse::kernel_paths()) {
-    const bool simd = k != &ei8::sparse::kPortable && std::strcmp(k->isa, "sse41") != 0;
+    namespace portable = ei8::sparse::portable;
+    const bool simd = k->sell_rows != portable::sell_rows && k->sell_rows != portable::sell_rows_u8;
     const bool permute = !x86 || (vbmi && std::strcmp(k->isa, "avx512vnni") == 0);
     check::record(k->sell_rows != nullptr && (k->sell_gather != SellGather::kPortable) == simd, __FILE__, __LINE__,
                   std::string(k->isa) + "'s SELL kernel");

@@ -25,7 +25,8 @@ inline __m128i load(const void* p) { return _mm_loadu_si128(static_cast<const __
 // read from L1 per column (with 16 registers, keeping two rows' 8 vectors beside the 8 sums and
 // the weights would spill).
 template <size_t MR>
-void run(const Groups& groups, const uint8_t* a, size_t a_stride, const uint8_t* w, const int8_t* tables, int32_t* acc) {
+void run(const Groups& groups, const uint8_t* a, size_t a_stride, const uint8_t* w, const int8_t* tables,
+         int32_t* acc) {
   const __m128i nibble = _mm_set1_epi8(0x0f);
   for (size_t g = 0; g < groups.count; ++g, tables += 64) {
     __m128i sum[MR][4];
@@ -48,7 +49,8 @@ void run(const Groups& groups, const uint8_t* a, size_t a_stride, const uint8_t*
       }
     }
     for (size_t r = 0; r < MR; ++r)
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + (g * MR + r) * 4), reduce4(sum[r][0], sum[r][1], sum[r][2], sum[r][3]));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + (g * MR + r) * 4),
+                       reduce4(sum[r][0], sum[r][1], sum[r][2], sum[r][3]));
   }
 }
 

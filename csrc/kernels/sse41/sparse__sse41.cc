@@ -1,8 +1,8 @@
 // Sparse int8 kernels for SSE4.1 (xmm, 4 lanes): csrc/sparse/x86_sparse_kernels.inc over the vector
 // traits below, for x86-64 CPUs without AVX2 (Atom-class Silvermont to Tremont, pre-Haswell Cores).
 // The u8 x s8 dot product widens to int16 (x86_widen_dot128.inc): exact for every input, as AVX2's.
-// No gather instruction: the gather kernels (CSR and r x 1 blocks one row at a time) load their four
-// lanes one by one. SELL runs the portable loop (A as uint8), which 'auto' never picks.
+// No gather instruction: the gather kernels (CSR and 2x1 blocks one row at a time) load their four
+// lanes one by one. 8x1 blocks and SELL run portable loops (A as uint8); 'auto' never picks SELL.
 // Feeds: sparse/sparse_pack.cc formats. Must equal ref::sparse_matmul_i32.
 #include <immintrin.h>
 
