@@ -101,9 +101,17 @@ test("'auto' finds the structure, and falls back to dense when sparse would not 
   assert.is(dense.streamBytes, 256 * 64);
 });
 
-test("'auto' weighs GEMV formats by the costs measured on the path in use (sse41, avx2)", () => {
-  // 4x4 blocks at 30 % ran 0.74x (sse41) and 0.83x (avx2) their dense GEMV, where AVX-512's figures
-  // would take them (and take them there). 2:4 and 4x1 blocks at 90 % pay on every path.
+/** w with one kept weight set to -128 (symmetric int8, zero point 0): the widening kernels serve it. */
+function withMinus128(w: ei8.QTensor): ei8.QTensor {
+  const data = Int8Array.from(w.data as Int8Array);
+  data[data.findIndex((v) => v !== 0)] = -128;
+  return { ...w, data };
+}
+
+test("'auto' weighs GEMV formats by the costs measured on the path and table in use (sse41, avx2)", () => {
+  // 4x4 blocks at 30 % ran 0.74x (sse41) and 0.83x (avx2) their dense GEMV on the widening kernels,
+  // where AVX-512's figures would take them (and take them there); sse41's narrow kernels ran them
+  // 1.23x. 2:4 and 4x1 blocks at 90 % pay on every path and table.
   const twoFour = prunedWeights(1, 256, 64, '2:4', undefined);
   const fourByFour = prunedWeights(4, 256, 64, '4x4', 0.3);
   const fourByOne = prunedWeights(4, 256, 64, '4x1', 0.9);
@@ -112,11 +120,16 @@ test("'auto' weighs GEMV formats by the costs measured on the path in use (sse41
     for (const isa of ['sse41', 'avx2'].filter((x) => available.includes(x))) {
       ei8.setIsa(isa);
       assert.is(ei8.sparseIsa(), isa);
-      assert.equal(ei8.packSparse(twoFour).nm, [2, 4], isa);
-      assert.equal(ei8.packSparse(twoFour, { rows: 8 }).nm, [2, 4], isa);
-      assert.is(ei8.packSparse(fourByFour).format, 'dense', isa);
-      assert.equal(ei8.packSparse(fourByOne).block, [4, 1], isa);
-      assert.equal(ei8.packSparse(fourByOne, { rows: 64 }).block, [4, 1], isa);
+      for (const w of [twoFour, withMinus128(twoFour)]) {
+        assert.equal(ei8.packSparse(w).nm, [2, 4], isa);
+        assert.equal(ei8.packSparse(w, { rows: 8 }).nm, [2, 4], isa);
+      }
+      assert.is(ei8.packSparse(withMinus128(fourByFour)).format, 'dense', isa);
+      if (isa === 'sse41') assert.equal(ei8.packSparse(fourByFour).block, [4, 4], isa);
+      for (const w of [fourByOne, withMinus128(fourByOne)]) {
+        assert.equal(ei8.packSparse(w).block, [4, 1], isa);
+        assert.equal(ei8.packSparse(w, { rows: 64 }).block, [4, 1], isa);
+      }
     }
   } finally {
     ei8.setIsa('auto');
@@ -229,6 +242,31 @@ test('dispose frees the weights; use after dispose throws DISPOSED; dispose is i
   assert.throws(() => s.bytes, (e: Error & { code: string }) => e.code === ei8.ErrorCodes.DISPOSED);
   assert.throws(() => ei8.matmulInt32(qtensor(new Int8Array(16), [1, 16], 1, 0), s),
     (e: Error & { code: string }) => e instanceof TypeError && e.code === ei8.ErrorCodes.DISPOSED);
+});
+
+test('weights without -128 run the narrow kernels of avx2 and sse41, others the exact widening ones', () => {
+  // Symmetric int8 quantization gives [-127, 127]: the sign-trick tables serve it. One -128 among the
+  // kept weights (zero point 0: w = -128) sends the same pattern to the widening tables; both equal ref.
+  const narrow = prunedWeights(12, 64, 32, '4x4', 0.5);
+  const wide = withMinus128(narrow);
+  const a = qtensor(randomBytes(rng(13), 3 * 64, 'int8'), [3, 64], 0.5, 3);
+  const want = (w: ei8.QTensor) => {
+    ei8.setIsa('ref');
+    const s = ei8.packSparse(w, { block: [4, 4] });
+    try { return Array.from(ei8.matmulInt32(a, s)); } finally { s.dispose(); ei8.setIsa('auto'); }
+  };
+  const expected = [want(narrow), want(wide)];
+  forEachIsa((isa) => {
+    if (isa !== 'avx2' && isa !== 'sse41') return;
+    [narrow, wide].forEach((w, i) => {
+      const s = ei8.packSparse(w, { block: [4, 4] });
+      const [all, fast] = [ei8.sparseIsaCalls(isa), ei8.sparseIsaCalls(`${isa}:narrow`)];
+      assert.equal(Array.from(ei8.matmulInt32(a, s)), expected[i], `${isa} ${i ? 'wide' : 'narrow'}`);
+      assert.is(ei8.sparseIsaCalls(isa), all + 1);
+      assert.is(ei8.sparseIsaCalls(`${isa}:narrow`), fast + (i ? 0 : 1), `${isa} ${i ? 'wide' : 'narrow'}`);
+      s.dispose();
+    });
+  });
 });
 
 test('the sparse kernels of the path in use ran', () => {

@@ -295,7 +295,11 @@ export function sparseSellKernel(): SellKernel {
   return nativeSparse.sparseSellKernel();
 }
 
-/** How many calls each sparse kernel path has served since load (tests use it to prove a path ran). */
+/**
+ * How many calls each sparse kernel path has served since load (tests use it to prove a path ran).
+ * `'<isa>:narrow'` counts the calls of them served by the path's kernels for weights without -128
+ * (avx2 and sse41: the sign trick, where other weights take an exact widening dot).
+ */
 export function sparseIsaCalls(isa: string): number {
   if (typeof isa !== 'string') throw typeError('sparseIsaCalls', 'isa must be a string');
   return nativeSparse.sparseIsaCalls(isa);

@@ -250,7 +250,8 @@ ei8_status ei8_sparse_matmul_f32(const float* a, size_t m, size_t k, int per_tok
 /* The sparse kernel path the next call uses: the one named like the dense path in use, the best
  * one when the dense path is the best, "ref" under "ref". */
 const char* ei8_sparse_isa_current(void);
-/* Calls served per sparse kernel path since load (for tests that must prove a path ran). */
+/* Calls served per sparse kernel path since load (for tests that must prove a path ran); "<isa>:narrow"
+ * counts those of them served by the path's kernels for weights without -128 (avx2, sse41). */
 uint64_t ei8_sparse_isa_calls(const char* name);
 /* How the sparse path in use gathers SELL's activations: "permute" (a byte permute over the whole
  * window: AVX-512 VBMI, ARM), "lookups" (16-byte lookups: AVX2, AVX-VNNI, AVX-512 without VBMI),

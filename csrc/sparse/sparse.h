@@ -180,7 +180,16 @@ struct SparseKernels {
   uint32_t sell_rows_mr = 0;          // rows per call (at most)
   SellGather sell_gather = SellGather::kPermute;
   const FormatCosts* gemv_costs = nullptr;  // M < 8; null: the AVX-512 VNNI figures (sparse_pack.cc)
+  // Null, or the path's kernels for weights without -128 (ei8_sparse::narrow), which the calls and
+  // 'auto' take instead of these: paths whose exact dot costs more than a dot that needs w != -128
+  // (avx2 and sse41 widen to int16 where the narrow kernels use the sign trick, as the dense ones).
+  const SparseKernels* narrow = nullptr;
 };
+
+// The kernels of `path` that serve `w`: its narrow table where it has one and w fits it.
+inline const SparseKernels* kernels_for(const SparseKernels* path, bool narrow_weights) {
+  return path && path->narrow && narrow_weights ? path->narrow : path;
+}
 
 // Sparse kernel paths built into this binary and usable on this CPU, portable first, best last.
 const std::vector<const SparseKernels*>& kernel_paths();
@@ -204,6 +213,7 @@ struct ei8_sparse {
   std::vector<int32_t> zero_point;  // n (broadcast from per tensor)
   std::vector<float> scale;         // n, or empty when packed without scales
   int32_t max_abs_b = 0;            // as ei8_packed: max over zero points of the largest |B - zb|
+  bool narrow = true;               // no stored w equals -128 (SparseKernels::narrow)
   ei8::sparse::Format format = ei8::sparse::Format::BSR;
   ei8::sparse::Bsr bsr;
   ei8::sparse::Nm nm;

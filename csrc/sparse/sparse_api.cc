@@ -6,6 +6,7 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <string>
 #include <vector>
 
 #include "core/dynamic_quant.h"
@@ -42,19 +43,25 @@ const SparseKernels* select(const IsaEntry& isa) {
   return paths.front();
 }
 
-// Calls per sparse path, for the tests' coverage gate: slot i for kernel_paths()[i], the last one for
-// the reference. Atomics rather than a map under a mutex: this runs on every call (the map cost
-// 0.02-0.05 us of a 0.7-0.75 us native call on a 64 x 64 matrix).
+// Calls per sparse path, for the tests' coverage gate: slot i for kernel_paths()[i], slot P (the
+// number of paths) for the reference, slot P + 1 + i for path i's narrow table. Atomics rather than a
+// map under a mutex: this runs on every call (the map cost 0.02-0.05 us of a 0.7-0.75 us native call
+// on a 64 x 64 matrix).
+constexpr char kNarrowSuffix[] = ":narrow";  // ei8_sparse_isa_calls("avx2:narrow")
 std::atomic<uint64_t>* call_counts() {
-  static std::unique_ptr<std::atomic<uint64_t>[]> c(new std::atomic<uint64_t>[kernel_paths().size() + 1]());
+  static std::unique_ptr<std::atomic<uint64_t>[]> c(new std::atomic<uint64_t>[2 * kernel_paths().size() + 1]());
   return c.get();
 }
 void count(const SparseKernels* k) {
   const auto& paths = kernel_paths();
-  size_t i = 0;
-  while (i < paths.size() && paths[i] != k) ++i;
-  if (k && i == paths.size()) return;  // a forced table not in the list (the tests' avx512vnni without VBMI)
-  call_counts()[i].fetch_add(1, std::memory_order_relaxed);
+  size_t slot = paths.size();  // null: the reference
+  if (k) {
+    size_t i = 0;
+    while (i < paths.size() && paths[i] != k && paths[i]->narrow != k) ++i;
+    if (i == paths.size()) return;  // a forced table not in the list (the tests' avx512vnni without VBMI)
+    slot = paths[i] == k ? i : paths.size() + 1 + i;
+  }
+  call_counts()[slot].fetch_add(1, std::memory_order_relaxed);
 }
 
 int32_t max_abs_a(const ei8_activations* a) {
@@ -81,7 +88,7 @@ template <class RefFn, class DenseFn>
 ei8_status dispatch(const ei8_sparse* b, const Request& req, RefFn&& reference, DenseFn&& dense) {
   if (b->format == Format::DENSE) return dense(b->dense);
   const IsaEntry& isa = current_isa();
-  const SparseKernels* kernels = select(isa);
+  const SparseKernels* kernels = kernels_for(select(isa), b->narrow);
   if (!kernels) {
     count(nullptr);
     reference();
@@ -190,7 +197,11 @@ const char* ei8_sparse_sell_kernel(void) {
 uint64_t ei8_sparse_isa_calls(const char* name) {
   if (!name) return 0;
   const auto& paths = kernel_paths();
+  const size_t len = std::strlen(name), suffix = std::strlen(kNarrowSuffix);
+  const bool narrow = len > suffix && std::strcmp(name + len - suffix, kNarrowSuffix) == 0;
+  const std::string isa(name, narrow ? len - suffix : len);
+  auto calls = [&](size_t slot) { return call_counts()[slot].load(std::memory_order_relaxed); };
   for (size_t i = 0; i < paths.size(); ++i)
-    if (std::strcmp(paths[i]->isa, name) == 0) return call_counts()[i].load(std::memory_order_relaxed);
-  return std::strcmp(name, "ref") == 0 ? call_counts()[paths.size()].load(std::memory_order_relaxed) : 0;
+    if (isa == paths[i]->isa) return narrow ? calls(paths.size() + 1 + i) : calls(i) + calls(paths.size() + 1 + i);
+  return !narrow && isa == "ref" ? calls(paths.size()) : 0;
 }

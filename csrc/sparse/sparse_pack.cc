@@ -320,13 +320,14 @@ ei8_status ei8_pack_sparse(const void* data, ei8_dtype dt, ei8_layout layout, si
         w.w[nn * k + kk] = static_cast<int8_t>(v);
         colsum += static_cast<uint32_t>(v);
         s->nnz += v != 0;
+        s->narrow = s->narrow && v != -128;
       }
       s->ck[nn] = static_cast<int32_t>(0u - colsum);
     }
 
     if (status == EI8_OK && o.format == EI8_SPARSE_AUTO) {
       // The cheapest candidate by cost-weighted streamed bytes; dense when none beats K * N.
-      const SparseKernels* path = kernels_in_use();
+      const SparseKernels* path = kernels_for(kernels_in_use(), s->narrow);
       const FormatCosts costs = costs_for(o.rows, path);
       double best = static_cast<double>(k) * n;
       o.format = EI8_SPARSE_DENSE;

@@ -58,6 +58,7 @@ static SparseProblem make(const Shape& sh, size_t m, size_t n, size_t k, int spa
   p.layout = r.chance(50) ? EI8_LAYOUT_KN : EI8_LAYOUT_NK;
   p.per_column = r.chance(70);
   p.extremes = r.chance(20);
+  p.narrow = r.chance(40);
   p.threads = r.chance(25) ? 2 : 1;
   return p;
 }
@@ -121,17 +122,20 @@ TEST(wide_tiles_written_in_place) {
 }
 
 TEST(extremes_every_dtype_pair) {
-  // -128/127 (0/255) in both operands, zero points at the ends: exactness for every input.
+  // -128/127 (0/255) in both operands, zero points at the ends: exactness for every input; and the
+  // same with w = B - zb at -127 rather than -128, the narrow kernels' extremes.
   for (const Shape& sh : kShapes)
     for (ei8_dtype ad : {EI8_INT8, EI8_UINT8})
       for (ei8_dtype bd : {EI8_INT8, EI8_UINT8})
-        for (size_t m : {1, 5, 24}) {
-          SparseProblem p = make(sh, m, 35, 257, 50, 4);
-          p.a_dtype = ad;
-          p.b_dtype = bd;
-          p.extremes = true;
-          sparse_tester::run_problem(paths(), p);
-        }
+        for (size_t m : {1, 5, 24})
+          for (bool narrow : {false, true}) {
+            SparseProblem p = make(sh, m, 35, 257, 50, 4);
+            p.a_dtype = ad;
+            p.b_dtype = bd;
+            p.extremes = true;
+            p.narrow = narrow;
+            sparse_tester::run_problem(paths(), p);
+          }
 }
 
 TEST(auto_format_choice_is_exact) {
@@ -204,6 +208,13 @@ TEST(every_sparse_path_ran) {
     const uint64_t calls = ei8_sparse_isa_calls(k->isa);
     check::record(calls > 0, __FILE__, __LINE__, std::string("sparse path ") + k->isa + " never ran");
     std::printf("sparse path %-12s calls %llu\n", k->isa, static_cast<unsigned long long>(calls));
+    // A path with narrow kernels ran both tables: weights with -128 and without.
+    if (!k->narrow) continue;
+    const uint64_t narrow = ei8_sparse_isa_calls((std::string(k->isa) + ":narrow").c_str());
+    check::record(narrow > 0 && narrow < calls, __FILE__, __LINE__,
+                  std::string("sparse path ") + k->isa + ": narrow kernels ran " + std::to_string(narrow) + " of " +
+                      std::to_string(calls) + " calls");
+    std::printf("sparse path %-12s narrow kernels' calls %llu\n", k->isa, static_cast<unsigned long long>(narrow));
   }
   CHECK(ei8_sparse_isa_calls("ref") > 0);
   // Every path has a SELL kernel (the grid runs SELL on every path): a portable loop, which 'auto'

@@ -31,6 +31,7 @@ struct SparseProblem {
   ei8_layout layout = EI8_LAYOUT_KN;
   bool per_column = true;
   bool extremes = false;  // weights and activations at the ends of their ranges
+  bool narrow = false;    // no w = B - zb equals -128 (the paths' narrow kernels serve such weights)
   bool auto_format = false;
   size_t threads = 1;
   uint64_t seed = 1;
@@ -41,10 +42,10 @@ struct SparseProblem {
                       : pattern == Pattern::Block ? "block"
                       : pattern == Pattern::Sell  ? "sell"
                                                   : "csr";
-    std::snprintf(buf, sizeof(buf), "%s r=%u c=%u nm=%u:%u sp=%d m=%zu n=%zu k=%zu a=%s b=%s %s zb=%s ext=%d auto=%d threads=%zu",
+    std::snprintf(buf, sizeof(buf), "%s r=%u c=%u nm=%u:%u sp=%d m=%zu n=%zu k=%zu a=%s b=%s %s zb=%s ext=%d narrow=%d auto=%d threads=%zu",
                   pat, r, c, nn, mm, sparsity, m, n, k, a_dtype == EI8_INT8 ? "s8" : "u8",
                   b_dtype == EI8_INT8 ? "s8" : "u8", layout == EI8_LAYOUT_KN ? "kn" : "nk",
-                  per_column ? "col" : "tensor", int(extremes), int(auto_format), threads);
+                  per_column ? "col" : "tensor", int(extremes), int(narrow), int(auto_format), threads);
     return buf;
   }
 };
@@ -96,7 +97,7 @@ inline bool run_problem(const Paths& paths, const SparseProblem& p) {
   std::vector<uint8_t> b(p.k * p.n), a(p.m * p.k);
   for (size_t n = 0; n < p.n; ++n) {
     const int32_t z = zb[p.per_column ? n : 0];
-    const int32_t lo = std::max(blo, z - 128), hi = std::min(bhi, z + 127);
+    const int32_t lo = std::max(blo, z - (p.narrow ? 127 : 128)), hi = std::min(bhi, z + 127);
     for (size_t k = 0; k < p.k; ++k) {
       int32_t v = z;
       if (keep[n * p.k + k]) {

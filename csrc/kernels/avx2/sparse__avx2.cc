@@ -1,6 +1,8 @@
-// Sparse int8 kernels for AVX2 (ymm): csrc/sparse/x86_sparse_kernels.inc over 8 lanes. The u8 x s8
-// dot product widens to int16 and uses vpmaddwd, so it is exact for every input (vpmaddubsw would
-// saturate on 255 * -128 pairs). Feeds: sparse/sparse_pack.cc formats. Must equal ref::sparse_matmul_i32.
+// Sparse int8 kernels for AVX2 (ymm): csrc/sparse/x86_sparse_kernels.inc over 8 lanes, in two
+// tables: weights without -128 take the sign trick on A as int8 (x86_sign_dot.inc, the dense
+// kernels' dot), others a dot that widens to int16 for vpmaddwd on A as uint8, exact for every input
+// (vpmaddubsw would saturate on 255 * -128 pairs). Feeds: sparse/sparse_pack.cc formats. Must equal
+// ref::sparse_matmul_i32.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -14,41 +16,62 @@ namespace ei8 {
 namespace avx2 {
 namespace {
 
-// acc += a0*w0 + a1*w1 + a2*w2 + a3*w3 per 32-bit lane: even and odd bytes as int16 pairs.
-inline __m256i dot4(__m256i acc, __m256i a, __m256i w) {
-  const __m256i byte_mask = _mm256_set1_epi16(0x00FF);
-  const __m256i a_even = _mm256_and_si256(a, byte_mask);
-  const __m256i a_odd = _mm256_srli_epi16(a, 8);
-  const __m256i w_even = _mm256_srai_epi16(_mm256_slli_epi16(w, 8), 8);
-  const __m256i w_odd = _mm256_srai_epi16(w, 8);
-  const __m256i sum = _mm256_add_epi32(_mm256_madd_epi16(a_even, w_even), _mm256_madd_epi16(a_odd, w_odd));
-  return _mm256_add_epi32(acc, sum);
-}
-
+#include "sparse/x86_sign_dot.inc"
 #include "sparse/x86_widen_dot128.inc"
 
-#define EI8_YMM_DOT(acc, a, w) dot4(acc, a, w)
-#define EI8_XMM_DOT(acc, a, w) dot4_128(acc, a, w)
-#include "sparse/x86_ymm_traits.inc"
-#undef EI8_YMM_DOT
-#undef EI8_XMM_DOT
+// acc += a0*w0 + a1*w1 + a2*w2 + a3*w3 per 32-bit lane, A as uint8: even and odd bytes as int16 pairs.
+struct WidenDot {
+  static constexpr AKind kA = AKind::U8;
+  static __m256i dot(__m256i acc, __m256i a, __m256i w) {
+    const __m256i byte_mask = _mm256_set1_epi16(0x00FF);
+    const __m256i a_even = _mm256_and_si256(a, byte_mask);
+    const __m256i a_odd = _mm256_srli_epi16(a, 8);
+    const __m256i w_even = _mm256_srai_epi16(_mm256_slli_epi16(w, 8), 8);
+    const __m256i w_odd = _mm256_srai_epi16(w, 8);
+    const __m256i sum = _mm256_add_epi32(_mm256_madd_epi16(a_even, w_even), _mm256_madd_epi16(a_odd, w_odd));
+    return _mm256_add_epi32(acc, sum);
+  }
+  static __m128i dot128(__m128i acc, __m128i a, __m128i w) { return dot4_128(acc, a, w); }
+};
 
+#include "sparse/x86_ymm_traits.inc"
+
+namespace wide {
+using V = YmmV<WidenDot>;
 #include "sparse/x86_sparse_kernels.inc"
 #include "sparse/x86_sell_lookups.inc"
+}  // namespace wide
 
-// GEMV costs against the avx2 dense GEMV (bench/sparse.bench.ts --only crossover --isa avx2, and
+namespace narrow {
+using V = YmmV<SignDot>;
+#include "sparse/x86_sparse_kernels.inc"
+#include "sparse/x86_sell_lookups.inc"
+}  // namespace narrow
+
+// GEMV costs of the widening table against the avx2 dense GEMV (bench/sparse.bench.ts --only crossover --isa avx2, and
 // --only speed for CSR at 90-98 %: 4096 x 4096, one thread, 2026-12-06, a Zen 4). Near the
 // crossovers: 2:4 1.18 (1.13x dense), 4x4 1.5-1.6 (30-40 % ran 0.83-0.94x, which AVX-512's 1.25 took),
 // 1x16 1.4-1.5, 1x4 4.4-4.6; CSR's gather kernel 8.6-9.75 (0.68x at 95 %, which 6.5 took); 4x1 (the
 // quads kernel) 2.5-2.75 at 50-90 %, 3.1 at 95 %. SELL by lookups: sell_cost. avxvnni shares these
 // kernels but was never measured (no AVX-VNNI here): it keeps the AVX-512 figures.
 constexpr sparse::FormatCosts kGemvCosts = {1.2, 9.5, 1.6, 1.45, 4.6, 2.7, 0};
+// The narrow table's, from the same benchmarks on its build (2026-12-06): N:M 0.91-0.95 (2:4 1.44x
+// dense, 108 % of the bytes ideal; --only speed), 4x4 1.27-1.30 at 30-50 %, 1x16 1.15-1.26, 1x4
+// 3.2-3.3 at 70-80 %, 4x1 2.4-2.45; CSR's gathers dominate its time, as in the wide table (0.35x at
+// 90 %).
+constexpr sparse::FormatCosts kGemvCostsNarrow = {1.0, 9.5, 1.3, 1.2, 3.3, 2.5, 0};
+
+const sparse::SparseKernels kSparseNarrow = {"avx2", AKind::S8, narrow::bsr_rows, 4, narrow::bsr_mvec, 16,
+                                             narrow::nm_rows, 4, narrow::bsr_groups, 12, narrow::bsr_k1_mvec, 32,
+                                             narrow::sell_lookups::rows, narrow::sell_lookups::kRowsMr,
+                                             narrow::sell_lookups::kGather, &kGemvCostsNarrow};
 
 }  // namespace
 
-const sparse::SparseKernels kSparse = {"avx2", AKind::U8, bsr_rows, 4, bsr_mvec, 16, nm_rows, 4, bsr_groups, 12,
-                                       bsr_k1_mvec, 32, sell_lookups::rows, sell_lookups::kRowsMr,
-                                       sell_lookups::kGather, &kGemvCosts};
+const sparse::SparseKernels kSparse = {"avx2", AKind::U8, wide::bsr_rows, 4, wide::bsr_mvec, 16, wide::nm_rows, 4,
+                                       wide::bsr_groups, 12, wide::bsr_k1_mvec, 32, wide::sell_lookups::rows,
+                                       wide::sell_lookups::kRowsMr, wide::sell_lookups::kGather, &kGemvCosts,
+                                       &kSparseNarrow};
 
 }  // namespace avx2
 }  // namespace ei8

@@ -17,6 +17,7 @@ namespace avx512vnni {
 namespace {
 
 struct V {
+  static constexpr AKind kA = AKind::U8;
   using I = __m512i;
   static constexpr uint32_t L = 16;
   static constexpr uint32_t kRowsMr = 8;

@@ -13,11 +13,15 @@ namespace ei8 {
 namespace avxvnni {
 namespace {
 
-#define EI8_YMM_DOT(acc, a, w) _mm256_dpbusd_avx_epi32(acc, a, w)
-#define EI8_XMM_DOT(acc, a, w) _mm_dpbusd_avx_epi32(acc, a, w)
+// vpdpbusd: u8 x s8, exact for every input.
+struct VnniDot {
+  static constexpr AKind kA = AKind::U8;
+  static __m256i dot(__m256i acc, __m256i a, __m256i w) { return _mm256_dpbusd_avx_epi32(acc, a, w); }
+  static __m128i dot128(__m128i acc, __m128i a, __m128i w) { return _mm_dpbusd_avx_epi32(acc, a, w); }
+};
+
 #include "sparse/x86_ymm_traits.inc"
-#undef EI8_YMM_DOT
-#undef EI8_XMM_DOT
+using V = YmmV<VnniDot>;
 
 #include "sparse/x86_sparse_kernels.inc"
 #include "sparse/x86_sell_lookups.inc"
