@@ -17,22 +17,7 @@ namespace avx2 {
 namespace {
 
 #include "sparse/x86_sign_dot.inc"
-#include "sparse/x86_widen_dot128.inc"
-
-// acc += a0*w0 + a1*w1 + a2*w2 + a3*w3 per 32-bit lane, A as uint8: even and odd bytes as int16 pairs.
-struct WidenDot {
-  static constexpr AKind kA = AKind::U8;
-  static __m256i dot(__m256i acc, __m256i a, __m256i w) {
-    const __m256i byte_mask = _mm256_set1_epi16(0x00FF);
-    const __m256i a_even = _mm256_and_si256(a, byte_mask);
-    const __m256i a_odd = _mm256_srli_epi16(a, 8);
-    const __m256i w_even = _mm256_srai_epi16(_mm256_slli_epi16(w, 8), 8);
-    const __m256i w_odd = _mm256_srai_epi16(w, 8);
-    const __m256i sum = _mm256_add_epi32(_mm256_madd_epi16(a_even, w_even), _mm256_madd_epi16(a_odd, w_odd));
-    return _mm256_add_epi32(acc, sum);
-  }
-  static __m128i dot128(__m128i acc, __m128i a, __m128i w) { return dot4_128(acc, a, w); }
-};
+#include "sparse/x86_widen_dot.inc"
 
 #include "sparse/x86_ymm_traits.inc"
 

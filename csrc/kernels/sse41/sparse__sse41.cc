@@ -1,7 +1,7 @@
 // Sparse int8 kernels for SSE4.1 (xmm, 4 lanes): csrc/sparse/x86_sparse_kernels.inc over the xmm
 // traits, for x86-64 CPUs without AVX2 (Atom-class Silvermont to Tremont, pre-Haswell Cores), in two
 // tables: weights without -128 take the sign trick on A as int8 (x86_sign_dot.inc, the dense GEMV's
-// dot), others the widening dot on A as uint8 (x86_widen_dot128.inc): both exact for their weights.
+// dot), others the widening dot on A as uint8 (x86_widen_dot.inc): both exact for their weights.
 // No gather instruction: the gather kernels (CSR and 2x1 blocks one row at a time) load their four
 // lanes one by one. 8x1 blocks and SELL run portable loops; 'auto' never picks SELL.
 // Feeds: sparse/sparse_pack.cc formats. Must equal ref::sparse_matmul_i32.
@@ -19,12 +19,7 @@ namespace sse41 {
 namespace {
 
 #include "sparse/x86_sign_dot.inc"
-#include "sparse/x86_widen_dot128.inc"
-
-struct WidenDot {
-  static constexpr AKind kA = AKind::U8;
-  static __m128i dot128(__m128i acc, __m128i a, __m128i w) { return dot4_128(acc, a, w); }
-};
+#include "sparse/x86_widen_dot.inc"
 
 #include "sparse/x86_xmm_traits.inc"
 
