@@ -162,6 +162,12 @@ struct FormatCosts {
   double nm, csr, block_4x4, block_1x16, block_1x4, block_4x1, sell;
 };
 
+// Rows per kernel call of a table (SparseKernels' *_mr fields and bsr_groups_max_m), for the x86
+// tables built by x86_sparse_kernels.inc's kernel_table.
+struct CallRows {
+  uint32_t bsr_rows, bsr_mvec, nm_rows, bsr_groups_max_m, bsr_k1_mvec;
+};
+
 // What one instruction set provides. Names follow the dense kernels: operation, tile, ISA.
 struct SparseKernels {
   const char* isa;  // the dense path of the same name supplies the epilogues when it is in use

@@ -46,17 +46,16 @@ constexpr sparse::FormatCosts kGemvCosts = {1.2, 9.5, 1.6, 1.45, 4.6, 2.7, 0};
 // 90 %).
 constexpr sparse::FormatCosts kGemvCostsNarrow = {1.0, 9.5, 1.3, 1.2, 3.3, 2.5, 0};
 
-const sparse::SparseKernels kSparseNarrow = {"avx2", AKind::S8, narrow::bsr_rows, 4, narrow::bsr_mvec, 16,
-                                             narrow::nm_rows, 4, narrow::bsr_groups, 12, narrow::bsr_k1_mvec, 32,
-                                             narrow::sell_lookups::rows, narrow::sell_lookups::kRowsMr,
-                                             narrow::sell_lookups::kGather, &kGemvCostsNarrow};
+constexpr sparse::CallRows kRows = {4, 16, 4, 12, 32};
+const sparse::SparseKernels kSparseNarrow =
+    narrow::kernel_table("avx2", kRows, narrow::sell_lookups::rows, narrow::sell_lookups::kRowsMr,
+                         narrow::sell_lookups::kGather, &kGemvCostsNarrow);
 
 }  // namespace
 
-const sparse::SparseKernels kSparse = {"avx2", AKind::U8, wide::bsr_rows, 4, wide::bsr_mvec, 16, wide::nm_rows, 4,
-                                       wide::bsr_groups, 12, wide::bsr_k1_mvec, 32, wide::sell_lookups::rows,
-                                       wide::sell_lookups::kRowsMr, wide::sell_lookups::kGather, &kGemvCosts,
-                                       &kSparseNarrow};
+const sparse::SparseKernels kSparse = wide::kernel_table("avx2", kRows, wide::sell_lookups::rows,
+                                                         wide::sell_lookups::kRowsMr, wide::sell_lookups::kGather,
+                                                         &kGemvCosts, &kSparseNarrow);
 
 }  // namespace avx2
 }  // namespace ei8

@@ -113,9 +113,8 @@ struct V {
 // 32 rows per batch call: A^T then takes 128 bytes per k-quad, and a 1x16 block row (one A^T load
 // per vpdpbusd) is bound by L2 bandwidth less; 64 rows measured 20 % slower there, 4x4 the same.
 // SELL by lookups: sparse_paths.cc puts VBMI's byte-permute kernel in its place where the CPU has VBMI.
-const sparse::SparseKernels kSparse = {"avx512vnni", AKind::U8, bsr_rows,   8, bsr_mvec, 32, nm_rows,
-                                       8,            bsr_groups, 12,        bsr_k1_mvec, 64,
-                                       sell_lookups::rows, sell_lookups::kRowsMr, sell_lookups::kGather};
+const sparse::SparseKernels kSparse = kernel_table("avx512vnni", {8, 32, 8, 12, 64}, sell_lookups::rows,
+                                                   sell_lookups::kRowsMr, sell_lookups::kGather);
 
 }  // namespace avx512vnni
 }  // namespace ei8

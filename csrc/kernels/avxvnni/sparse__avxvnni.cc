@@ -28,9 +28,8 @@ using V = YmmV<VnniDot>;
 
 }  // namespace
 
-const sparse::SparseKernels kSparse = {"avxvnni", AKind::U8, bsr_rows, 4, bsr_mvec, 16, nm_rows, 4, bsr_groups, 8,
-                                       bsr_k1_mvec, 32, sell_lookups::rows, sell_lookups::kRowsMr,
-                                       sell_lookups::kGather};
+const sparse::SparseKernels kSparse = kernel_table("avxvnni", {4, 16, 4, 8, 32}, sell_lookups::rows,
+                                                   sell_lookups::kRowsMr, sell_lookups::kGather);
 
 }  // namespace avxvnni
 }  // namespace ei8

@@ -49,16 +49,15 @@ constexpr sparse::FormatCosts kGemvCosts = {1.2, 5.5, 1.5, 1.4, 3.3, 2.4, 0};
 // blocks at 66 %, where 1.9 would take them for a call at about dense speed), CSR 4.9-5.05.
 constexpr sparse::FormatCosts kGemvCostsNarrow = {1.0, 5.0, 1.15, 1.25, 2.9, 2.0, 0};
 
-const sparse::SparseKernels kSparseNarrow = {"sse41", AKind::S8, narrow::bsr_rows, 4, narrow::bsr_mvec, 16,
-                                             narrow::nm_rows, 4, narrow::bsr_groups, 12, narrow::bsr_k1_mvec, 16,
-                                             sparse::portable::sell_rows, 16, sparse::SellGather::kPortable,
-                                             &kGemvCostsNarrow};
+// SELL: the portable loop of each table's A kind.
+constexpr sparse::CallRows kRows = {4, 16, 4, 12, 16};
+const sparse::SparseKernels kSparseNarrow = narrow::kernel_table(
+    "sse41", kRows, sparse::portable::sell_rows, 16, sparse::SellGather::kPortable, &kGemvCostsNarrow);
 
 }  // namespace
 
-const sparse::SparseKernels kSparse = {"sse41", AKind::U8, wide::bsr_rows, 4, wide::bsr_mvec, 16, wide::nm_rows, 4,
-                                       wide::bsr_groups, 12, wide::bsr_k1_mvec, 16, sparse::portable::sell_rows_u8,
-                                       16, sparse::SellGather::kPortable, &kGemvCosts, &kSparseNarrow};
+const sparse::SparseKernels kSparse = wide::kernel_table(
+    "sse41", kRows, sparse::portable::sell_rows_u8, 16, sparse::SellGather::kPortable, &kGemvCosts, &kSparseNarrow);
 
 }  // namespace sse41
 }  // namespace ei8
