@@ -105,4 +105,73 @@ test('pruned weights quantize to exact zeros that packSparse skips', () => {
   assert.is(s.nnz, (k * n) / 2);
 });
 
+// An oracle of the ranking rule: units in (score, index) order, the first `count` pruned; a block's
+// score the float64 sum of its weights' scores, channel by channel, k by k.
+function oracleMask(w: Float32Array, k: number, n: number, layout: 'kn' | 'nk', pattern: string, sparsity: number,
+  scope: 'tensor' | 'channel', g?: Float32Array): Uint8Array {
+  const at = (nn: number, kk: number) => (layout === 'kn' ? kk * n + nn : nn * k + kk);
+  const score = (i: number) => (g ? Math.abs(w[i] * g[i]) : Math.abs(w[i]));
+  const mask = new Uint8Array(w.length).fill(1);
+  const lowest = (scores: number[], count: number) =>
+    scores.map((s, u) => [s, u]).sort((x, y) => x[0] - y[0] || x[1] - y[1]).slice(0, count).map((x) => x[1]);
+  const nm = /^(\d+):(\d+)$/.exec(pattern);
+  if (nm) {
+    const [keep, m] = [Number(nm[1]), Number(nm[2])];
+    for (let nn = 0; nn < n; nn++) {
+      for (let k0 = 0; k0 < k; k0 += m) {
+        const len = Math.min(m, k - k0);
+        const scores = Array.from({ length: len }, (_, i) => score(at(nn, k0 + i)));
+        for (const i of lowest(scores, len - Math.min(keep, len))) mask[at(nn, k0 + i)] = 0;
+      }
+    }
+    return mask;
+  }
+  const [r, c] = pattern === 'unstructured' ? [1, 1] : pattern.split('x').map(Number);
+  const rows = Math.ceil(n / r), cols = Math.ceil(k / c);
+  const scores = new Array<number>(rows * cols).fill(0);
+  for (let nn = 0; nn < n; nn++) for (let kk = 0; kk < k; kk++) scores[Math.floor(nn / r) * cols + Math.floor(kk / c)] += score(at(nn, kk));
+  const pruned = new Set<number>();
+  if (scope === 'tensor') {
+    for (const u of lowest(scores, Math.round(sparsity * scores.length))) pruned.add(u);
+  } else {
+    for (let row = 0; row < rows; row++) {
+      for (const u of lowest(scores.slice(row * cols, (row + 1) * cols), Math.round(sparsity * cols))) pruned.add(row * cols + u);
+    }
+  }
+  for (let nn = 0; nn < n; nn++) for (let kk = 0; kk < k; kk++) if (pruned.has(Math.floor(nn / r) * cols + Math.floor(kk / c))) mask[at(nn, kk)] = 0;
+  return mask;
+}
+
+test('the ranking rule holds for every pattern, scope and layout, with ties and with enough units to sample', () => {
+  const rand = rng(11);
+  const values: Record<string, (len: number) => Float32Array> = {
+    uniform: (len) => Float32Array.from({ length: len }, () => rand() * 2 - 1),
+    ties: (len) => Float32Array.from({ length: len }, () => Math.floor(rand() * 7) - 3),
+    ordered: (len) => Float32Array.from({ length: len }, (_, i) => (i % 97) / 97),
+  };
+  let checked = 0;
+  for (const [kind, make] of Object.entries(values)) {
+    // 300 x 257: 77100 units unstructured, past the size where the selection samples (select.ts).
+    for (const [k, n] of [[37, 13], [300, 257]]) {
+      const w = make(k * n);
+      const g = values.uniform(k * n);
+      for (const layout of ['kn', 'nk'] as const) {
+        for (const pattern of ['unstructured', '2:4', '3:20', '1x4', '4x1', '3x5']) {
+          for (const scope of pattern.includes(':') ? ['tensor' as const] : (['tensor', 'channel'] as const)) {
+            for (const importance of [false, true]) {
+              const sparsity = pattern.includes(':') ? undefined : 0.3 + 0.6 * rand();
+              const shape: [number, number] = layout === 'kn' ? [k, n] : [n, k];
+              const r = ei8.prune(w, shape, { pattern, sparsity, scope, layout, ...(importance ? { method: 'importance', gradient: g } : {}) });
+              const expected = oracleMask(w, k, n, layout, pattern, sparsity ?? 0, scope, importance ? g : undefined);
+              assert.ok(r.mask.every((v, i) => v === expected[i]), `${kind} ${k}x${n} ${layout} ${pattern} ${scope} importance ${importance}`);
+              checked++;
+            }
+          }
+        }
+      }
+    }
+  }
+  assert.is(checked, 3 * 2 * 2 * (2 + 4 * 2) * 2);
+});
+
 test.run();

@@ -12,6 +12,7 @@
  * N:M group the index is k. Global pruning numbers the units of tensor t after those of 0..t-1.
  */
 import { ErrorCodes, rangeError, typeError } from './errors';
+import { rankValue } from './select';
 import { checkArray, checkNumber, checkOptions, checkShape } from './validate';
 import type { WeightsLayout } from './weights';
 
@@ -74,14 +75,14 @@ function parsePattern(fn: string, pattern: unknown): Parsed {
   throw rangeError(fn, `pattern must be 'unstructured', 'N:M' or 'RxC', got '${pattern}'`, ErrorCodes.OUT_OF_RANGE);
 }
 
-/** One checked tensor: its [K, N] geometry and float64 element scores. */
+/** One checked tensor: its [K, N] geometry, with the arrays its scores come from. */
 interface Prepared {
   w: Float32Array;
+  /** dL/dw for 'importance', else undefined */
+  g: Float32Array | undefined;
   k: number;
   n: number;
-  /** flat index of (output n, reduction k) in w */
-  at: (nn: number, kk: number) => number;
-  score: Float64Array;
+  layout: WeightsLayout;
 }
 
 function prepare(fn: string, name: string, t: PruneTensor, method: PruneMethod): Prepared {
@@ -96,61 +97,136 @@ function prepare(fn: string, name: string, t: PruneTensor, method: PruneMethod):
     if (t.gradient === undefined) throw typeError(fn, "method 'importance' needs a gradient (Float32Array of w's shape)");
     g = checkArray(fn, name === 'w' ? 'gradient' : `${name}.gradient`, t.gradient, 'Float32Array', count);
   }
-  const score = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     if (!Number.isFinite(w[i])) throw rangeError(fn, `${name === 'w' ? 'w' : `${name}.weights`}[${i}] is ${w[i]}`, ErrorCodes.NON_FINITE);
     if (g && !Number.isFinite(g[i])) throw rangeError(fn, `${name === 'w' ? 'gradient' : `${name}.gradient`}[${i}] is ${g[i]}`, ErrorCodes.NON_FINITE);
-    score[i] = g ? Math.abs(w[i] * g[i]) : Math.abs(w[i]);
   }
-  const at = layout === 'kn' ? (nn: number, kk: number) => kk * n + nn : (nn: number, kk: number) => nn * k + kk;
-  return { w, k, n, at, score };
+  return { w, g, k, n, layout };
 }
 
-/**
- * Marks pruned[u] = 1 for the `count` units of lowest (score, index); units are 0..scores.length-1.
- */
+/** The score of element i of w (float64: |w * g| of two float32 values is exact there). */
+function score(w: Float32Array, g: Float32Array | undefined, i: number): number {
+  return g ? Math.abs(w[i] * g[i]) : Math.abs(w[i]);
+}
+
+/** Up to this many units, pruneLowest ranks each unit against the others instead of selecting. */
+const kRankUnits = 16;
+
+/** Marks pruned[u] = 1 for the `count` units of lowest (score, index); units are 0..scores.length-1. */
 function pruneLowest(scores: Float64Array, count: number, pruned: Uint8Array): void {
+  const units = scores.length;
   if (count <= 0) return;
-  if (count >= scores.length) {
+  if (count >= units) {
     pruned.fill(1);
     return;
   }
-  const sorted = scores.slice().sort();
-  const threshold = sorted[count - 1];
-  let below = 0;
-  for (let i = 0; i < count; i++) if (sorted[i] < threshold) below++;
-  let ties = count - below;
-  for (let u = 0; u < scores.length; u++) {
-    if (scores[u] < threshold) {
+  if (units <= kRankUnits) {
+    // N:M groups: rank = the units before u in (score, index) order, counted without branches
+    // (the comparisons of random scores mispredict half the time).
+    for (let u = 0; u < units; u++) {
+      const s = scores[u];
+      let rank = 0;
+      for (let v = 0; v < u; v++) rank += Number(scores[v] <= s);
+      for (let v = u + 1; v < units; v++) rank += Number(scores[v] < s);
+      if (rank < count) pruned[u] = 1;
+    }
+    return;
+  }
+  const { value: threshold, below } = rankValue(scores, count - 1);
+  let ties = count - below;  // the units at the threshold to prune, in index order
+  for (let u = 0; u < units; u++) {
+    const s = scores[u];
+    if (s < threshold) {
       pruned[u] = 1;
-    } else if (scores[u] === threshold && ties > 0) {
+    } else if (s === threshold && ties > 0) {
       pruned[u] = 1;
       ties--;
     }
   }
 }
 
-/** Units of a tensor for a pattern: blocks (or single weights) with their summed scores. */
-function unitScores(p: Prepared, r: number, c: number): { scores: Float64Array; rows: number; cols: number } {
-  const rows = Math.ceil(p.n / r);
-  const cols = Math.ceil(p.k / c);
-  const scores = new Float64Array(rows * cols);
-  if (r === 1 && c === 1) {
-    for (let nn = 0; nn < p.n; nn++) for (let kk = 0; kk < p.k; kk++) scores[nn * cols + kk] = p.score[p.at(nn, kk)];
-    return { scores, rows, cols };
-  }
-  for (let nn = 0; nn < p.n; nn++) {
-    const row = Math.floor(nn / r) * cols;
-    for (let kk = 0; kk < p.k; kk++) scores[row + Math.floor(kk / c)] += p.score[p.at(nn, kk)];
-  }
-  return { scores, rows, cols };
+/** The grid of units of a tensor for a pattern: blocks of r output channels x c consecutive k. */
+function unitGrid(p: Prepared, r: number, c: number): { rows: number; cols: number } {
+  return { rows: Math.ceil(p.n / r), cols: Math.ceil(p.k / c) };
 }
 
-function applyUnits(p: Prepared, r: number, c: number, cols: number, pruned: Uint8Array, mask: Uint8Array): void {
-  for (let nn = 0; nn < p.n; nn++) {
-    const row = Math.floor(nn / r) * cols;
-    for (let kk = 0; kk < p.k; kk++) if (pruned[row + Math.floor(kk / c)]) mask[p.at(nn, kk)] = 0;
+/**
+ * Each unit's score, the sum of its weights' scores (in the order output channel, then k), into
+ * `scores` (rows x cols of unitGrid, zeroed). A 'kn' tensor is walked in tiles of whole blocks of k,
+ * so that neither w's lines (a k apart: N floats) nor the scores' leave the cache between uses.
+ */
+function unitScores(p: Prepared, r: number, c: number, scores: Float64Array): void {
+  const { w, g, k, n } = p;
+  const { cols } = unitGrid(p, r, c);
+  const col = unitColumns(k, c);
+  if (p.layout === 'nk') {
+    for (let nn = 0, i = 0; nn < n; nn++) {
+      const row = Math.floor(nn / r) * cols;
+      for (let kk = 0; kk < k; kk++, i++) scores[row + col[kk]] += score(w, g, i);
+    }
+    return;
   }
+  if (r === 1 && c === 1) {
+    // A transpose, in tiles of 64 x 64: reads along w's rows, writes 64 lines of scores at a time.
+    for (let k0 = 0; k0 < k; k0 += 64) {
+      const k1 = Math.min(k, k0 + 64);
+      for (let n0 = 0; n0 < n; n0 += 64) {
+        const n1 = Math.min(n, n0 + 64);
+        for (let kk = k0; kk < k1; kk++) {
+          for (let nn = n0, i = kk * n + n0; nn < n1; nn++, i++) scores[nn * cols + kk] = score(w, g, i);
+        }
+      }
+    }
+    return;
+  }
+  // A block's weights are added in the order (channel, k), as the 'nk' walk does: tiles of whole
+  // blocks of k, channels in order inside.
+  const tile = c * Math.max(1, Math.floor(64 / c));
+  for (let k0 = 0; k0 < k; k0 += tile) {
+    const k1 = Math.min(k, k0 + tile);
+    for (let nn = 0; nn < n; nn++) {
+      const row = Math.floor(nn / r) * cols;
+      for (let kk = k0; kk < k1; kk++) scores[row + col[kk]] += score(w, g, kk * n + nn);
+    }
+  }
+}
+
+/** The unit column of each k: floor(k / c), looked up in the loops over weights rather than divided. */
+function unitColumns(k: number, c: number): Int32Array {
+  const col = new Int32Array(k);
+  for (let kk = 0; kk < k; kk++) col[kk] = Math.floor(kk / c);
+  return col;
+}
+
+/**
+ * The keep-mask (same layout as w) of the pruned units, written in w's order; a 'kn' tensor in
+ * tiles of 64 x 64, so that the units' lines (an output channel apart) stay in cache between uses.
+ */
+function maskOf(p: Prepared, r: number, c: number, pruned: Uint8Array): Uint8Array {
+  const { k, n } = p;
+  const { cols } = unitGrid(p, r, c);
+  const col = unitColumns(k, c);
+  const mask = new Uint8Array(p.w.length);
+  const rowOf = (nn: number) => Math.floor(nn / r) * cols;
+  if (p.layout === 'nk') {
+    for (let nn = 0, i = 0; nn < n; nn++) {
+      const row = rowOf(nn);
+      for (let kk = 0; kk < k; kk++, i++) mask[i] = 1 - pruned[row + col[kk]];
+    }
+    return mask;
+  }
+  const rows = Int32Array.from({ length: n }, (_, nn) => rowOf(nn));
+  for (let k0 = 0; k0 < k; k0 += 64) {
+    const k1 = Math.min(k, k0 + 64);
+    for (let n0 = 0; n0 < n; n0 += 64) {
+      const n1 = Math.min(n, n0 + 64);
+      for (let kk = k0; kk < k1; kk++) {
+        const unit = col[kk];
+        for (let nn = n0, i = kk * n + n0; nn < n1; nn++, i++) mask[i] = 1 - pruned[rows[nn] + unit];
+      }
+    }
+  }
+  return mask;
 }
 
 function finish(p: Prepared, mask: Uint8Array): PruneResult {
@@ -181,18 +257,30 @@ function pruneNm(fn: string, p: Prepared, n: number, m: number, sparsity: unknow
   if (sparsity !== undefined && Math.abs(checkSparsity(fn, sparsity) - (1 - n / m)) > 1e-9) {
     throw rangeError(fn, `sparsity (${String(sparsity)}) contradicts the pattern ${n}:${m} (${1 - n / m})`, ErrorCodes.OUT_OF_RANGE);
   }
-  const mask = new Uint8Array(p.w.length).fill(1);
+  const { w, g, k, n: channels } = p;
+  const mask = new Uint8Array(w.length).fill(1);
   const group = new Float64Array(m);
   const pruned = new Uint8Array(m);
-  for (let nn = 0; nn < p.n; nn++) {
-    for (let k0 = 0; k0 < p.k; k0 += m) {
-      const len = Math.min(m, p.k - k0);
-      const scores = group.subarray(0, len);
-      for (let i = 0; i < len; i++) scores[i] = p.score[p.at(nn, k0 + i)];
-      pruned.fill(0);
-      pruneLowest(scores, len - Math.min(n, len), pruned);
-      for (let i = 0; i < len; i++) if (pruned[i]) mask[p.at(nn, k0 + i)] = 0;
+  // Element i of the group at (channel nn, k0): w[at + i * step]. A 'kn' tensor is walked a group of
+  // k at a time across the channels, so that its m lines serve 16 channels each.
+  const step = p.layout === 'kn' ? channels : 1;
+  const one = (nn: number, k0: number) => {
+    const len = Math.min(m, k - k0);
+    const at = p.layout === 'kn' ? k0 * channels + nn : nn * k + k0;
+    const scores = len === m ? group : group.subarray(0, len);
+    for (let i = 0; i < len; i++) scores[i] = score(w, g, at + i * step);
+    pruneLowest(scores, len - Math.min(n, len), pruned);
+    for (let i = 0; i < len; i++) {
+      if (pruned[i]) {
+        mask[at + i * step] = 0;
+        pruned[i] = 0;
+      }
     }
+  };
+  if (p.layout === 'kn') {
+    for (let k0 = 0; k0 < k; k0 += m) for (let nn = 0; nn < channels; nn++) one(nn, k0);
+  } else {
+    for (let nn = 0; nn < channels; nn++) for (let k0 = 0; k0 < k; k0 += m) one(nn, k0);
   }
   return finish(p, mask);
 }
@@ -216,7 +304,9 @@ export function prune(w: Float32Array, shape: [number, number], opts?: PruneOpti
   if (o.sparsity === undefined) throw typeError(fn, 'sparsity (a number in [0, 1]) is required');
   const sparsity = checkSparsity(fn, o.sparsity);
   const [r, c] = pattern.kind === 'block' ? [pattern.r, pattern.c] : [1, 1];
-  const { scores, rows, cols } = unitScores(p, r, c);
+  const { rows, cols } = unitGrid(p, r, c);
+  const scores = new Float64Array(rows * cols);
+  unitScores(p, r, c, scores);
   const pruned = new Uint8Array(scores.length);
   if (scope === 'tensor') {
     pruneLowest(scores, Math.round(sparsity * scores.length), pruned);
@@ -226,9 +316,7 @@ export function prune(w: Float32Array, shape: [number, number], opts?: PruneOpti
       pruneLowest(scores.subarray(row * cols, (row + 1) * cols), Math.round(sparsity * cols), part);
     }
   }
-  const mask = new Uint8Array(p.w.length).fill(1);
-  applyUnits(p, r, c, cols, pruned, mask);
-  return finish(p, mask);
+  return finish(p, maskOf(p, r, c, pruned));
 }
 
 /**
@@ -253,21 +341,23 @@ export function pruneGlobal(tensors: PruneTensor[], opts: Omit<PruneOptions, 'gr
     if (t === null || typeof t !== 'object') throw typeError(fn, `tensors[${i}] must be { weights, shape }`);
     return prepare(fn, `tensors[${i}]`, t, method);
   });
-  const units = prepared.map((p) => unitScores(p, r, c));
-  const total = units.reduce((s, u) => s + u.scores.length, 0);
+  const sizes = prepared.map((p) => {
+    const { rows, cols } = unitGrid(p, r, c);
+    return rows * cols;
+  });
+  const total = sizes.reduce((s, u) => s + u, 0);
   const all = new Float64Array(total);
   let offset = 0;
-  for (const u of units) {
-    all.set(u.scores, offset);
-    offset += u.scores.length;
-  }
+  prepared.forEach((p, i) => {
+    unitScores(p, r, c, all.subarray(offset, offset + sizes[i]));
+    offset += sizes[i];
+  });
   const pruned = new Uint8Array(total);
   pruneLowest(all, Math.round(sparsity * total), pruned);
   offset = 0;
   return prepared.map((p, i) => {
-    const mask = new Uint8Array(p.w.length).fill(1);
-    applyUnits(p, r, c, units[i].cols, pruned.subarray(offset, offset + units[i].scores.length), mask);
-    offset += units[i].scores.length;
+    const mask = maskOf(p, r, c, pruned.subarray(offset, offset + sizes[i]));
+    offset += sizes[i];
     return finish(p, mask);
   });
 }
