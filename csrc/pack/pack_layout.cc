@@ -20,8 +20,7 @@ static inline uint8_t source_at(const uint8_t* src, size_t K, size_t N, size_t k
   return L == EI8_LAYOUT_KN ? src[k * N + n] : src[n * K + k];
 }
 
-// Canonical n x k bytes (the reference layout); a [K, N] source is transposed in cache-sized tiles.
-static void to_canonical(const uint8_t* src, ei8_layout layout, size_t K, size_t N, uint8_t* nk) {
+void to_canonical(const uint8_t* src, ei8_layout layout, size_t K, size_t N, uint8_t* nk) {
   if (layout == EI8_LAYOUT_NK) {
     std::memcpy(nk, src, N * K);
     return;

@@ -92,6 +92,9 @@ namespace ei8 {
 
 // Builds the layout `key` from the weight bytes as given: [K, N] (EI8_LAYOUT_KN) or [N, K].
 std::shared_ptr<PackedData> pack_layout(const ei8_packed& w, const uint8_t* src, ei8_layout src_layout, LayoutKey key);
+// The canonical n x k bytes (the reference layout) of a [K, N] (EI8_LAYOUT_KN) or [N, K] source; a
+// [K, N] source is transposed in cache-sized tiles.
+void to_canonical(const uint8_t* src, ei8_layout layout, size_t K, size_t N, uint8_t* nk);
 // Recovers the canonical n x k bytes from any layout.
 void unpack_layout(const ei8_packed& w, const PackedData& d, uint8_t* canonical_nk);
 

@@ -5,6 +5,7 @@
 #include <limits>
 #include <new>
 
+#include "pack/weights.h"
 #include "ref/quantize_ref.h"
 #include "sparse/sparse.h"
 
@@ -90,16 +91,31 @@ bool nm_conforms(const WeightsNk& w, uint32_t n_keep, uint32_t m) {
   return true;
 }
 
+// hit[kb] = 1 where block (br, kb) of r x c holds a non-zero weight, else 0 (hit: one per k block).
+// Block by block rather than a division per weight (docs/sparse.md, "Pruning": packing speed).
+void block_hits(const WeightsNk& w, size_t br, uint32_t r, uint32_t c, std::vector<uint8_t>& hit) {
+  std::fill(hit.begin(), hit.end(), 0);
+  for (size_t nn = br * r; nn < std::min<size_t>(w.n, br * r + r); ++nn) {
+    const int8_t* row = &w.w[nn * w.k];
+    if (c == 1) {
+      for (size_t kk = 0; kk < w.k; ++kk) hit[kk] |= row[kk] != 0;
+      continue;
+    }
+    for (size_t kb = 0, k0 = 0; k0 < w.k; ++kb, k0 += c) {
+      const size_t len = std::min<size_t>(c, w.k - k0);
+      uint8_t any = 0;
+      for (size_t cc = 0; cc < len; ++cc) any |= static_cast<uint8_t>(row[k0 + cc]);
+      hit[kb] |= any != 0;
+    }
+  }
+}
+
 size_t bsr_nonzero_blocks(const WeightsNk& w, uint32_t r, uint32_t c) {
   const size_t brs = (w.n + r - 1) / r, kbs = (w.k + c - 1) / c;
   size_t count = 0;
   std::vector<uint8_t> hit(kbs);
   for (size_t br = 0; br < brs; ++br) {
-    std::fill(hit.begin(), hit.end(), 0);
-    for (size_t nn = br * r; nn < std::min<size_t>(w.n, br * r + r); ++nn) {
-      const int8_t* row = &w.w[nn * w.k];
-      for (size_t kk = 0; kk < w.k; ++kk) hit[kk / c] |= row[kk] != 0;
-    }
+    block_hits(w, br, r, c, hit);
     for (uint8_t h : hit) count += h;
   }
   return count;
@@ -124,16 +140,18 @@ bool build_bsr(const WeightsNk& w, uint32_t r, uint32_t c, Bsr& s) {
   std::vector<int8_t> val;
   std::vector<uint8_t> hit(s.k_blocks);
   for (size_t br = 0; br < s.block_rows; ++br) {
-    std::fill(hit.begin(), hit.end(), 0);
-    for (size_t nn = br * r; nn < std::min<size_t>(w.n, br * r + r); ++nn) {
-      const int8_t* row = &w.w[nn * w.k];
-      for (size_t kk = 0; kk < w.k; ++kk) hit[kk / c] |= row[kk] != 0;
-    }
+    block_hits(w, br, r, c, hit);
     for (size_t kb = 0; kb < s.k_blocks; ++kb) {
       if (!hit[kb]) continue;
       idx.push_back(static_cast<uint16_t>(kb));
-      for (uint32_t j = 0; j < r; ++j)
-        for (uint32_t cc = 0; cc < c; ++cc) val.push_back(w.at(br * r + j, kb * c + cc));
+      // r rows of c weights; rows past n and k past K are zeros.
+      const size_t k0 = kb * c, len = std::min<size_t>(c, w.k - k0);
+      for (uint32_t j = 0; j < r; ++j) {
+        const size_t nn = br * r + j;
+        const size_t end = val.size() + c;
+        if (nn < w.n) val.insert(val.end(), &w.w[nn * w.k + k0], &w.w[nn * w.k + k0] + len);
+        val.resize(end, 0);
+      }
     }
     s.row_ptr[br + 1] = static_cast<uint32_t>(idx.size());
   }
@@ -160,11 +178,12 @@ bool build_nm(const WeightsNk& w, uint32_t n_keep, uint32_t m, Nm& s) {
       for (size_t l = 0; l < 16; ++l) {
         const size_t out = p * 16 + l;
         if (out >= w.n) continue;
+        const int8_t* row = &w.w[out * w.k];
         for (uint32_t gi = 0; gi < groups_per_lane; ++gi) {
           const size_t k0 = t * s.window + size_t(gi) * m;
           uint32_t slot = gi * n_keep;
           for (size_t kk = k0; kk < std::min<size_t>(w.k, k0 + m); ++kk) {
-            const int8_t v = w.at(out, kk);
+            const int8_t v = row[kk];
             if (v == 0) continue;
             const uint32_t pos = static_cast<uint32_t>(kk - t * s.window);
             val[l * 4 + slot] = v;
@@ -182,9 +201,11 @@ bool build_nm(const WeightsNk& w, uint32_t n_keep, uint32_t m, Nm& s) {
 // Slots of 4 non-zeros each output of a (panel, window) needs: the largest is the window's count.
 uint32_t sell_slots(const WeightsNk& w, size_t p, size_t t) {
   uint32_t most = 0;
-  for (size_t l = 0; l < 16; ++l) {
+  const size_t k0 = t * Sell::kWindow, k1 = std::min(w.k, k0 + Sell::kWindow);
+  for (size_t nn = p * 16; nn < std::min(w.n, p * 16 + 16); ++nn) {
+    const int8_t* row = &w.w[nn * w.k];
     uint32_t count = 0;
-    for (size_t kk = t * Sell::kWindow; kk < (t + 1) * Sell::kWindow; ++kk) count += w.at(p * 16 + l, kk) != 0;
+    for (size_t kk = k0; kk < k1; ++kk) count += row[kk] != 0;
     most = std::max(most, (count + 3) / 4);
   }
   return most;
@@ -304,25 +325,35 @@ ei8_status ei8_pack_sparse(const void* data, ei8_dtype dt, ei8_layout layout, si
       if (scale) s->scale[j] = scale[src];
       s->max_abs_b = std::max(s->max_abs_b, std::max(zero_point[src] - qmin, qmax - zero_point[src]));
     }
+    // The source bytes in n x k order (a [K, N] source in tiles, not a column at a time: each byte of
+    // a column is a row of the source apart), then w = B - zb in place, row by row.
     WeightsNk w{k, n, std::vector<int8_t>(n * k)};
-    const uint8_t* src = static_cast<const uint8_t*>(data);
+    to_canonical(static_cast<const uint8_t*>(data), layout, k, n, reinterpret_cast<uint8_t*>(w.w.data()));
     s->ck.assign(n, 0);
-    for (size_t nn = 0; nn < n && status == EI8_OK; ++nn) {
+    // A row's range is checked after it (no exit inside the loop, which the compiler vectorizes).
+    for (size_t nn = 0; nn < n; ++nn) {
+      int8_t* row = &w.w[nn * k];
+      const int32_t zb = s->zero_point[nn];
+      int32_t lo = 0, hi = 0;
       uint32_t colsum = 0;
+      size_t nonzero = 0, minus128 = 0;
       for (size_t kk = 0; kk < k; ++kk) {
-        const uint8_t raw = layout == EI8_LAYOUT_NK ? src[nn * k + kk] : src[kk * n + nn];
-        const int32_t b = dt == EI8_INT8 ? static_cast<int8_t>(raw) : raw;
-        const int32_t v = b - s->zero_point[nn];
-        if (v < -128 || v > 127) {
-          status = EI8_E_RANGE;
-          break;
-        }
-        w.w[nn * k + kk] = static_cast<int8_t>(v);
+        const int32_t b = dt == EI8_INT8 ? int32_t(static_cast<int8_t>(row[kk])) : int32_t(static_cast<uint8_t>(row[kk]));
+        const int32_t v = b - zb;
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+        row[kk] = static_cast<int8_t>(v);
         colsum += static_cast<uint32_t>(v);
-        s->nnz += v != 0;
-        s->narrow = s->narrow && v != -128;
+        nonzero += v != 0;
+        minus128 += v == -128;
+      }
+      if (lo < -128 || hi > 127) {
+        status = EI8_E_RANGE;
+        break;
       }
       s->ck[nn] = static_cast<int32_t>(0u - colsum);
+      s->nnz += nonzero;
+      s->narrow = s->narrow && minus128 == 0;
     }
 
     if (status == EI8_OK && o.format == EI8_SPARSE_AUTO) {
