@@ -17,6 +17,7 @@ import { ErrorCodes, rangeError, typeError } from './errors';
 import { makeView, paramCount, type QView } from './qtensor';
 import type { QTensor } from './types';
 import { checkArray, checkInteger, checkOptions, checkScales, checkShape } from './validate';
+import { sortFloat32 } from './select';
 
 // ------------------------------------------------------------------------------- types ----
 
@@ -138,14 +139,23 @@ const KMEANS_SEED_SAMPLE = 1 << 16;
  */
 function kmeans1d(sorted: Float64Array, k: number, rand: () => number, iterations: number): Float64Array {
   const n = sorted.length;
-  const step = Math.max(1, n / KMEANS_SEED_SAMPLE);
-  const sample = Float64Array.from({ length: Math.min(n, KMEANS_SEED_SAMPLE) }, (_, i) => sorted[Math.floor(i * step)]);
+  let sample = sorted;  // step 1: every value
+  if (n > KMEANS_SEED_SAMPLE) {
+    const step = n / KMEANS_SEED_SAMPLE;
+    sample = new Float64Array(KMEANS_SEED_SAMPLE);
+    for (let i = 0; i < sample.length; i++) sample[i] = sorted[Math.floor(i * step)];
+  }
   const c = new Float64Array(k);
   c[0] = sample[Math.floor(rand() * sample.length)];
-  const d2 = sample.map((v) => (v - c[0]) ** 2);
+  // d2: each sample value's squared distance to its nearest centroid so far; total their sum, added
+  // in index order as each d2 is written.
+  const d2 = new Float64Array(sample.length);
+  let total = 0;
+  for (let i = 0; i < d2.length; i++) {
+    d2[i] = (sample[i] - c[0]) * (sample[i] - c[0]);
+    total += d2[i];
+  }
   for (let j = 1; j < k; j++) {
-    let total = 0;
-    for (let i = 0; i < d2.length; i++) total += d2[i];
     if (total === 0) {
       c.fill(c[j - 1], j); // fewer distinct values than k: the rest repeat the last centroid
       break;
@@ -160,7 +170,11 @@ function kmeans1d(sorted: Float64Array, k: number, rand: () => number, iteration
       }
     }
     c[j] = sample[pick];
-    for (let i = 0; i < d2.length; i++) d2[i] = Math.min(d2[i], (sample[i] - c[j]) ** 2);
+    total = 0;
+    for (let i = 0; i < d2.length; i++) {
+      d2[i] = Math.min(d2[i], (sample[i] - c[j]) * (sample[i] - c[j]));
+      total += d2[i];
+    }
   }
   c.sort();
   const prefix = new Float64Array(n + 1);
@@ -246,15 +260,32 @@ export function quantizeCodebook(x: Float32Array, shape: number[], opts?: Codebo
   }
   const start = new Uint32Array(books + 1);
   for (let b = 0; b < books; b++) start[b + 1] = start[b] + sizes[b];
-  const values = new Float64Array(count);
+  // The books' values (sorted next, so in any order): 64 outer indices at a time, so that a
+  // per-channel book (a column of [K, N]) receives a run of values per visit instead of one.
+  const values = new Float32Array(count);
   const fill = start.slice(0, books);
-  for (let i = 0; i < count; i++) values[fill[bookOf[i]]++] = x[i];
+  const { outer, axisLen, inner } = view;
+  for (let o0 = 0; o0 < outer; o0 += 64) {
+    const o1 = Math.min(outer, o0 + 64);
+    for (let a = 0; a < axisLen; a++) {
+      for (let o = o0; o < o1; o++) {
+        for (let i = 0, flat = (o * axisLen + a) * inner; i < inner; i++, flat++) values[fill[bookOf[flat]]++] = x[flat];
+      }
+    }
+  }
+  let largest = 0;
+  for (let b = 0; b < books; b++) largest = Math.max(largest, sizes[b]);
+  const scratch = new Uint32Array(largest);
+  const sortedRoom = new Float64Array(largest);
 
   const centroids = new Int8Array(books * k);
   const scale = new Float32Array(books);
   const decoded = new Float64Array(books * k);
   for (let b = 0; b < books; b++) {
-    const sorted = values.subarray(start[b], start[b + 1]).sort();
+    const book = values.subarray(start[b], start[b + 1]);
+    sortFloat32(book, scratch);
+    const sorted = sortedRoom.subarray(0, book.length);
+    sorted.set(book);
     const c = kmeans1d(sorted, k, mulberry32(seed + b * 0x9e3779b1), iterations);
     scale[b] = centroidsToInt8(c, centroids, b * k);
     for (let j = 0; j < k; j++) decoded[b * k + j] = Math.fround(scale[b] * centroids[b * k + j]);
@@ -267,18 +298,23 @@ export function quantizeCodebook(x: Float32Array, shape: number[], opts?: Codebo
   return { indices, bits, shape: shape.slice(), codebook };
 }
 
-/** Index in [0, k) of the entry of sorted d[off .. off + k) nearest to v; a tie goes to the lower index. */
+/**
+ * Index in [0, k) of the entry of sorted d[off .. off + k) nearest to v; a tie goes to the lower
+ * index. The lower bound (the first entry >= v) without branches, whose outcomes on real weights
+ * are coin flips (a binary search's took most of quantizeCodebook's own time): k = 16 counts the
+ * entries below v, independent comparisons; k = 256 halves (k a power of two).
+ */
 function nearest(d: Float64Array, off: number, k: number, v: number): number {
   let lo = 0;
-  let hi = k;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (d[off + mid] < v) lo = mid + 1;
-    else hi = mid;
+  if (k === 16) {
+    for (let j = 0; j < 16; j++) lo += Number(d[off + j] < v);
+  } else {
+    for (let half = k >> 1; half >= 1; half >>= 1) lo += half * Number(d[off + lo + half - 1] < v);
+    lo += Number(lo === k - 1 && d[off + lo] < v);
   }
-  if (lo === 0) return 0;
   if (lo === k) return k - 1;
-  return v - d[off + lo - 1] <= d[off + lo] - v ? lo - 1 : lo;
+  if (lo === 0) return 0;
+  return lo - Number(v - d[off + lo - 1] <= d[off + lo] - v);
 }
 
 /** @internal */
@@ -339,12 +375,19 @@ export function codebookToQTensor(t: CodebookTensor): QTensor {
 const MIN_EXPONENT = -143; // 2^(e - 6), the 4-bit codebook scale, stays a float32 (>= 2^-149)
 const MAX_EXPONENT = 127;
 
-/** The exponent t of the power of two nearest to a > 0 (a tie, 1.5 * 2^p, goes up). */
+const exponentView = new Float64Array(1);
+const exponentBits = new Uint32Array(exponentView.buffer);
+const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;  // little-endian: word 1
+
+/**
+ * The exponent t of the power of two nearest to a > 0 (a tie, 1.5 * 2^p, goes up): from a's float64
+ * bits (every value here is float32, so a normal float64), p = its exponent, plus one when the
+ * fraction is at least 0.5 (its top bit). Math.log2 and powers of two took most of quantizeLog2.
+ */
 function nearestExponent(a: number): number {
-  let p = Math.floor(Math.log2(a));
-  while (2 ** p > a) p--;
-  while (2 ** (p + 1) <= a) p++;
-  return a >= 1.5 * 2 ** p ? p + 1 : p;
+  exponentView[0] = a;
+  const high = exponentBits[HIGH_WORD];
+  return ((high >>> 20) & 0x7ff) - 1023 + ((high >>> 19) & 1);
 }
 
 export interface Log2Options {
