@@ -1,6 +1,7 @@
 #include "dispatch/registry.h"
 
 #include <atomic>
+#include <cstring>
 
 #include "dispatch/cpu_features.h"
 #include "kernels/paths.h"
@@ -50,6 +51,22 @@ bool set_isa(const std::string& name) {
     }
   }
   return false;
+}
+
+std::vector<int> family_kernels(const std::vector<const char*>& names) {
+  const auto& isas = available_isas();
+  std::vector<int> by_isa(isas.size(), -1);
+  for (size_t i = 0; i < isas.size(); ++i) {
+    if (!isas[i].path) continue;
+    if (i + 1 == isas.size()) {
+      by_isa[i] = static_cast<int>(names.size()) - 1;
+      continue;
+    }
+    for (size_t j = 0; j < names.size(); ++j)
+      for (size_t r = 0; r <= i; ++r)
+        if (std::strcmp(isas[r].name, names[j]) == 0) by_isa[i] = static_cast<int>(j);
+  }
+  return by_isa;
 }
 
 // One counter per usable path (indexed like available_isas()), bumped on every call.

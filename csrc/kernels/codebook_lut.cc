@@ -38,16 +38,6 @@ struct KernelEntry {
   const LutKernel* gemv;    // if set, runs the calls with M = 1 instead of kernel
 };
 
-// Rank of a kernel path name: its place in available_isas() (reference first, best last), or -1
-// where this CPU has no dense path of that name. A forced path may use kernels of its own rank or
-// lower, so that it never runs instructions above the one forced.
-int isa_rank(const char* isa) {
-  const auto& isas = available_isas();
-  for (size_t i = 0; i < isas.size(); ++i)
-    if (std::strcmp(isas[i].name, isa) == 0) return static_cast<int>(i);
-  return -1;
-}
-
 const std::vector<KernelEntry>& available() {
   static const std::vector<KernelEntry> list = [] {
     std::vector<KernelEntry> v{{"ref", nullptr, nullptr}, {lut::kLut4Scalar.isa, &lut::kLut4Scalar, nullptr}};
@@ -74,20 +64,19 @@ std::atomic<int>& forced() {  // index into available(), or -1 for "auto"
   return f;
 }
 
+// The forced kernel, or the best one the dense path in use may run (registry.h, family_kernels:
+// never instructions above the forced path's); "ref" with the reference. One table lookup a call.
 const KernelEntry& current_entry() {
   const auto& list = available();
   const int f = forced().load();
   if (f >= 0) return list[static_cast<size_t>(f)];
-  const IsaEntry& isa = current_isa();
-  if (isa.path == nullptr) return list.front();  // "ref"
-  if (&isa == &available_isas().back()) return list.back();  // the best path: the best kernel
-  const int rank = isa_rank(isa.name);
-  size_t best = 1;
-  for (size_t i = 1; i < list.size(); ++i) {
-    const int r = isa_rank(list[i].name);
-    if (r >= 0 && r <= rank) best = i;
-  }
-  return list[best];
+  static const std::vector<int> by_isa = [&] {
+    std::vector<const char*> names;
+    for (const KernelEntry& e : list) names.push_back(e.name);
+    return family_kernels(names);
+  }();
+  const int best = by_isa[static_cast<size_t>(&current_isa() - available_isas().data())];
+  return list[best < 0 ? 0 : static_cast<size_t>(best)];
 }
 
 // Calls per entry of available(), for tests that prove a kernel ran.

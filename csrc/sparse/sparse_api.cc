@@ -30,17 +30,19 @@ std::atomic<const SparseKernels*>& forced() {
 // The sparse kernels for the dense path in use: the same ISA when it has sparse kernels, the best
 // sparse path when the dense path is the best one; a forced path without a sparse twin takes the
 // best sparse path of the dense paths up to it (amx: avx512vnni; i8mm: dotprod; sse41: scalar),
-// so that it never runs instructions above the one forced.
+// so that it never runs instructions above the one forced (registry.h, family_kernels). One table
+// lookup a call, built once.
 const SparseKernels* select(const IsaEntry& isa) {
   if (const SparseKernels* k = forced().load()) return k;
-  if (!isa.path) return nullptr;
-  const auto& paths = kernel_paths();
-  if (&isa == &available_isas().back()) return paths.back();
-  // From the forced path down: a path with a twin stops at once (this runs on every call).
-  for (size_t i = size_t(&isa - available_isas().data()) + 1; i-- > 0;)
-    for (const SparseKernels* k : paths)
-      if (std::strcmp(k->isa, available_isas()[i].name) == 0) return k;
-  return paths.front();
+  static const std::vector<const SparseKernels*> by_isa = [] {
+    const auto& paths = kernel_paths();
+    std::vector<const char*> names;
+    for (const SparseKernels* k : paths) names.push_back(k->isa);
+    std::vector<const SparseKernels*> t;
+    for (int j : family_kernels(names)) t.push_back(j < 0 ? nullptr : paths[static_cast<size_t>(j)]);
+    return t;
+  }();
+  return by_isa[static_cast<size_t>(&isa - available_isas().data())];
 }
 
 // Calls per sparse path, for the tests' coverage gate: slot i for kernel_paths()[i], slot P (the
