@@ -157,9 +157,10 @@ enum class SellGather : uint8_t {
 
 // Measured cost of one streamed byte of each format's kernels relative to a dense weight byte:
 // dense speedup x (stream bytes / dense bytes), on one path against its own dense kernels. 'auto'
-// (sparse_pack.cc) weighs the candidates with them.
+// (sparse_pack.cc) weighs the candidates with them. SELL's cost depends on how the path's kernel
+// gathers (sell_cost): sell_permute is the byte-permute kernel's, 0 in a table of a path without one.
 struct FormatCosts {
-  double nm, csr, block_4x4, block_1x16, block_1x4, block_4x1, sell;
+  double nm, csr, block_4x4, block_1x16, block_1x4, block_4x1, sell_permute;
 };
 
 // Rows per kernel call of a table (SparseKernels' *_mr fields and bsr_groups_max_m), for the x86

@@ -47,12 +47,12 @@ FormatCosts costs_for(uint32_t rows, const SparseKernels* path) {
   // SELL runs its GEMV kernel row by row (4 rows a step on AVX-512): 1.1-1.55 at 8-32 rows,
   // 1.17-1.64 at 64 (75-95 %, 2026-12-05). At 64 rows and 90 % CSR's batch kernel ran 1.1-1.2x as
   // fast on the same weights, and 1.7 keeps it there while SELL takes 75 %.
-  c.sell = rows >= 64 ? 1.7 : 1.4;
+  c.sell_permute = rows >= 64 ? 1.7 : 1.4;
   return c;
 }
 
 // SELL's cost by how the kernel gathers (SparseKernels::sell_gather); 0: not weighed. Byte permutes:
-// costs.sell. Eight lookups per vector bind the kernel to its shuffles more than to its bytes; GEMV
+// costs.sell_permute. Eight lookups per vector bind the kernel to its shuffles more than to its bytes; GEMV
 // (4096 x 4096 and 4096 x 11008, 75-95 %, one and two threads, 2026-12-06): on ymm (avx2, avxvnni)
 // 1.44-2.17 on one thread, 1.48-2.8 on two, so 2.0; on zmm (avx512vnni without VBMI) 0.97-1.71,
 // median 1.3. They run a row at a time, so with 2-7 rows their cost grows as far as the dense
@@ -63,7 +63,7 @@ FormatCosts costs_for(uint32_t rows, const SparseKernels* path) {
 // kernel ran 0.61-4.75x, so they are not weighed there.
 double sell_cost(const FormatCosts& c, SellGather gather, uint32_t rows) {
   if (gather == SellGather::kPortable) return 0;
-  if (gather == SellGather::kPermute) return c.sell;
+  if (gather == SellGather::kPermute) return c.sell_permute;
   if (rows >= kBatchRows) return 0;
   return gather == SellGather::kLookupsYmm ? (rows >= 2 ? 4.0 : 2.0) : 1.3 * std::max(rows, 1u);
 }
