@@ -55,6 +55,8 @@ size_t ei8_qview_param_count(const ei8_qview* v) { return valid_view(v) ? ref::p
 ei8_status ei8_choose_qparams(const float* x, const ei8_qview* v, ei8_dtype dt, int symmetric,
                               int narrow, float* scale, int32_t* zero_point, size_t* bad_index) {
   if (!x || !valid_view(v) || !valid_dtype(dt) || !scale || !zero_point) return EI8_E_ARG;
+  const IsaEntry& isa = current_isa();
+  if (isa.path) return choose_qparams_on(*isa.path, x, *v, dt, symmetric, narrow, scale, zero_point, bad_index);
   return ref::choose_qparams(x, *v, dt, symmetric, narrow, scale, zero_point, bad_index);
 }
 
@@ -62,6 +64,8 @@ ei8_status ei8_quantize(const float* x, const ei8_qview* v, const float* scale,
                         const int32_t* zero_point, ei8_dtype dt, int32_t qmin, int32_t qmax,
                         void* out, size_t* bad_index) {
   if (!x || !valid_view(v) || !valid_dtype(dt) || !scale || !zero_point || !out) return EI8_E_ARG;
+  const IsaEntry& isa = current_isa();
+  if (isa.path) return quantize_on(*isa.path, x, *v, scale, zero_point, dt, qmin, qmax, out, bad_index);
   return ref::quantize(x, *v, scale, zero_point, dt, qmin, qmax, out, bad_index);
 }
 

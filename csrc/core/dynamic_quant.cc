@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "core/threadpool.h"
 #include "dispatch/registry.h"
@@ -10,10 +11,81 @@
 
 namespace ei8 {
 
+namespace {
+
+const DynamicQuantKernels& kernels_of(const KernelPath& path) {
+  static const DynamicQuantKernels portable{scalar::minmax, scalar::quantize_run};
+  return path.dynamic_quant.minmax ? path.dynamic_quant : portable;
+}
+
+// Calls f(offset, length, parameter) for the runs of values that share a parameter, in flat order;
+// false (no call) for views whose runs are short: per group, or per channel with inner < kMinKernelRun.
+template <typename F>
+bool for_each_run(const ei8_qview& v, F f) {
+  if (v.granularity == EI8_PER_TENSOR) {
+    f(size_t(0), v.outer * v.axis_len * v.inner, size_t(0));
+    return true;
+  }
+  if (v.granularity != EI8_PER_CHANNEL || v.inner < kMinKernelRun) return false;
+  for (size_t o = 0; o < v.outer; ++o)
+    for (size_t a = 0; a < v.axis_len; ++a) f((o * v.axis_len + a) * v.inner, v.inner, a);
+  return true;
+}
+
+bool has_long_runs(const ei8_qview& v) {
+  return for_each_run(v, [](size_t, size_t, size_t) {});
+}
+
+}  // namespace
+
+ei8_status choose_qparams_on(const KernelPath& path, const float* x, const ei8_qview& v, ei8_dtype dt, int symmetric,
+                             int narrow, float* scale, int32_t* zero_point, size_t* bad_index) {
+  const size_t np = ref::param_count(v);
+  if (np == 0 || !has_long_runs(v)) return ref::choose_qparams(x, v, dt, symmetric, narrow, scale, zero_point, bad_index);
+  const DynamicQuantKernels& dq = kernels_of(path);
+  std::vector<float> lo(np, INFINITY), hi(np, -INFINITY);
+  bool finite = true;
+  for_each_run(v, [&](size_t at, size_t len, size_t p) {
+    float l, h;
+    if (!finite || !(finite = dq.minmax(x + at, len, &l, &h))) return;
+    lo[p] = std::min(lo[p], l);
+    hi[p] = std::max(hi[p], h);
+  });
+  if (!finite) return ref::choose_qparams(x, v, dt, symmetric, narrow, scale, zero_point, bad_index);
+  int32_t qmin, qmax;
+  ei8_dtype_range(dt, narrow, &qmin, &qmax);
+  for (size_t p = 0; p < np; ++p)
+    ref::params_from_range(lo[p], hi[p], symmetric, dt, qmin, qmax, &scale[p], &zero_point[p]);
+  return EI8_OK;
+}
+
+ei8_status quantize_on(const KernelPath& path, const float* x, const ei8_qview& v, const float* scale,
+                       const int32_t* zero_point, ei8_dtype dt, int32_t qmin, int32_t qmax, void* out,
+                       size_t* bad_index) {
+  const size_t np = ref::param_count(v);
+  int32_t tmin, tmax;
+  ei8_dtype_range(dt, 0, &tmin, &tmax);
+  // The reference for its argument errors too: a view without long runs, bad bounds or parameters.
+  if (np == 0 || !has_long_runs(v) || qmin < tmin || qmax > tmax || qmin > qmax ||
+      ref::check_params(scale, zero_point, np, tmin, tmax, nullptr) != EI8_OK)
+    return ref::quantize(x, v, scale, zero_point, dt, qmin, qmax, out, bad_index);
+  const DynamicQuantKernels& dq = kernels_of(path);
+  bool finite = true;
+  for_each_run(v, [&](size_t at, size_t len, size_t) {
+    float l, h;
+    if (finite) finite = dq.minmax(x + at, len, &l, &h);
+  });
+  if (!finite) return ref::quantize(x, v, scale, zero_point, dt, qmin, qmax, out, bad_index);
+  uint8_t* q = static_cast<uint8_t*>(out);
+  for_each_run(v, [&](size_t at, size_t len, size_t p) {
+    dq.quantize_run(x + at, len, scale[p], zero_point[p], qmin, qmax, q + at);
+  });
+  return EI8_OK;
+}
+
 ei8_status quantize_rows_u8(const KernelPath& path, const float* x, size_t m, size_t k, bool per_row, float* scale,
                             int32_t* zero_point, uint8_t* q, size_t* bad_index) {
-  const DynamicQuantKernels& dq = path.dynamic_quant.minmax ? path.dynamic_quant
-                                                            : DynamicQuantKernels{scalar::minmax, scalar::quantize_u8};
+  const DynamicQuantKernels& dq = kernels_of(path);
   const size_t rows = per_row ? m : 1, len = per_row ? k : m * k;
   bool finite = true;
   for (size_t r = 0; r < rows && finite; ++r) {
@@ -34,7 +106,7 @@ ei8_status quantize_rows_u8(const KernelPath& path, const float* x, size_t m, si
   auto quantize_rows = [&](size_t t) {
     for (size_t r = t; r < m; r += threads) {
       const size_t p = per_row ? r : 0;
-      dq.quantize_u8(x + r * k, k, scale[p], zero_point[p], q + r * k);
+      dq.quantize_run(x + r * k, k, scale[p], zero_point[p], 0, 255, q + r * k);
     }
   };
   if (threads == 1)

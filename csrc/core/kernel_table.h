@@ -79,8 +79,10 @@ struct Epilogues {
 struct DynamicQuantKernels {
   // Smallest and largest of x[0..n); false (results unspecified) if any value is NaN or infinite.
   bool (*minmax)(const float* x, size_t n, float* lo, float* hi);
-  // q[i] = sat(RNE(x[i] / scale) + zero_point, 0, 255), all x finite.
-  void (*quantize_u8)(const float* x, size_t n, float scale, int32_t zero_point, uint8_t* q);
+  // q[i] = sat(RNE(x[i] / scale) + zero_point, qmin, qmax) as a byte (int8 in two's complement, or
+  // uint8), all x finite, -128 <= qmin <= qmax <= 255 within one dtype's range.
+  void (*quantize_run)(const float* x, size_t n, float scale, int32_t zero_point, int32_t qmin, int32_t qmax,
+                       uint8_t* q);
 };
 
 struct KernelPath {

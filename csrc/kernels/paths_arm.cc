@@ -20,7 +20,7 @@ namespace {
 
 // ARMv8.0 instructions only: shared by every AArch64 path.
 const Epilogues kNeonEpilogues = {neon::correct, neon::requant_float, neon::requant_fixed, neon::dequant_accumulate};
-const DynamicQuantKernels kNeonDynamicQuant = {neon::minmax, neon::quantize_u8};
+const DynamicQuantKernels kNeonDynamicQuant = {neon::minmax, neon::quantize_run};
 
 // ARMv8.0: widening multiply-accumulate. Narrow weights (no -128) take two products per int16
 // lane (SMLAL2); any weights one (SMULL2), see kernels/neon/gemm_c16.h. M = 1 runs the 1-row

@@ -4,6 +4,7 @@
 // extremes, every shift TFLite's QuantizeMultiplier can return, float products and quotients that
 // overflow, denormals and .5 ties, NaN and infinities for minmax, and every length around the
 // vector widths (tails). Paths this CPU cannot run are skipped (printed).
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -14,6 +15,7 @@
 #include "dispatch/registry.h"
 #include "gemm_tester.h"
 #include "kernels/scalar/scalar_kernels.h"
+#include "ref/quantize_ref.h"
 
 using ei8::Epilogues;
 
@@ -164,7 +166,10 @@ void test_dynamic_quant(const ei8::KernelPath& path, tester::Rng& r) {
       const float scale = rep == 0 ? std::ldexp(1.0f, r.range(-10, 3))
                         : rep == 1 ? 1e-38f
                                    : std::ldexp(1.0f + r.range(0, 1 << 20) / float(1 << 20), r.range(-12, 2));
-      const int32_t zp = rep == 2 ? 0 : (rep == 3 ? 255 : r.range(0, 255));
+      // uint8, int8, and int8 in the narrow range [-127, 127].
+      const int dtype = r.range(0, 2);
+      const int32_t qmin = dtype == 0 ? 0 : dtype == 1 ? -128 : -127, qmax = dtype == 0 ? 255 : 127;
+      const int32_t zp = rep == 2 ? qmin : (rep == 3 ? qmax : r.range(qmin, qmax));
       std::vector<float> x(n);
       for (size_t i = 0; i < n; ++i) {
         const int kind = r.range(0, 9);
@@ -174,9 +179,10 @@ void test_dynamic_quant(const ei8::KernelPath& path, tester::Rng& r) {
         else if (kind == 3) x[i] = r.chance(50) ? -0.0f : 0.0f;
         else x[i] = std::ldexp(static_cast<float>(r.range(-(1 << 23), 1 << 23)), r.range(-30, 0));
       }
-      compare(path.isa, "quantize_u8", n, [&](bool simd, uint8_t* out) {
-        (simd ? dq.quantize_u8 : ei8::scalar::quantize_u8)(x.data(), n, scale, zp, out);
-      }, "n " + std::to_string(n) + " scale " + std::to_string(scale) + " zp " + std::to_string(zp));
+      compare(path.isa, "quantize_run", n, [&](bool simd, uint8_t* out) {
+        (simd ? dq.quantize_run : ei8::scalar::quantize_run)(x.data(), n, scale, zp, qmin, qmax, out);
+      }, "n " + std::to_string(n) + " scale " + std::to_string(scale) + " zp " + std::to_string(zp) + " qmin " +
+             std::to_string(qmin));
       // minmax: equal values (a zero's sign may differ), and false for NaN / +-inf anywhere.
       if (rep >= 3) x[r.range(0, static_cast<int32_t>(n) - 1)] = rep == 3 ? NAN : (rep == 4 ? INFINITY : -INFINITY);
       float l1 = 0, h1 = 0, l2 = 0, h2 = 0;
@@ -188,6 +194,49 @@ void test_dynamic_quant(const ei8::KernelPath& path, tester::Rng& r) {
 }
 
 }  // namespace
+
+// ei8_quantize and ei8_choose_qparams on every path (the path's kernels over long runs) equal the
+// reference, for per-tensor, per-channel (runs long and short) and per-group views, both dtypes,
+// narrow and not, with NaN or infinity planted in some tensors.
+TEST(quantize_api_on_every_path_equals_reference) {
+  tester::Rng r(4242);
+  for (const ei8::IsaEntry& e : ei8::available_isas()) {
+    if (!e.path) continue;
+    ei8::set_isa(e.name);
+    for (int rep = 0; rep < 120; ++rep) {
+      const size_t outer = r.range(1, 3), axis_len = r.range(1, 5), inner = r.chance(50) ? r.range(1, 15) : r.range(16, 70);
+      const int g = r.range(0, 2);
+      const ei8_granularity gran = g == 0 ? EI8_PER_TENSOR : g == 1 ? EI8_PER_CHANNEL : EI8_PER_GROUP;
+      const ei8_qview v{outer, axis_len, inner, gran, gran == EI8_PER_GROUP ? size_t(r.range(1, 3)) : 0};
+      const size_t count = outer * axis_len * inner, np = ei8_qview_param_count(&v);
+      const ei8_dtype dt = r.chance(50) ? EI8_INT8 : EI8_UINT8;
+      const int narrow = dt == EI8_INT8 && r.chance(30), symmetric = r.chance(30);
+      std::vector<float> x(count);
+      const float spread = std::ldexp(1.0f, r.range(-8, 8));
+      for (float& xv : x) xv = spread * (static_cast<float>(r.range(-1000, 1000)) + (r.chance(20) ? 0.5f : 0.0f)) / 997.0f;
+      if (r.chance(10)) x[r.range(0, static_cast<int32_t>(count) - 1)] = r.chance(50) ? NAN : -INFINITY;
+      std::vector<float> s1(np), s2(np);
+      std::vector<int32_t> z1(np), z2(np);
+      size_t b1 = 7, b2 = 7;
+      const ei8_status c1 = ei8_choose_qparams(x.data(), &v, dt, symmetric, narrow, s1.data(), z1.data(), &b1);
+      const ei8_status c2 = ei8::ref::choose_qparams(x.data(), v, dt, symmetric, narrow, s2.data(), z2.data(), &b2);
+      const std::string what = std::string(e.name) + " rep " + std::to_string(rep);
+      check::record(c1 == c2 && b1 == b2 && s1 == s2 && z1 == z2, __FILE__, __LINE__, what + " choose_qparams");
+      if (c1 != EI8_OK) {  // still quantize: NaN must be named by ei8_quantize too
+        std::fill(s1.begin(), s1.end(), 0.25f);
+        std::fill(z1.begin(), z1.end(), dt == EI8_INT8 ? 3 : 130);
+      }
+      int32_t qmin, qmax;
+      ei8_dtype_range(dt, narrow, &qmin, &qmax);
+      std::vector<uint8_t> q1(count, 0xAA), q2(count, 0xAA);
+      b1 = b2 = 7;
+      const ei8_status r1 = ei8_quantize(x.data(), &v, s1.data(), z1.data(), dt, qmin, qmax, q1.data(), &b1);
+      const ei8_status r2 = ei8::ref::quantize(x.data(), v, s1.data(), z1.data(), dt, qmin, qmax, q2.data(), &b2);
+      check::record(r1 == r2 && b1 == b2 && (r1 != EI8_OK || q1 == q2), __FILE__, __LINE__, what + " quantize");
+    }
+  }
+  ei8::set_isa("auto");
+}
 
 TEST(dynamic_quant_of_every_path_equals_scalar) {
   for (const ei8::KernelPath* p : simd_paths()) {

@@ -17,7 +17,7 @@ const KernelPath kPath = {
      {avx512vnni::gemv_2x64c4, 2}},
     {avx512vnni::correct, avx512vnni::requant_float, avx512vnni::requant_fixed, avx512vnni::dequant_accumulate},
     dot_peak,
-    {avx512vnni::minmax, avx512vnni::quantize_u8},
+    {avx512vnni::minmax, avx512vnni::quantize_run},
 };
 
 namespace {

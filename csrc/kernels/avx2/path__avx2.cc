@@ -12,7 +12,7 @@ const KernelPath kPath = {
      {gemm_2x16c4_widen, 2}},
     {correct, requant_float, requant_fixed, dequant_accumulate},
     dot_peak,
-    {minmax, quantize_u8},
+    {minmax, quantize_run},
 };
 
 }  // namespace avx2

@@ -37,9 +37,11 @@ bool minmax(const float* x, size_t n, float* lo, float* hi) {
   return true;
 }
 
-void quantize_u8(const float* x, size_t n, float scale, int32_t zero_point, uint8_t* q) {
+void quantize_run(const float* x, size_t n, float scale, int32_t zero_point, int32_t qmin, int32_t qmax,
+                  uint8_t* q) {
   const __m256 vs = _mm256_set1_ps(scale);
-  const __m256 vlo = _mm256_set1_ps(static_cast<float>(-zero_point)), vhi = _mm256_set1_ps(static_cast<float>(255 - zero_point));
+  const __m256 vlo = _mm256_set1_ps(static_cast<float>(qmin - zero_point));
+  const __m256 vhi = _mm256_set1_ps(static_cast<float>(qmax - zero_point));
   const __m256i vz = _mm256_set1_epi32(zero_point);
   const __m256i pick = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
                                         0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
@@ -51,7 +53,7 @@ void quantize_u8(const float* x, size_t n, float scale, int32_t zero_point, uint
     const __m128i both = _mm_unpacklo_epi32(_mm256_castsi256_si128(bytes), _mm256_extracti128_si256(bytes, 1));
     _mm_storel_epi64(reinterpret_cast<__m128i*>(q + i), both);
   }
-  scalar::quantize_u8(x + i, n - i, scale, zero_point, q + i);
+  scalar::quantize_run(x + i, n - i, scale, zero_point, qmin, qmax, q + i);
 }
 
 }  // namespace avx2

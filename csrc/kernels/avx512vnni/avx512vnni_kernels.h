@@ -30,7 +30,8 @@ void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb
 uint64_t dot_peak(uint64_t iterations);
 
 bool minmax(const float* x, size_t n, float* lo, float* hi);
-void quantize_u8(const float* x, size_t n, float scale, int32_t zero_point, uint8_t* q);
+void quantize_run(const float* x, size_t n, float scale, int32_t zero_point, int32_t qmin, int32_t qmax,
+                  uint8_t* q);
 
 extern const KernelPath kPath;
 

@@ -13,7 +13,7 @@ const KernelPath kPath = {
      {gemv_2x64c4, 2}},
     {correct, requant_float, requant_fixed, dequant_accumulate},
     dot_peak,
-    {minmax, quantize_u8},
+    {minmax, quantize_run},
 };
 
 }  // namespace avx512vnni

@@ -25,9 +25,11 @@ bool minmax(const float* x, size_t n, float* lo, float* hi) {
   return true;
 }
 
-void quantize_u8(const float* x, size_t n, float scale, int32_t zero_point, uint8_t* q) {
+void quantize_run(const float* x, size_t n, float scale, int32_t zero_point, int32_t qmin, int32_t qmax,
+                  uint8_t* q) {
   const __m512 vs = _mm512_set1_ps(scale);
-  const __m512 vlo = _mm512_set1_ps(static_cast<float>(-zero_point)), vhi = _mm512_set1_ps(static_cast<float>(255 - zero_point));
+  const __m512 vlo = _mm512_set1_ps(static_cast<float>(qmin - zero_point));
+  const __m512 vhi = _mm512_set1_ps(static_cast<float>(qmax - zero_point));
   const __m512i vz = _mm512_set1_epi32(zero_point);
   for (size_t i = 0; i < n; i += 16) {
     const __mmask16 m = tail_mask(n - i);

@@ -13,7 +13,7 @@ const KernelPath kPath = {
      {gemv_2x16c4, 2}},
     {avx2::correct, avx2::requant_float, avx2::requant_fixed, avx2::dequant_accumulate},
     dot_peak,
-    {avx2::minmax, avx2::quantize_u8},
+    {avx2::minmax, avx2::quantize_run},
 };
 
 }  // namespace avxvnni

@@ -38,9 +38,11 @@ bool minmax(const float* x, size_t n, float* lo, float* hi) {
 // q = round_clamp(x / s, -z, 255 - z) + z (ref::round_clamp): FDIV is the IEEE quotient, FCVTNS
 // rounds half to even and saturates (+-inf from an overflowing quotient included), and clamping
 // the integer to the integer bounds equals clamping the float first. x is finite (minmax ran).
-void quantize_u8(const float* x, size_t n, float scale, int32_t zero_point, uint8_t* q) {
+void quantize_run(const float* x, size_t n, float scale, int32_t zero_point, int32_t qmin, int32_t qmax,
+                  uint8_t* q) {
   const float32x4_t vs = vdupq_n_f32(scale);
-  const int32x4_t vlo = vdupq_n_s32(-zero_point), vhi = vdupq_n_s32(255 - zero_point), vz = vdupq_n_s32(zero_point);
+  const int32x4_t vlo = vdupq_n_s32(qmin - zero_point), vhi = vdupq_n_s32(qmax - zero_point);
+  const int32x4_t vz = vdupq_n_s32(zero_point);
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     int32x4_t r0 = vcvtnq_s32_f32(vdivq_f32(vld1q_f32(x + i), vs));
@@ -50,7 +52,7 @@ void quantize_u8(const float* x, size_t n, float scale, int32_t zero_point, uint
     const uint16x8_t h = vcombine_u16(vmovn_u32(vreinterpretq_u32_s32(r0)), vmovn_u32(vreinterpretq_u32_s32(r1)));
     vst1_u8(q + i, vmovn_u16(h));
   }
-  scalar::quantize_u8(x + i, n - i, scale, zero_point, q + i);
+  scalar::quantize_run(x + i, n - i, scale, zero_point, qmin, qmax, q + i);
 }
 
 }  // namespace neon

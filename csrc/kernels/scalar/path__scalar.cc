@@ -8,7 +8,7 @@ const KernelPath kPath = {
     {"qs8_gemm_4x16c4__scalar", 16, 4, AKind::S8, {gemm_4x16c4, 4}, {gemm_4x16c4, 4}, {nullptr, 0}, {nullptr, 0}},
     {correct, requant_float, requant_fixed, dequant_accumulate},
     nullptr,
-    {minmax, quantize_u8},
+    {minmax, quantize_run},
 };
 
 }  // namespace scalar

@@ -20,9 +20,10 @@ bool minmax(const float* x, size_t n, float* lo, float* hi) {
   return true;
 }
 
-void quantize_u8(const float* x, size_t n, float scale, int32_t zero_point, uint8_t* q) {
+void quantize_run(const float* x, size_t n, float scale, int32_t zero_point, int32_t qmin, int32_t qmax,
+                  uint8_t* q) {
   for (size_t i = 0; i < n; ++i)
-    q[i] = static_cast<uint8_t>(ref::round_clamp(x[i] / scale, -zero_point, 255 - zero_point) + zero_point);
+    q[i] = static_cast<uint8_t>(ref::round_clamp(x[i] / scale, qmin - zero_point, qmax - zero_point) + zero_point);
 }
 
 }  // namespace scalar

@@ -21,7 +21,8 @@ void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int
 void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb, float* y);
 
 bool minmax(const float* x, size_t n, float* lo, float* hi);
-void quantize_u8(const float* x, size_t n, float scale, int32_t zero_point, uint8_t* q);
+void quantize_run(const float* x, size_t n, float scale, int32_t zero_point, int32_t qmin, int32_t qmax,
+                  uint8_t* q);
 
 extern const KernelPath kPath;
 

@@ -13,7 +13,7 @@ const KernelPath kPath = {
      {nullptr, 0}},
     {scalar::correct, scalar::requant_float, scalar::requant_fixed, scalar::dequant_accumulate},
     dot_peak,
-    {scalar::minmax, scalar::quantize_u8},
+    {scalar::minmax, scalar::quantize_run},
 };
 
 }  // namespace sse41
