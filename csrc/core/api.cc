@@ -72,6 +72,7 @@ ei8_status ei8_quantize(const float* x, const ei8_qview* v, const float* scale,
 ei8_status ei8_dequantize(const void* q, ei8_dtype dt, const ei8_qview* v, const float* scale,
                           const int32_t* zero_point, float* out) {
   if (!q || !valid_view(v) || !valid_dtype(dt) || !scale || !zero_point || !out) return EI8_E_ARG;
+  if (current_isa().path) return dequantize_runs(q, dt, *v, scale, zero_point, out);
   return ref::dequantize(q, dt, *v, scale, zero_point, out);
 }
 

@@ -83,6 +83,29 @@ ei8_status quantize_on(const KernelPath& path, const float* x, const ei8_qview& 
   return EI8_OK;
 }
 
+namespace {
+
+template <typename T>
+void dequantize_run(const T* q, size_t n, float scale, int32_t zero_point, float* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = scale * static_cast<float>(static_cast<int32_t>(q[i]) - zero_point);
+}
+
+}  // namespace
+
+ei8_status dequantize_runs(const void* q, ei8_dtype dt, const ei8_qview& v, const float* scale,
+                           const int32_t* zero_point, float* out) {
+  const size_t np = ref::param_count(v);
+  int32_t tmin, tmax;
+  ei8_dtype_range(dt, 0, &tmin, &tmax);
+  if (np == 0 || !has_long_runs(v) || ref::check_params(scale, zero_point, np, tmin, tmax, nullptr) != EI8_OK)
+    return ref::dequantize(q, dt, v, scale, zero_point, out);
+  for_each_run(v, [&](size_t at, size_t len, size_t p) {
+    if (dt == EI8_INT8) dequantize_run(static_cast<const int8_t*>(q) + at, len, scale[p], zero_point[p], out + at);
+    else dequantize_run(static_cast<const uint8_t*>(q) + at, len, scale[p], zero_point[p], out + at);
+  });
+  return EI8_OK;
+}
+
 ei8_status quantize_rows_u8(const KernelPath& path, const float* x, size_t m, size_t k, bool per_row, float* scale,
                             int32_t* zero_point, uint8_t* q, size_t* bad_index) {
   const DynamicQuantKernels& dq = kernels_of(path);

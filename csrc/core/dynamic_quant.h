@@ -25,6 +25,11 @@ ei8_status quantize_on(const KernelPath& path, const float* x, const ei8_qview& 
                        const int32_t* zero_point, ei8_dtype dt, int32_t qmin, int32_t qmax, void* out,
                        size_t* bad_index);
 
+// ei8_dequantize over the same runs with a loop the compiler vectorizes (the reference walks every
+// element through its parameter index); the reference elsewhere. The same products: s * (q - z).
+ei8_status dequantize_runs(const void* q, ei8_dtype dt, const ei8_qview& v, const float* scale,
+                           const int32_t* zero_point, float* out);
+
 // f32 activations quantized for an integer matmul: the bytes, their parameters, and the
 // ei8_activations view over them.
 struct DynamicQuantActivations {

@@ -233,6 +233,12 @@ TEST(quantize_api_on_every_path_equals_reference) {
       const ei8_status r1 = ei8_quantize(x.data(), &v, s1.data(), z1.data(), dt, qmin, qmax, q1.data(), &b1);
       const ei8_status r2 = ei8::ref::quantize(x.data(), v, s1.data(), z1.data(), dt, qmin, qmax, q2.data(), &b2);
       check::record(r1 == r2 && b1 == b2 && (r1 != EI8_OK || q1 == q2), __FILE__, __LINE__, what + " quantize");
+      // Dequantize any bytes (every value of the dtype), bit for bit.
+      for (uint8_t& b : q1) b = static_cast<uint8_t>(r.range(0, 255));
+      std::vector<float> d1(count), d2(count);
+      const ei8_status e1 = ei8_dequantize(q1.data(), dt, &v, s1.data(), z1.data(), d1.data());
+      const ei8_status e2 = ei8::ref::dequantize(q1.data(), dt, v, s1.data(), z1.data(), d2.data());
+      check::record(e1 == e2 && std::memcmp(d1.data(), d2.data(), count * 4) == 0, __FILE__, __LINE__, what + " dequantize");
     }
   }
   ei8::set_isa("auto");
