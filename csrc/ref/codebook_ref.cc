@@ -1,6 +1,7 @@
 // Codebook weights: packing, and the reference matmuls (decode, then the reference integer matmul).
 #include "ref/codebook_ref.h"
 
+#include <algorithm>
 #include <new>
 #include <vector>
 
@@ -11,13 +12,20 @@ using ei8::lut::kEntries;
 using ei8::lut::kKR;
 using ei8::lut::kNR;
 
-// Where B[kk, nn]'s index lives in the packed layout: byte address and nibble.
-static size_t index_byte(const ei8_codebook& c, size_t kk, size_t nn, bool* high) {
+// Where B[kk, nn]'s index lives in the packed layout: byte address (row part + column part) and
+// nibble. Split so that the packer computes the row part once per k.
+static size_t row_byte(const ei8_codebook& c, size_t kk, bool* high) {
   const size_t g = kk / c.geom.group_size;
   const size_t pk = c.geom.packed_offset(g) + kk % c.geom.group_size;  // packed k
   const size_t r = pk % kKR;
   *high = r >= 16;
-  return (nn / kNR) * c.panel_bytes() + (pk / kKR) * kBlockBytes + (nn % kNR) * 16 + r % 16;
+  return (pk / kKR) * kBlockBytes + r % 16;
+}
+
+static size_t column_byte(size_t panel_bytes, size_t nn) { return (nn / kNR) * panel_bytes + (nn % kNR) * 16; }
+
+static size_t index_byte(const ei8_codebook& c, size_t kk, size_t nn, bool* high) {
+  return row_byte(c, kk, high) + column_byte(c.panel_bytes(), nn);
 }
 
 uint8_t ei8_codebook::index(size_t kk, size_t nn) const {
@@ -63,18 +71,25 @@ ei8_status codebook_pack(const uint8_t* indices, ei8_layout layout, size_t k, si
       c.scale[g * n + nn] = scales[b];
     }
   }
+  // 64 columns (16 panels) at a time, k inner: a row of all n columns wrote to n / 4 panels a panel
+  // apart (n / 4 pages), and the page walks took most of the time.
   uint8_t* dst = c.idx.data();
+  const size_t panel_bytes = c.panel_bytes();  // a local: the byte stores below may alias c for the compiler
+  constexpr size_t kColumns = 64;
+  for (size_t n0 = 0; n0 < n; n0 += kColumns)
   for (size_t kk = 0; kk < k; ++kk) {
-    for (size_t nn = 0; nn < n; ++nn) {
+    bool high;
+    uint8_t* row = dst + row_byte(c, kk, &high);  // per k, not per index (divisions by the group size)
+    const size_t g = kk / c.geom.group_size;
+    int32_t* colsum = &c.colsum[g * n];
+    for (size_t nn = n0; nn < std::min(n, n0 + kColumns); ++nn) {
       const size_t i = layout == EI8_LAYOUT_KN ? kk * n + nn : nn * k + kk;
       const uint8_t v = (indices[i / 2] >> (i % 2 ? 4 : 0)) & 0x0f;
-      bool high;
-      const size_t at = index_byte(c, kk, nn, &high);
-      dst[at] = static_cast<uint8_t>(high ? (dst[at] & 0x0f) | (v << 4) : (dst[at] & 0xf0) | v);
-      const size_t g = kk / c.geom.group_size;
+      uint8_t& byte = row[column_byte(panel_bytes, nn)];
+      byte = static_cast<uint8_t>(high ? (byte & 0x0f) | (v << 4) : (byte & 0xf0) | v);
       // Wrapping sum, like every other int32 sum of the core (it cannot overflow for K < 2^24).
-      c.colsum[g * n + nn] = static_cast<int32_t>(static_cast<uint32_t>(c.colsum[g * n + nn]) +
-                                                  static_cast<uint32_t>(static_cast<int32_t>(tables[book(g, nn) * kEntries + v])));
+      colsum[nn] = static_cast<int32_t>(static_cast<uint32_t>(colsum[nn]) +
+                                        static_cast<uint32_t>(static_cast<int32_t>(tables[book(g, nn) * kEntries + v])));
     }
   }
   return EI8_OK;
