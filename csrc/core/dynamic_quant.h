@@ -1,5 +1,6 @@
-// Dynamic quantization of f32 activations to uint8 (onnxruntime's DynamicQuantizeLinear rule), per
-// row or per tensor, with a kernel path's vectorised min/max and quantize.
+// Quantization on a kernel path's vector loops: dynamic quantization of f32 activations to uint8
+// (onnxruntime's DynamicQuantizeLinear rule) per row or per tensor, and the C API's choose_qparams,
+// quantize and dequantize wherever one scale and zero point hold for long runs of values.
 #pragma once
 
 #include <vector>
