@@ -36,21 +36,65 @@ bool has_long_runs(const ei8_qview& v) {
   return for_each_run(v, [](size_t, size_t, size_t) {});
 }
 
+// Per channel along the last axis (inner == 1: a [K, N] tensor per column, as weights are): each
+// row of axis_len values goes against the parameter arrays, in portable loops the compiler
+// vectorizes (the kernels take one scale and zero point).
+bool per_column(const ei8_qview& v) {
+  return v.granularity == EI8_PER_CHANNEL && v.inner == 1 && v.axis_len >= kMinKernelRun;
+}
+
+// q = sat(RNE(x / s) + z, qmin, qmax) per column, as quantize_run: the quotient clamped to
+// [qmin - z, qmax - z] first (integers, so clamping commutes with rounding), then rounded by adding
+// and taking away 1.5 * 2^23, which rounds to nearest even for |v| <= 2^22 in the default rounding
+// mode; nearbyint is a call where SSE4.1 is not assumed, and no loop around it vectorizes.
+void quantize_columns(const float* x, const ei8_qview& v, const float* scale, const int32_t* zero_point,
+                      int32_t qmin, int32_t qmax, uint8_t* q) {
+  constexpr float kRound = 12582912.0f;
+  const size_t n = v.axis_len;
+  std::vector<float> lo(n), hi(n);
+  for (size_t a = 0; a < n; ++a) {
+    lo[a] = static_cast<float>(qmin - zero_point[a]);
+    hi[a] = static_cast<float>(qmax - zero_point[a]);
+  }
+  for (size_t o = 0; o < v.outer; ++o) {
+    const float* row = x + o * n;
+    uint8_t* out = q + o * n;
+    for (size_t a = 0; a < n; ++a) {
+      const float r = std::min(std::max(row[a] / scale[a], lo[a]), hi[a]);
+      out[a] = static_cast<uint8_t>(static_cast<int32_t>((r + kRound) - kRound) + zero_point[a]);
+    }
+  }
+}
+
 }  // namespace
 
 ei8_status choose_qparams_on(const KernelPath& path, const float* x, const ei8_qview& v, ei8_dtype dt, int symmetric,
                              int narrow, float* scale, int32_t* zero_point, size_t* bad_index) {
   const size_t np = ref::param_count(v);
-  if (np == 0 || !has_long_runs(v)) return ref::choose_qparams(x, v, dt, symmetric, narrow, scale, zero_point, bad_index);
+  const bool columns = per_column(v);
+  if (np == 0 || !(columns || has_long_runs(v)))
+    return ref::choose_qparams(x, v, dt, symmetric, narrow, scale, zero_point, bad_index);
   const DynamicQuantKernels& dq = kernels_of(path);
   std::vector<float> lo(np, INFINITY), hi(np, -INFINITY);
   bool finite = true;
-  for_each_run(v, [&](size_t at, size_t len, size_t p) {
+  if (columns) {
     float l, h;
-    if (!finite || !(finite = dq.minmax(x + at, len, &l, &h))) return;
-    lo[p] = std::min(lo[p], l);
-    hi[p] = std::max(hi[p], h);
-  });
+    finite = dq.minmax(x, v.outer * v.axis_len, &l, &h);  // the whole tensor: finite or not
+    for (size_t o = 0; finite && o < v.outer; ++o) {
+      const float* row = x + o * v.axis_len;
+      for (size_t a = 0; a < v.axis_len; ++a) {
+        lo[a] = std::min(lo[a], row[a]);
+        hi[a] = std::max(hi[a], row[a]);
+      }
+    }
+  } else {
+    for_each_run(v, [&](size_t at, size_t len, size_t p) {
+      float l, h;
+      if (!finite || !(finite = dq.minmax(x + at, len, &l, &h))) return;
+      lo[p] = std::min(lo[p], l);
+      hi[p] = std::max(hi[p], h);
+    });
+  }
   if (!finite) return ref::choose_qparams(x, v, dt, symmetric, narrow, scale, zero_point, bad_index);
   int32_t qmin, qmax;
   ei8_dtype_range(dt, narrow, &qmin, &qmax);
@@ -66,17 +110,19 @@ ei8_status quantize_on(const KernelPath& path, const float* x, const ei8_qview& 
   int32_t tmin, tmax;
   ei8_dtype_range(dt, 0, &tmin, &tmax);
   // The reference for its argument errors too: a view without long runs, bad bounds or parameters.
-  if (np == 0 || !has_long_runs(v) || qmin < tmin || qmax > tmax || qmin > qmax ||
+  const bool columns = per_column(v);
+  if (np == 0 || !(columns || has_long_runs(v)) || qmin < tmin || qmax > tmax || qmin > qmax ||
       ref::check_params(scale, zero_point, np, tmin, tmax, nullptr) != EI8_OK)
     return ref::quantize(x, v, scale, zero_point, dt, qmin, qmax, out, bad_index);
   const DynamicQuantKernels& dq = kernels_of(path);
-  bool finite = true;
-  for_each_run(v, [&](size_t at, size_t len, size_t) {
-    float l, h;
-    if (finite) finite = dq.minmax(x + at, len, &l, &h);
-  });
-  if (!finite) return ref::quantize(x, v, scale, zero_point, dt, qmin, qmax, out, bad_index);
+  float l, h;
+  if (!dq.minmax(x, v.outer * v.axis_len * v.inner, &l, &h))  // the whole tensor: finite or not
+    return ref::quantize(x, v, scale, zero_point, dt, qmin, qmax, out, bad_index);
   uint8_t* q = static_cast<uint8_t*>(out);
+  if (columns) {
+    quantize_columns(x, v, scale, zero_point, qmin, qmax, q);
+    return EI8_OK;
+  }
   for_each_run(v, [&](size_t at, size_t len, size_t p) {
     dq.quantize_run(x + at, len, scale[p], zero_point[p], qmin, qmax, q + at);
   });
@@ -90,6 +136,12 @@ void dequantize_run(const T* q, size_t n, float scale, int32_t zero_point, float
   for (size_t i = 0; i < n; ++i) out[i] = scale * static_cast<float>(static_cast<int32_t>(q[i]) - zero_point);
 }
 
+// One row of a per-column view: parameter arrays indexed like the row.
+template <typename T>
+void dequantize_columns(const T* q, size_t n, const float* scale, const int32_t* zero_point, float* out) {
+  for (size_t a = 0; a < n; ++a) out[a] = scale[a] * static_cast<float>(static_cast<int32_t>(q[a]) - zero_point[a]);
+}
+
 }  // namespace
 
 ei8_status dequantize_runs(const void* q, ei8_dtype dt, const ei8_qview& v, const float* scale,
@@ -97,8 +149,18 @@ ei8_status dequantize_runs(const void* q, ei8_dtype dt, const ei8_qview& v, cons
   const size_t np = ref::param_count(v);
   int32_t tmin, tmax;
   ei8_dtype_range(dt, 0, &tmin, &tmax);
-  if (np == 0 || !has_long_runs(v) || ref::check_params(scale, zero_point, np, tmin, tmax, nullptr) != EI8_OK)
+  const bool columns = per_column(v);
+  if (np == 0 || !(columns || has_long_runs(v)) ||
+      ref::check_params(scale, zero_point, np, tmin, tmax, nullptr) != EI8_OK)
     return ref::dequantize(q, dt, v, scale, zero_point, out);
+  if (columns) {
+    for (size_t o = 0; o < v.outer; ++o) {
+      const size_t at = o * v.axis_len;
+      if (dt == EI8_INT8) dequantize_columns(static_cast<const int8_t*>(q) + at, v.axis_len, scale, zero_point, out + at);
+      else dequantize_columns(static_cast<const uint8_t*>(q) + at, v.axis_len, scale, zero_point, out + at);
+    }
+    return EI8_OK;
+  }
   for_each_run(v, [&](size_t at, size_t len, size_t p) {
     if (dt == EI8_INT8) dequantize_run(static_cast<const int8_t*>(q) + at, len, scale[p], zero_point[p], out + at);
     else dequantize_run(static_cast<const uint8_t*>(q) + at, len, scale[p], zero_point[p], out + at);

@@ -203,8 +203,10 @@ TEST(quantize_api_on_every_path_equals_reference) {
   for (const ei8::IsaEntry& e : ei8::available_isas()) {
     if (!e.path) continue;
     ei8::set_isa(e.name);
-    for (int rep = 0; rep < 120; ++rep) {
-      const size_t outer = r.range(1, 3), axis_len = r.range(1, 5), inner = r.chance(50) ? r.range(1, 15) : r.range(16, 70);
+    for (int rep = 0; rep < 240; ++rep) {
+      // Long axes with inner 1 are per-column views ([K, N] per column); short or long runs otherwise.
+      const size_t outer = r.range(1, 3), axis_len = r.chance(40) ? r.range(16, 80) : r.range(1, 5);
+      const size_t inner = r.chance(30) ? 1 : r.chance(50) ? r.range(1, 15) : r.range(16, 70);
       const int g = r.range(0, 2);
       const ei8_granularity gran = g == 0 ? EI8_PER_TENSOR : g == 1 ? EI8_PER_CHANNEL : EI8_PER_GROUP;
       const ei8_qview v{outer, axis_len, inner, gran, gran == EI8_PER_GROUP ? size_t(r.range(1, 3)) : 0};
@@ -213,7 +215,11 @@ TEST(quantize_api_on_every_path_equals_reference) {
       const int narrow = dt == EI8_INT8 && r.chance(30), symmetric = r.chance(30);
       std::vector<float> x(count);
       const float spread = std::ldexp(1.0f, r.range(-8, 8));
-      for (float& xv : x) xv = spread * (static_cast<float>(r.range(-1000, 1000)) + (r.chance(20) ? 0.5f : 0.0f)) / 997.0f;
+      // Ties: multiples of 1/8 quantized with scale 1/4 below, so that odd ones are exact halves.
+      const bool ties = r.chance(30);
+      for (float& xv : x)
+        xv = ties ? static_cast<float>(r.range(-600, 600)) * 0.125f
+                  : spread * (static_cast<float>(r.range(-1000, 1000)) + (r.chance(20) ? 0.5f : 0.0f)) / 997.0f;
       if (r.chance(10)) x[r.range(0, static_cast<int32_t>(count) - 1)] = r.chance(50) ? NAN : -INFINITY;
       std::vector<float> s1(np), s2(np);
       std::vector<int32_t> z1(np), z2(np);
@@ -222,7 +228,7 @@ TEST(quantize_api_on_every_path_equals_reference) {
       const ei8_status c2 = ei8::ref::choose_qparams(x.data(), v, dt, symmetric, narrow, s2.data(), z2.data(), &b2);
       const std::string what = std::string(e.name) + " rep " + std::to_string(rep);
       check::record(c1 == c2 && b1 == b2 && s1 == s2 && z1 == z2, __FILE__, __LINE__, what + " choose_qparams");
-      if (c1 != EI8_OK) {  // still quantize: NaN must be named by ei8_quantize too
+      if (c1 != EI8_OK || ties) {  // NaN must be named by ei8_quantize too; ties need scale 1/4
         std::fill(s1.begin(), s1.end(), 0.25f);
         std::fill(z1.begin(), z1.end(), dt == EI8_INT8 ? 3 : 130);
       }
