@@ -260,19 +260,9 @@ export function quantizeCodebook(x: Float32Array, shape: number[], opts?: Codebo
   }
   const start = new Uint32Array(books + 1);
   for (let b = 0; b < books; b++) start[b + 1] = start[b] + sizes[b];
-  // The books' values (sorted next, so in any order): 64 outer indices at a time, so that a
-  // per-channel book (a column of [K, N]) receives a run of values per visit instead of one.
   const values = new Float32Array(count);
   const fill = start.slice(0, books);
-  const { outer, axisLen, inner } = view;
-  for (let o0 = 0; o0 < outer; o0 += 64) {
-    const o1 = Math.min(outer, o0 + 64);
-    for (let a = 0; a < axisLen; a++) {
-      for (let o = o0; o < o1; o++) {
-        for (let i = 0, flat = (o * axisLen + a) * inner; i < inner; i++, flat++) values[fill[bookOf[flat]]++] = x[flat];
-      }
-    }
-  }
+  for (let i = 0; i < count; i++) values[fill[bookOf[i]]++] = x[i];
   let largest = 0;
   for (let b = 0; b < books; b++) largest = Math.max(largest, sizes[b]);
   const scratch = new Uint32Array(largest);
