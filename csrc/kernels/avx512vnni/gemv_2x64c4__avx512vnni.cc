@@ -5,10 +5,11 @@
 // their k range side by side: two streams keep more reads in flight than one. Against one stream
 // prefetched 8 KB ahead: 1.03-1.19x the plain read loop's bandwidth where one stream got 0.91-1.0
 // (bench/native/gemv_read.cc, 4096x4096 to 11008x4096); through the API 1.11-1.29x as fast on one
-// thread, 1.08-1.28x on two (scripts/ab-builds.mjs). Smaller panels keep one stream prefetched
-// 8 KB ahead (about DRAM latency x one core's bandwidth): from L2, two streams were slower
-// (1x1024x1024 on two threads 0.74-0.82x, 1x2048x2048 on one 0.93x). The same split in the AVX-VNNI
-// GEMV, whose 16-column panels hold a quarter of the bytes, measured 0.56-0.95x: not taken there.
+// thread, 1.08-1.28x on two (scripts/ab-builds.mjs). Smaller panels are one stream, left to the
+// hardware prefetchers: a software prefetch 8 KB ahead cost 5-27 % on Zen 4 from L2, L3 and DRAM
+// alike (1x1024x1024 to 1x2048x24576 through the API; one prefetch instruction per 64-byte line). The same split
+// in the AVX-VNNI GEMV, whose 16-column panels hold a quarter of the bytes, measured 0.56-0.95x:
+// not taken there.
 // One row is its own instantiation: the M = 1 decode case then issues half the vpdpbusd, which
 // measurably helps one thread keep up with memory.
 // Same layout and contract as gemm_6x64c4 (must equal ref::matmul_i32 after corrections).
@@ -69,16 +70,14 @@ void two_streams(size_t kc, const uint8_t* const (&ar)[2], const int8_t* w, int3
   store_rows<kRows>(c, e, d);
 }
 
-// k-quads 2i on c and 2i + 1 on e, prefetched kPrefetch bytes ahead.
+// k-quads 2i on c and 2i + 1 on e.
 template <int kRows>
 void one_stream(size_t kc, const uint8_t* const (&ar)[2], const int8_t* w, int32_t* d) {
-  constexpr size_t kPrefetch = 8192;
   __m512i c[kRows][4], e[kRows][4];
   for (int r = 0; r < kRows; ++r)
     for (int j = 0; j < 4; ++j) c[r][j] = e[r][j] = _mm512_setzero_si512();
   size_t k = 0;
   for (; k + 8 <= kc; k += 8, w += 512) {
-    for (int l = 0; l < 8; ++l) _mm_prefetch(reinterpret_cast<const char*>(w) + kPrefetch + 64 * l, _MM_HINT_T0);
     for (int j = 0; j < 4; ++j) {
       const __m512i b = _mm512_load_si512(w + 64 * j);
       const __m512i bn = _mm512_load_si512(w + 256 + 64 * j);
