@@ -38,11 +38,9 @@ function prefetching(isa: string, file: string, name: string): { found: number; 
 }
 
 const cases: Array<[isa: string, file: string, fn: string]> = [
-  ['avx512vnni', 'sparse__avx512vnni.o', 'bsr_chunks'], // two prefetched streams (kBsrStreams)
   ['avx512vnni', 'sparse__avx512vnni.o', 'nm_t'],
   ['avxvnni', 'sparse__avxvnni.o', 'nm_t'],
   ['avx2', 'sparse__avx2.o', 'nm_t'],
-  ['avx512vnni', 'gemv_2x64c4__avx512vnni.o', 'one_stream'],
 ];
 
 for (const [isa, file, fn] of cases) {
