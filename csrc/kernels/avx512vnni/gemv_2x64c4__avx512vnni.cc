@@ -6,10 +6,10 @@
 // prefetched 8 KB ahead: 1.03-1.19x the plain read loop's bandwidth where one stream got 0.91-1.0
 // (bench/native/gemv_read.cc, 4096x4096 to 11008x4096); through the API 1.11-1.29x as fast on one
 // thread, 1.08-1.28x on two (scripts/ab-builds.mjs). Smaller panels are one stream, left to the
-// hardware prefetchers: a software prefetch 8 KB ahead cost 5-27 % on Zen 4 from L2, L3 and DRAM
-// alike (1x1024x1024 to 1x2048x24576 through the API; one prefetch instruction per 64-byte line). The same split
-// in the AVX-VNNI GEMV, whose 16-column panels hold a quarter of the bytes, measured 0.56-0.95x:
-// not taken there.
+// hardware prefetchers: a software prefetch 8 KB ahead (one per 64-byte line) cost 5-27 % on a
+// Zen 4 from L2, L3 and DRAM alike (1x1024x1024 to 1x2048x24576 through the API, 2026-12-06),
+// though on the machine of aeba2e1 it had sped up reads from DRAM. The same split in the AVX-VNNI
+// GEMV, whose 16-column panels hold a quarter of the bytes, measured 0.56-0.95x: not taken there.
 // One row is its own instantiation: the M = 1 decode case then issues half the vpdpbusd, which
 // measurably helps one thread keep up with memory.
 // Same layout and contract as gemm_6x64c4 (must equal ref::matmul_i32 after corrections).
