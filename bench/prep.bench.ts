@@ -3,9 +3,7 @@
  * activations, timed by benchmark.js) and the offline steps a model goes through once per weight
  * matrix (prune, quantize, pack; seconds each, so timed as plain calls, the median of --repeats).
  *
- *   node --import tsx bench/prep.bench.ts [--only per-call|offline] [--shape 4096x11008] [--repeats 3] [--slow]
- *
- * --slow adds 8-bit codebooks (k-means with 256 centroids: about a minute per 4096 x 11008 matrix).
+ *   node --import tsx bench/prep.bench.ts [--only per-call|offline] [--shape 4096x11008] [--repeats 3]
  * To compare two builds, run the same script in a worktree of each (it loads ../dist).
  */
 import * as ei8 from '../dist/index';
@@ -19,7 +17,6 @@ const option = (name: string, fallback: string) => {
 const only = option('only', 'all');
 const [K, N] = option('shape', '4096x11008').split('x').map(Number);
 const repeats = Number(option('repeats', '3'));
-const slow = args.includes('--slow');
 
 interface Row { step: string; shape: string; ms: number }
 const rows: Row[] = [];
@@ -89,7 +86,7 @@ if (only === 'all' || only === 'offline') {
   time('quantizeLog2 4-bit per column', () => ei8.quantizeLog2(w, [K, N], { axis: 1 }));
   time('quantizeCodebook 4-bit per column', () => ei8.quantizeCodebook(w, [K, N], { axis: 1 }));
   time('quantizeCodebook 4-bit, groups of 128 along K', () => ei8.quantizeCodebook(w, [K, N], { axis: 0, groupSize: 128 }));
-  if (slow) time('quantizeCodebook 8-bit per column', () => ei8.quantizeCodebook(w, [K, N], { axis: 1, bits: 8 }));
+  time('quantizeCodebook 8-bit per column', () => ei8.quantizeCodebook(w, [K, N], { axis: 1, bits: 8 }));
   const book = ei8.log2ToCodebook(ei8.quantizeLog2(w, [K, N], { axis: 1 }));
   time('packCodebook 4-bit per column', () => ei8.packCodebook(book).dispose());
 }

@@ -6,6 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ei8, randInt, rng } from './helpers';
+import { seedKmeansPlusPlus } from '../ts/nonlinear';
 
 function randomWeights(rand: () => number, n: number): Float32Array {
   return Float32Array.from({ length: n }, () => (rand() * 2 - 1) * (rand() < 0.02 ? 6 : 1));
@@ -44,6 +45,61 @@ test('k-means is deterministic: same input and seed, same codebook and indices',
   assert.ok(ei8.quantizationError(w, c).sqnr > 15);
 });
 
+/**
+ * k-means++ seeding written plainly: every seed updates every distance, the same tree of sums is
+ * walked for the draw. seedKmeansPlusPlus rewrites only the run around each new seed.
+ */
+function seedPlain(s: Float64Array, k: number, rand: () => number): Float64Array {
+  const n = s.length;
+  let leaves = 1;
+  while (leaves < n) leaves *= 2;
+  const sum = new Float64Array(2 * leaves);
+  const c = new Float64Array(k);
+  c[0] = s[Math.floor(rand() * n)];
+  for (let j = 0; j < k; j++) {
+    if (j > 0) {
+      if (sum[1] === 0) return c.fill(c[j - 1], j);
+      let r = rand() * sum[1];
+      let node = 1;
+      while (node < leaves) {
+        const left = sum[2 * node];
+        if (r < left || sum[2 * node + 1] === 0) node *= 2;
+        else [r, node] = [r - left, 2 * node + 1];
+      }
+      c[j] = s[node - leaves];
+    }
+    for (let i = 0; i < n; i++) {
+      const d = (s[i] - c[j]) * (s[i] - c[j]);
+      sum[leaves + i] = j === 0 ? d : Math.min(sum[leaves + i], d);
+    }
+    for (let p = leaves - 1; p >= 1; p--) sum[p] = sum[2 * p] + sum[2 * p + 1];
+  }
+  return c;
+}
+
+test('k-means++ seeds: the local update gives the seeds of a full pass per seed', () => {
+  const rand = rng(9);
+  const draws: Array<(i: number) => number> = [
+    () => rand() - 0.5,
+    () => Math.round((rand() - 0.5) * 8),                           // few distinct values, ties
+    () => (rand() - 0.5) * 2 ** Math.floor(rand() * 200 - 100),      // magnitudes 2^-100 .. 2^100
+    () => (rand() < 0.5 ? 1e-45 : -1e-45) * Math.floor(rand() * 5),   // denormals and signed zeros
+    () => (rand() < 0.3 ? 0 : (rand() - 0.5) * 1e38),
+    (i) => i % 7,
+    () => Math.fround(1 + Math.floor(rand() * 64) * 2 ** -23),        // neighbouring float32 values
+  ];
+  for (const draw of draws) {
+    for (const n of [1, 2, 3, 16, 17, 255, 256, 257, 1000]) {
+      for (const k of [16, 256]) {
+        const s = Float64Array.from(Float32Array.from({ length: n }, (_, i) => draw(i))).sort();
+        const seed = Math.floor(rand() * 2 ** 31);
+        const got = seedKmeansPlusPlus(s, k, rng(seed));
+        assert.ok(same(got, seedPlain(s, k, rng(seed))), `n ${n}, k ${k}, seed ${seed}`);
+      }
+    }
+  }
+});
+
 test('k-means finds well separated clusters exactly', () => {
   // 16 distinct values on the int8 grid of max|x| / 127, each repeated: 16 centroids reproduce them.
   const levels = [-127, -100, -80, -60, -45, -30, -20, -10, 0, 10, 25, 40, 60, 80, 100, 127].map((q) => q / 127);
@@ -73,8 +129,14 @@ test('4-bit indices pack two per byte: element i in byte i >> 1, low nibble when
 test('each value takes the nearest decoded centroid', () => {
   const rand = rng(3);
   const x = randomWeights(rand, 40 * 24);
-  for (const opts of [{}, { axis: 0 }, { axis: 1 }, { axis: 0, groupSize: 20 }, { bits: 8 as const }]) {
-    const t = ei8.quantizeCodebook(x, [40, 24], opts);
+  // Books of 2-D and 3-D views: their values sit at strides; groups of 24 along 40 end in a tail of 16.
+  const cases: Array<[number[], ei8.CodebookOptions]> = [
+    ...[{}, { axis: 0 }, { axis: 1 }, { axis: 0, groupSize: 20 }, { bits: 8 as const }].map((o): [number[], ei8.CodebookOptions] => [[40, 24], o]),
+    ...[{ axis: 0 }, { axis: 1 }, { axis: 1, groupSize: 24 }, { axis: 2 }]
+      .map((o): [number[], ei8.CodebookOptions] => [[2, 40, 12], o]),
+  ];
+  for (const [shape, opts] of cases) {
+    const t = ei8.quantizeCodebook(x, shape, opts);
     const d = ei8.dequantizeCodebook(t);
     const q = ei8.codebookToQTensor(t);
     const scales = typeof q.quant.scale === 'number' ? [q.quant.scale] : Array.from(q.quant.scale);

@@ -108,6 +108,36 @@ function bookOfEach(v: QView, count: number): Uint32Array {
   return out;
 }
 
+/** How many values book b of view v holds. */
+function bookSize(v: QView, b: number): number {
+  if (v.granularity === 0) return v.inner;
+  if (v.granularity === 1) return v.outer * v.inner;
+  const groups = Math.ceil(v.axisLen / v.groupSize);
+  const g = Math.floor(b / v.inner) % groups;
+  return Math.min(v.axisLen, (g + 1) * v.groupSize) - g * v.groupSize;
+}
+
+/** Writes the flat positions of book b's values to out, in increasing order; returns their count. */
+function bookPositions(v: QView, b: number, out: Uint32Array): number {
+  let n = 0;
+  if (v.granularity === 0) {
+    for (; n < v.inner; n++) out[n] = n;
+  } else if (v.granularity === 1) {
+    for (let o = 0; o < v.outer; o++) {
+      for (let i = 0, at = (o * v.axisLen + b) * v.inner; i < v.inner; i++) out[n++] = at + i;
+    }
+  } else {
+    // b = (o * groups + g) * inner + i: one group of g along the axis, at inner index i.
+    const groups = Math.ceil(v.axisLen / v.groupSize);
+    const i = b % v.inner;
+    const g = Math.floor(b / v.inner) % groups;
+    const o = Math.floor(b / (v.inner * groups));
+    const end = Math.min(v.axisLen, (g + 1) * v.groupSize);
+    for (let a = g * v.groupSize; a < end; a++) out[n++] = (o * v.axisLen + a) * v.inner + i;
+  }
+  return n;
+}
+
 function getIndex(indices: Uint8Array, bits: 4 | 8, i: number): number {
   return bits === 8 ? indices[i] : (indices[i >> 1] >> ((i & 1) * 4)) & 0x0f;
 }
@@ -131,6 +161,58 @@ function checkBits(fn: string, bits: unknown): 4 | 8 {
 const KMEANS_SEED_SAMPLE = 1 << 16;
 
 /**
+ * k-means++ seeds of sorted values: the first uniformly, each next one with probability
+ * proportional to its squared distance to the nearest seed so far (D^2). The distances sit in the
+ * leaves of a tree of partial sums, so a draw walks down the tree (log n) and a new seed rewrites
+ * only the values now nearest to it: in one dimension, a run around it that ends where an older
+ * seed is strictly nearer (squared differences are monotone either side of a seed, rounding
+ * included). So k seeds cost about n log k instead of k passes over n values. A draw never lands
+ * on a value already taken (distance 0); when every distance is 0 (fewer distinct values than k)
+ * the rest repeat the last seed. Exported for its test.
+ */
+export function seedKmeansPlusPlus(s: Float64Array, k: number, rand: () => number): Float64Array {
+  const n = s.length;
+  let leaves = 1;
+  while (leaves < n) leaves *= 2;
+  const sum = new Float64Array(2 * leaves); // sum[leaves + i]: value i's squared distance; parents add
+  const c = new Float64Array(k);
+  c[0] = s[Math.floor(rand() * n)];
+  for (let i = 0; i < n; i++) sum[leaves + i] = (s[i] - c[0]) * (s[i] - c[0]);
+  for (let p = leaves - 1; p >= 1; p--) sum[p] = sum[2 * p] + sum[2 * p + 1];
+  for (let j = 1; j < k; j++) {
+    if (sum[1] === 0) {
+      c.fill(c[j - 1], j);
+      break;
+    }
+    // Descend: left while the draw falls in the left subtree's mass, or the right one has none.
+    let r = rand() * sum[1];
+    let node = 1;
+    while (node < leaves) {
+      const left = sum[2 * node];
+      if (r < left || sum[2 * node + 1] === 0) {
+        node = 2 * node;
+      } else {
+        r -= left;
+        node = 2 * node + 1;
+      }
+    }
+    const pick = node - leaves;
+    const x = s[pick];
+    c[j] = x;
+    // Rewrite the run of values at least as near to x as to any older seed, then their parents.
+    let lo = pick;
+    while (lo > 0 && (s[lo - 1] - x) * (s[lo - 1] - x) <= sum[leaves + lo - 1]) lo--;
+    let hi = pick + 1;
+    while (hi < n && (s[hi] - x) * (s[hi] - x) <= sum[leaves + hi]) hi++;
+    for (let i = lo; i < hi; i++) sum[leaves + i] = (s[i] - x) * (s[i] - x);
+    for (let a = (leaves + lo) >> 1, b = (leaves + hi - 1) >> 1; a >= 1; a >>= 1, b >>= 1) {
+      for (let p = a; p <= b; p++) sum[p] = sum[2 * p] + sum[2 * p + 1];
+    }
+  }
+  return c;
+}
+
+/**
  * k centroids of sorted values: k-means++ seeding (D^2 sampling with `rand`) on an evenly spaced
  * sample, then Lloyd iterations on every value. In one dimension a Lloyd step is exact and cheap:
  * clusters are runs of the sorted values split at the midpoints between centroids (a value on a
@@ -145,37 +227,7 @@ function kmeans1d(sorted: Float64Array, k: number, rand: () => number, iteration
     sample = new Float64Array(KMEANS_SEED_SAMPLE);
     for (let i = 0; i < sample.length; i++) sample[i] = sorted[Math.floor(i * step)];
   }
-  const c = new Float64Array(k);
-  c[0] = sample[Math.floor(rand() * sample.length)];
-  // d2: each sample value's squared distance to its nearest centroid so far; total their sum, added
-  // in index order as each d2 is written.
-  const d2 = new Float64Array(sample.length);
-  let total = 0;
-  for (let i = 0; i < d2.length; i++) {
-    d2[i] = (sample[i] - c[0]) * (sample[i] - c[0]);
-    total += d2[i];
-  }
-  for (let j = 1; j < k; j++) {
-    if (total === 0) {
-      c.fill(c[j - 1], j); // fewer distinct values than k: the rest repeat the last centroid
-      break;
-    }
-    let r = rand() * total;
-    let pick = d2.length - 1;
-    for (let i = 0; i < d2.length; i++) {
-      r -= d2[i];
-      if (r < 0) {
-        pick = i;
-        break;
-      }
-    }
-    c[j] = sample[pick];
-    total = 0;
-    for (let i = 0; i < d2.length; i++) {
-      d2[i] = Math.min(d2[i], (sample[i] - c[j]) * (sample[i] - c[j]));
-      total += d2[i];
-    }
-  }
+  const c = seedKmeansPlusPlus(sample, k, rand);
   c.sort();
   const prefix = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + sorted[i];
@@ -247,41 +299,41 @@ export function quantizeCodebook(x: Float32Array, shape: number[], opts?: Codebo
   checkFinite(fn, 'x', x);
   const k = 2 ** bits;
   const books = paramCount(view);
-  const bookOf = bookOfEach(view, count);
 
-  // Values of each book, grouped: counting sort by book.
-  const sizes = new Uint32Array(books);
-  for (let i = 0; i < count; i++) sizes[bookOf[i]]++;
+  let largest = 0;
   for (let b = 0; b < books; b++) {
-    if (sizes[b] < k) {
-      throw rangeError(fn, `k (${k} centroids for ${bits}-bit indices) is larger than the number of values (${sizes[b]}) ` +
+    const size = bookSize(view, b);
+    if (size < k) {
+      throw rangeError(fn, `k (${k} centroids for ${bits}-bit indices) is larger than the number of values (${size}) ` +
         `in codebook ${b}`, ErrorCodes.OUT_OF_RANGE);
     }
+    largest = Math.max(largest, size);
   }
-  const start = new Uint32Array(books + 1);
-  for (let b = 0; b < books; b++) start[b + 1] = start[b] + sizes[b];
-  const values = new Float32Array(count);
-  const fill = start.slice(0, books);
-  for (let i = 0; i < count; i++) values[fill[bookOf[i]]++] = x[i];
-  let largest = 0;
-  for (let b = 0; b < books; b++) largest = Math.max(largest, sizes[b]);
+  // One book at a time: its values gathered, sorted and clustered, then each of its values' index
+  // taken from its own k decoded centroids (which stay in L1, where a pass over the whole tensor
+  // would take every value's centroids from a table of all the books).
+  const positions = new Uint32Array(largest);
+  const book = new Float32Array(largest);
   const scratch = new Uint32Array(largest);
   const sortedRoom = new Float64Array(largest);
-
+  const decoded = new Float64Array(k);
   const centroids = new Int8Array(books * k);
   const scale = new Float32Array(books);
-  const decoded = new Float64Array(books * k);
+  const indices = new Uint8Array(bits === 4 ? Math.ceil(count / 2) : count);
   for (let b = 0; b < books; b++) {
-    const book = values.subarray(start[b], start[b + 1]);
-    sortFloat32(book, scratch);
-    const sorted = sortedRoom.subarray(0, book.length);
-    sorted.set(book);
+    const size = bookPositions(view, b, positions);
+    for (let t = 0; t < size; t++) book[t] = x[positions[t]];
+    sortFloat32(book.subarray(0, size), scratch);
+    const sorted = sortedRoom.subarray(0, size);
+    sorted.set(book.subarray(0, size));
     const c = kmeans1d(sorted, k, mulberry32(seed + b * 0x9e3779b1), iterations);
     scale[b] = centroidsToInt8(c, centroids, b * k);
-    for (let j = 0; j < k; j++) decoded[b * k + j] = Math.fround(scale[b] * centroids[b * k + j]);
+    for (let j = 0; j < k; j++) decoded[j] = Math.fround(scale[b] * centroids[b * k + j]);
+    for (let t = 0; t < size; t++) {
+      const i = positions[t];
+      setIndex(indices, bits, i, nearest(decoded, 0, k, x[i]));
+    }
   }
-  const indices = new Uint8Array(bits === 4 ? Math.ceil(count / 2) : count);
-  for (let i = 0; i < count; i++) setIndex(indices, bits, i, nearest(decoded, bookOf[i] * k, k, x[i]));
   const codebook: Codebook = { centroids, scale };
   if (view.axis !== undefined) codebook.axis = view.axis;
   if (view.granularity === 2) codebook.groupSize = view.groupSize;
