@@ -331,7 +331,7 @@ export function quantizeCodebook(x: Float32Array, shape: number[], opts?: Codebo
     for (let j = 0; j < k; j++) decoded[j] = Math.fround(scale[b] * centroids[b * k + j]);
     for (let t = 0; t < size; t++) {
       const i = positions[t];
-      setIndex(indices, bits, i, nearest(decoded, 0, k, x[i]));
+      setIndex(indices, bits, i, nearest(decoded, k, x[i]));
     }
   }
   const codebook: Codebook = { centroids, scale };
@@ -341,22 +341,22 @@ export function quantizeCodebook(x: Float32Array, shape: number[], opts?: Codebo
 }
 
 /**
- * Index in [0, k) of the entry of sorted d[off .. off + k) nearest to v; a tie goes to the lower
+ * Index in [0, k) of the entry of sorted d[0 .. k) nearest to v; a tie goes to the lower
  * index. The lower bound (the first entry >= v) without branches, whose outcomes on real weights
  * are coin flips (a binary search's took most of quantizeCodebook's own time): k = 16 counts the
  * entries below v, independent comparisons; k = 256 halves (k a power of two).
  */
-function nearest(d: Float64Array, off: number, k: number, v: number): number {
+function nearest(d: Float64Array, k: number, v: number): number {
   let lo = 0;
   if (k === 16) {
-    for (let j = 0; j < 16; j++) lo += Number(d[off + j] < v);
+    for (let j = 0; j < 16; j++) lo += Number(d[j] < v);
   } else {
-    for (let half = k >> 1; half >= 1; half >>= 1) lo += half * Number(d[off + lo + half - 1] < v);
-    lo += Number(lo === k - 1 && d[off + lo] < v);
+    for (let half = k >> 1; half >= 1; half >>= 1) lo += half * Number(d[lo + half - 1] < v);
+    lo += Number(lo === k - 1 && d[lo] < v);
   }
   if (lo === k) return k - 1;
   if (lo === 0) return 0;
-  return lo - Number(v - d[off + lo - 1] <= d[off + lo] - v);
+  return lo - Number(v - d[lo - 1] <= d[lo] - v);
 }
 
 /** @internal */
