@@ -130,10 +130,10 @@ test('each value takes the nearest decoded centroid', () => {
   const rand = rng(3);
   const x = randomWeights(rand, 40 * 24);
   // Books of 2-D and 3-D views: their values sit at strides; groups of 24 along 40 end in a tail of 16.
-  const cases: Array<[number[], ei8.CodebookOptions]> = [
-    ...[{}, { axis: 0 }, { axis: 1 }, { axis: 0, groupSize: 20 }, { bits: 8 as const }].map((o): [number[], ei8.CodebookOptions] => [[40, 24], o]),
-    ...[{ axis: 0 }, { axis: 1 }, { axis: 1, groupSize: 24 }, { axis: 2 }]
-      .map((o): [number[], ei8.CodebookOptions] => [[2, 40, 12], o]),
+  const of = (shape: number[], opts: ei8.CodebookOptions[]) => opts.map((o): [number[], ei8.CodebookOptions] => [shape, o]);
+  const cases = [
+    ...of([40, 24], [{}, { axis: 0 }, { axis: 1 }, { axis: 0, groupSize: 20 }, { bits: 8 }]),
+    ...of([2, 40, 12], [{ axis: 0 }, { axis: 1 }, { axis: 1, groupSize: 24 }, { axis: 2 }]),
   ];
   for (const [shape, opts] of cases) {
     const t = ei8.quantizeCodebook(x, shape, opts);
