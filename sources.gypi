@@ -25,7 +25,8 @@
       "csrc/napi/glibc_compat.cc",
       "csrc/napi/matmul_napi.cc",
       "csrc/napi/packed_weights.cc",
-      "csrc/napi/quantize_napi.cc"
+      "csrc/napi/quantize_napi.cc",
+      "csrc/napi/weights_table.cc"
     ],
     "core_sse41_sources": [
       "csrc/kernels/sse41/gemm_1x16c4__sse41_widen.cc",

@@ -224,7 +224,7 @@ const junk: unknown[] = [
 test('every native codebook function survives random junk arguments', () => {
   const fns = native as unknown as Record<string, (...args: unknown[]) => unknown>;
   const valid = fns.codebookPack(new Uint8Array(8), false, 4, 4, new Int8Array(16), Float32Array.of(1), 1, 0);
-  const pool = [...junk, valid];
+  const pool = [...junk, valid, (valid as { id(): number }).id()];
   const rand = rng(77);
   const names = ['codebookPack', 'codebookMatmulInt32', 'codebookMatmulRequant', 'codebookMatmulDequant', 'codebookMatmulF32',
     'setCodebookKernel', 'codebookKernelCalls', 'codebookKernels'];

@@ -120,9 +120,9 @@ const fns = native as unknown as Record<string, NativeFn>;
 
 test('every native sparse function survives random junk arguments', () => {
   const rand = rng(99);
-  const sparse = fns.packSparse(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 1, 0, 0, 0, 0, 1);
+  const sparse = fns.packSparse(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 1, 0, 0, 0, 0, 1) as { id(): number };
   const packed = native.packWeights(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 0);
-  const pool = [...junk, sparse, packed];
+  const pool = [...junk, sparse, packed, sparse.id(), packed.id()];
   for (const name of ['packSparse', 'sparseMatmulInt32', 'sparseMatmulRequant', 'sparseMatmulDequant', 'sparseMatmulF32', 'sparseIsaCalls']) {
     for (let trial = 0; trial < 400; trial++) {
       const args = Array.from({ length: 17 }, () => pool[Math.floor(rand() * pool.length)]);
@@ -132,19 +132,19 @@ test('every native sparse function survives random junk arguments', () => {
 });
 
 test('native sparse matmul: short buffers, wrong weights kind, huge dimensions', () => {
-  const sparse = fns.packSparse(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 3, 0, 0, 2, 4, 0);
+  const sparse = fns.packSparse(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 3, 0, 0, 2, 4, 0) as { id(): number };
   const packed = native.packWeights(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 0);
   const params = (m: number, k: number) => Float64Array.of(0, 0, m, k, 0);
-  expectSafe(() => fns.sparseMatmulInt32(new Int8Array(4), sparse, new Int32Array(8), params(2, 4)));
-  expectSafe(() => fns.sparseMatmulInt32(new Int8Array(8), sparse, new Int32Array(7), params(2, 4)));
-  expectSafe(() => fns.sparseMatmulInt32(new Int8Array(8), packed, new Int32Array(8), params(2, 4)));
-  expectSafe(() => fns.sparseMatmulInt32(new Int8Array(8), sparse, new Int32Array(8), params(2 ** 40, 2 ** 40)));
-  expectSafe(() => fns.sparseMatmulInt32(new Int8Array(8), sparse, new Int32Array(8), params(2, 3)));
+  expectSafe(() => fns.sparseMatmulInt32(new Int8Array(4), sparse.id(), new Int32Array(8), params(2, 4)));
+  expectSafe(() => fns.sparseMatmulInt32(new Int8Array(8), sparse.id(), new Int32Array(7), params(2, 4)));
+  expectSafe(() => fns.sparseMatmulInt32(new Int8Array(8), packed.id(), new Int32Array(8), params(2, 4)));
+  expectSafe(() => fns.sparseMatmulInt32(new Int8Array(8), sparse.id(), new Int32Array(8), params(2 ** 40, 2 ** 40)));
+  expectSafe(() => fns.sparseMatmulInt32(new Int8Array(8), sparse.id(), new Int32Array(8), params(2, 3)));
   expectSafe(() => fns.packSparse(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 3, 0, 0, 3, 4, 0));
   expectSafe(() => fns.packSparse(new Int8Array(16), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 2, 99, 1, 0, 0, 0));
   expectSafe(() => fns.packSparse(new Int8Array(15), 0, false, 4, 4, new Int32Array(1), Float32Array.of(1), 0, 0, 0, 0, 0, 0));
   // And the dense functions refuse sparse weights (and the reverse) without crashing.
-  expectSafe(() => native.matmulInt32(new Int8Array(8), sparse as never, new Int32Array(8), params(2, 4)));
+  expectSafe(() => native.matmulInt32(new Int8Array(8), sparse.id(), new Int32Array(8), params(2, 4)));
 });
 
 test.run();

@@ -17,6 +17,7 @@ import { packWeights, type PackedWeights, type WeightsLayout } from './weights';
 
 /** The native functions of csrc/napi/codebook_napi.cc. */
 interface NativeCodebookHandle {
+  id(): number;
   dispose(): void;
   bytes(): number;
 }
@@ -63,12 +64,14 @@ export class CodebookWeights {
   /** The largest |B| a decoded weight can have (int8 centroids, zero point 0): for the K bound. */
   readonly maxAbsB: number;
   #lut: NativeCodebookHandle | null;
+  readonly #lutId: number;
   #int8: PackedWeights | null;
 
   /** @internal Use packCodebook(). */
   constructor(handle: NativeCodebookHandle | null, int8: PackedWeights | null, k: number, n: number, bits: 4 | 8,
     layout: WeightsLayout, groupSize: number, scale: Float32Array) {
     this.#lut = handle;
+    this.#lutId = handle ? handle.id() : 0;
     this.#int8 = int8;
     this.k = k;
     this.n = n;
@@ -85,7 +88,7 @@ export class CodebookWeights {
 
   /** Bytes of native memory held (4 bits: indices, tables, scales and column sums). */
   get bytes(): number {
-    return this.#int8 ? this.#int8.bytes : (this.handle('bytes') as NativeCodebookHandle).bytes();
+    return this.#int8 ? this.#int8.bytes : this.#live('bytes').bytes();
   }
 
   dispose(): void {
@@ -95,13 +98,20 @@ export class CodebookWeights {
     this.#int8 = null;
   }
 
+  /** The look-up-table form (4 bits), or a DISPOSED TypeError naming `fn`. */
+  #live(fn: string): NativeCodebookHandle {
+    if (this.#lut === null) throw typeError(fn, 'CodebookWeights used after dispose()', ErrorCodes.DISPOSED);
+    return this.#lut;
+  }
+
   /**
-   * @internal The native weights (the look-up-table form for 4 bits, int8 packed weights for 8),
-   * or a DISPOSED TypeError naming `fn`.
+   * @internal The id of the native weights the matmul functions take (the look-up-table form for
+   * 4 bits, int8 packed weights for 8), or a DISPOSED TypeError naming `fn`.
    */
-  handle(fn: string): object {
-    if (this.disposed) throw typeError(fn, 'CodebookWeights used after dispose()', ErrorCodes.DISPOSED);
-    return this.#int8 ? this.#int8.handle(fn) : this.#lut!;
+  handle(fn: string): number {
+    if (this.#int8) return this.#int8.handle(fn);
+    this.#live(fn);
+    return this.#lutId;
   }
 
   /** @internal The native matmul functions that take handle(). */

@@ -28,8 +28,8 @@ export interface MatmulWeights {
   readonly groupSize: number;
   readonly scale: Float32Array;
   readonly maxAbsB: number;
-  /** The native weights object, or a DISPOSED TypeError naming `fn`. */
-  handle(fn: string): object;
+  /** The id of the native weights, or a DISPOSED TypeError naming `fn`. */
+  handle(fn: string): number;
   /** The native functions that take handle(). */
   nativeMatmul(): NativeMatmul;
 }

@@ -15,6 +15,8 @@ export type NativeDType = 0 | 1;
 export type NativeGranularity = 0 | 1 | 2;
 
 export interface NativePacked {
+  /** The number the matmul functions take for these weights (csrc/napi/weights_table.h). */
+  id(): number;
   dispose(): void;
   bytes(): number;
   layout(): string;
@@ -30,14 +32,14 @@ export interface NativeCpuInfo {
 
 /**
  * The four native matmul entry points. The dense addon functions, the sparse ones and the 4-bit
- * codebook ones share these signatures; each takes its own kind of weights handle.
+ * codebook ones share these signatures; each takes the id of its own kind of weights.
  */
 export interface NativeMatmul {
-  matmulInt32(a: Bytes, b: object, out: Int32Array, params: Float64Array): Int32Array | Promise<Int32Array>;
-  matmulRequant(a: Bytes, b: object, out: Bytes, bias: Int32Array | null, params: Float64Array): Bytes | Promise<Bytes>;
-  matmulDequant(a: Bytes, b: object, out: Float32Array, bias: Float32Array | null, params: Float64Array):
+  matmulInt32(a: Bytes, b: number, out: Int32Array, params: Float64Array): Int32Array | Promise<Int32Array>;
+  matmulRequant(a: Bytes, b: number, out: Bytes, bias: Int32Array | null, params: Float64Array): Bytes | Promise<Bytes>;
+  matmulDequant(a: Bytes, b: number, out: Float32Array, bias: Float32Array | null, params: Float64Array):
     Float32Array | Promise<Float32Array>;
-  matmulF32(a: Float32Array, b: object, out: Float32Array, bias: Float32Array | null, params: Float64Array):
+  matmulF32(a: Float32Array, b: number, out: Float32Array, bias: Float32Array | null, params: Float64Array):
     Float32Array | Promise<Float32Array>;
 }
 

@@ -42,6 +42,7 @@ export interface PackSparseOptions {
 
 /** @internal */
 export interface NativeSparse {
+  id(): number;
   dispose(): void;
   bytes(): number;
   info(): { format: Exclude<SparseFormat, 'auto'>; blockR: number; blockC: number; nmN: number; nmM: number; nnz: number;
@@ -103,11 +104,13 @@ export class SparseWeights {
   /** k * n: the bytes a dense kernel streams. */
   readonly denseBytes: number;
   #native: NativeSparse | null;
+  readonly #id: number;
 
   /** @internal Use packSparse(). */
   constructor(handle: NativeSparse, k: number, n: number, dtype: QDType, layout: WeightsLayout, scale: Float32Array,
     zeroPoint: Int32Array) {
     this.#native = handle;
+    this.#id = handle.id();
     this.k = k;
     this.n = n;
     this.dtype = dtype;
@@ -134,7 +137,7 @@ export class SparseWeights {
 
   /** Bytes of native memory held (format, parameters, column sums). */
   get bytes(): number {
-    return this.handle('bytes').bytes();
+    return this.#live('bytes').bytes();
   }
 
   /** Frees the native memory now. Idempotent. */
@@ -143,10 +146,16 @@ export class SparseWeights {
     this.#native = null;
   }
 
-  /** @internal The native object, or a DISPOSED TypeError naming `fn`. */
-  handle(fn: string): NativeSparse {
+  /** The native object, or a DISPOSED TypeError naming `fn`. */
+  #live(fn: string): NativeSparse {
     if (this.#native === null) throw typeError(fn, 'SparseWeights used after dispose()', ErrorCodes.DISPOSED);
     return this.#native;
+  }
+
+  /** @internal The id the native matmul functions take, or a DISPOSED TypeError naming `fn`. */
+  handle(fn: string): number {
+    this.#live(fn);
+    return this.#id;
   }
 
   /** @internal The native matmul functions that take handle(). */

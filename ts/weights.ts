@@ -33,11 +33,13 @@ export class PackedWeights {
   /** The largest |B - zb| any weight can have with these zero points (for the K bound). */
   readonly maxAbsB: number;
   #native: NativePacked | null;
+  readonly #id: number;
 
   /** @internal Use packWeights(). */
   constructor(nativePacked: NativePacked, k: number, n: number, dtype: QDType, layout: WeightsLayout, groupSize: number,
     scale: Float32Array, zeroPoint: Int32Array) {
     this.#native = nativePacked;
+    this.#id = nativePacked.id();
     this.k = k;
     this.n = n;
     this.dtype = dtype;
@@ -58,12 +60,12 @@ export class PackedWeights {
 
   /** Bytes of native memory held (packed weights, column sums, parameters). */
   get bytes(): number {
-    return this.handle('bytes').bytes();
+    return this.#live('bytes').bytes();
   }
 
   /** The packed layout currently held, e.g. 'n16c4' ('ref' for the reference kernels). */
   get packedLayout(): string {
-    return this.handle('packedLayout').layout();
+    return this.#live('packedLayout').layout();
   }
 
   /** Frees the native memory now. Idempotent. */
@@ -72,10 +74,16 @@ export class PackedWeights {
     this.#native = null;
   }
 
-  /** @internal The native object, or a DISPOSED TypeError naming `fn`. */
-  handle(fn: string): NativePacked {
+  /** The native object, or a DISPOSED TypeError naming `fn`. */
+  #live(fn: string): NativePacked {
     if (this.#native === null) throw typeError(fn, 'PackedWeights used after dispose()', ErrorCodes.DISPOSED);
     return this.#native;
+  }
+
+  /** @internal The id the native matmul functions take, or a DISPOSED TypeError naming `fn`. */
+  handle(fn: string): number {
+    this.#live(fn);
+    return this.#id;
   }
 
   /** @internal The native matmul functions that take handle(). */

@@ -5,7 +5,6 @@
 #include "napi/addon_data.h"
 #include "napi/args.h"
 #include "napi/exports.h"
-#include "napi/packed_weights.h"
 
 namespace ei8napi {
 
@@ -71,7 +70,6 @@ EI8_NAPI_EXPORT("probeReadBandwidth", ProbeReadBandwidth);
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
-  data->packed_ctor = Napi::Persistent(NativePacked::Init(env));
   env.SetInstanceData(data);
   for (const ExportEntry& e : export_registry()) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   return exports;

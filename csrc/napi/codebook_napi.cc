@@ -1,16 +1,11 @@
 // Codebook weights and their matmuls (edge_int8_codebook.h) as Node functions. Same conventions as
 // matmul_napi.cc: every argument re-checked, sync calls compute in place, async calls copy their
 // inputs and compute into a private buffer on a libuv worker.
-#include <cstring>
-#include <memory>
-#include <mutex>
-#include <unordered_map>
-#include <vector>
-
 #include "edge_int8_codebook.h"
 #include "napi/args.h"
 #include "napi/exports.h"
 #include "napi/matmul_call.h"
+#include "napi/native_weights.h"
 
 namespace ei8napi {
 
@@ -18,93 +13,20 @@ namespace {
 
 // ------------------------------------------------------------------ the codebook object ----
 
-class NativeCodebook : public Napi::ObjectWrap<NativeCodebook> {
- public:
-  static Napi::Function Class(Napi::Env env);
-  // The codebook behind argument i, with one more reference for the caller to release.
-  static ei8_codebook* Take(const Args& args, size_t i, const char* name);
-
-  explicit NativeCodebook(const Napi::CallbackInfo& info);
-  ~NativeCodebook() override;
-
- private:
-  Napi::Value Dispose(const Napi::CallbackInfo& info);
-  Napi::Value Bytes(const Napi::CallbackInfo& info);
-
-  ei8_codebook* cb_ = nullptr;
-  int64_t reported_bytes_ = 0;
+struct CodebookKind {
+  using Type = ei8_codebook;
+  static constexpr WeightsKind kKind = WeightsKind::CODEBOOK;
+  static constexpr const char* kClass = "NativeCodebook";
+  static constexpr const char* kName = "CodebookWeights";
+  static constexpr const char* kFrom = "packCodebook()";
+  static void retain(Type* w) { ei8_codebook_retain(w); }
+  static void release(Type* w) { ei8_codebook_release(w); }
+  static size_t bytes(const Type* w) { return ei8_codebook_bytes(w); }
+  static constexpr const char* kDescribe = nullptr;
+  static Napi::Value describe(Napi::Env env, Type*) { return env.Undefined(); }
 };
 
-// Marks the JS objects that wrap an ei8_codebook: checked before any unwrap, so that an object of
-// another class (or another addon) can never be mistaken for codebook weights.
-const napi_type_tag kCodebookTag = {0x6564676569386e31ULL, 0x636f6465626f6f6bULL};
-
-// The codebook CodebookPack is wrapping right now: the constructor accepts no other, so that script
-// holding the class (obj.constructor) cannot wrap an arbitrary External.
-thread_local ei8_codebook* pending = nullptr;
-
-// One constructor per environment (main thread, each worker thread), dropped when it shuts down.
-std::mutex ctor_mu;
-std::unordered_map<napi_env, std::unique_ptr<Napi::FunctionReference>> ctors;
-
-Napi::Function NativeCodebook::Class(Napi::Env env) {
-  std::lock_guard<std::mutex> lock(ctor_mu);
-  auto it = ctors.find(env);
-  if (it != ctors.end()) return it->second->Value();
-  Napi::Function f = DefineClass(env, "NativeCodebook",
-                                 {InstanceMethod("dispose", &NativeCodebook::Dispose),
-                                  InstanceMethod("bytes", &NativeCodebook::Bytes)});
-  ctors[env] = std::make_unique<Napi::FunctionReference>(Napi::Persistent(f));
-  napi_env raw = env;
-  env.AddCleanupHook([raw] {
-    std::lock_guard<std::mutex> l(ctor_mu);
-    ctors.erase(raw);
-  });
-  return f;
-}
-
-// Constructed only by CodebookPack, which passes the ei8_codebook* as an External.
-NativeCodebook::NativeCodebook(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeCodebook>(info) {
-  if (info.Length() != 1 || !info[0].IsExternal() || pending == nullptr ||
-      info[0].As<Napi::External<ei8_codebook>>().Data() != pending)
-    throw make_type_error(info.Env(), "NativeCodebook cannot be constructed directly");
-  cb_ = pending;
-  pending = nullptr;
-  napi_type_tag_object(info.Env(), info.This(), &kCodebookTag);
-  reported_bytes_ = static_cast<int64_t>(ei8_codebook_bytes(cb_));
-  Napi::MemoryManagement::AdjustExternalMemory(info.Env(), reported_bytes_);
-}
-
-NativeCodebook::~NativeCodebook() {
-  if (cb_) Napi::MemoryManagement::AdjustExternalMemory(Env(), -reported_bytes_);
-  ei8_codebook_release(cb_);
-}
-
-Napi::Value NativeCodebook::Dispose(const Napi::CallbackInfo& info) {
-  if (cb_) {
-    ei8_codebook_release(cb_);
-    cb_ = nullptr;
-    Napi::MemoryManagement::AdjustExternalMemory(info.Env(), -reported_bytes_);
-    reported_bytes_ = 0;
-  }
-  return info.Env().Undefined();
-}
-
-Napi::Value NativeCodebook::Bytes(const Napi::CallbackInfo& info) {
-  if (!cb_) throw make_type_error(info.Env(), "CodebookWeights: used after dispose()", kDisposed);
-  return Napi::Number::New(info.Env(), static_cast<double>(ei8_codebook_bytes(cb_)));
-}
-
-ei8_codebook* NativeCodebook::Take(const Args& args, size_t i, const char* name) {
-  Napi::Value v = args.value(i);
-  bool tagged = false;
-  if (!v.IsObject() || napi_check_object_type_tag(args.env(), v, &kCodebookTag, &tagged) != napi_ok || !tagged)
-    args.throw_type(std::string(name) + " must be CodebookWeights from packCodebook()");
-  NativeCodebook* self = Unwrap(v.As<Napi::Object>());
-  if (!self || !self->cb_) args.throw_type(std::string(name) + " was disposed", kDisposed);
-  ei8_codebook_retain(self->cb_);
-  return self->cb_;
-}
+using NativeCodebook = NativeWeights<CodebookKind>;
 
 struct CodebookWeightsKind {
   using Handle = ei8_codebook;
@@ -145,17 +67,7 @@ static Napi::Value CodebookPack(const Napi::CallbackInfo& info) {
   const ei8_status st = ei8_codebook_pack(indices.as<const uint8_t>(), nk ? EI8_LAYOUT_NK : EI8_LAYOUT_KN, k, n,
                                           tables.as<const int8_t>(), scales.as<const float>(), n_books, group_size, &cb);
   if (st != EI8_OK) throw status_error(info.Env(), "packCodebook", st, st == EI8_E_ARG ? "nBooks does not match the weights" : "");
-  Napi::External<ei8_codebook> ext = Napi::External<ei8_codebook>::New(info.Env(), cb);
-  Napi::Function ctor = NativeCodebook::Class(info.Env());
-  pending = cb;
-  try {
-    Napi::Object obj = ctor.New({ext});
-    return obj;
-  } catch (...) {
-    if (pending == cb) ei8_codebook_release(cb);  // not adopted by an object
-    pending = nullptr;
-    throw;
-  }
+  return NativeCodebook::Wrap(info.Env(), cb);
 }
 
 static Napi::Value CodebookKernels(const Napi::CallbackInfo& info) {

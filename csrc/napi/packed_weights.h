@@ -1,31 +1,26 @@
-// PackedWeights as a JS object: owns one reference to the core's ei8_packed.
+// PackedWeights as a JS object (native_weights.h): owns one reference to the core's ei8_packed.
 #pragma once
 
 #include <napi.h>
 
 #include "edge_int8.h"
-#include "napi/args.h"
+#include "napi/native_weights.h"
 
 namespace ei8napi {
 
-class NativePacked : public Napi::ObjectWrap<NativePacked> {
- public:
-  static Napi::Function Init(Napi::Env env);
-  // The packed weights behind argument i, with one more reference the caller must release;
-  // throws if i is not a NativePacked or was disposed.
-  static ei8_packed* Take(const Args& args, size_t i, const char* name);
-
-  explicit NativePacked(const Napi::CallbackInfo& info);
-  ~NativePacked() override;
-
- private:
-  Napi::Value Dispose(const Napi::CallbackInfo& info);
-  Napi::Value Bytes(const Napi::CallbackInfo& info);
-  Napi::Value Layout(const Napi::CallbackInfo& info);
-  void Release(Napi::Env env);
-
-  ei8_packed* packed_ = nullptr;
-  int64_t reported_bytes_ = 0;
+struct PackedKind {
+  using Type = ei8_packed;
+  static constexpr WeightsKind kKind = WeightsKind::PACKED;
+  static constexpr const char* kClass = "NativePacked";
+  static constexpr const char* kName = "PackedWeights";
+  static constexpr const char* kFrom = "packWeights()";
+  static void retain(Type* w) { ei8_packed_retain(w); }
+  static void release(Type* w) { ei8_packed_release(w); }
+  static size_t bytes(const Type* w) { return ei8_packed_bytes(w); }
+  static constexpr const char* kDescribe = "layout";
+  static Napi::Value describe(Napi::Env env, Type* w) { return Napi::String::New(env, ei8_packed_layout_name(w)); }
 };
+
+using NativePacked = NativeWeights<PackedKind>;
 
 }  // namespace ei8napi

@@ -1,104 +1,33 @@
 // Sparse weights for JS: NativeSparse (owns one reference to an ei8_sparse), packSparse, and the
-// sparse twins of the matmul entry points, with the same arguments as matmul_napi.cc (b is a
-// NativeSparse). Async calls copy their inputs and compute into a private buffer, as there.
-#include <cstring>
-#include <memory>
-#include <mutex>
-#include <unordered_map>
-#include <vector>
-
+// sparse twins of the matmul entry points, with the same arguments as matmul_napi.cc (b is the id
+// of a NativeSparse). Async calls copy their inputs and compute into a private buffer, as there.
 #include "edge_int8.h"
 #include "napi/args.h"
 #include "napi/exports.h"
 #include "napi/matmul_call.h"
+#include "napi/native_weights.h"
 
 namespace ei8napi {
 
 namespace {
 
-class NativeSparse : public Napi::ObjectWrap<NativeSparse> {
- public:
-  static Napi::Function Define(Napi::Env env) {
-    return DefineClass(env, "NativeSparse",
-                       {InstanceMethod("dispose", &NativeSparse::Dispose), InstanceMethod("bytes", &NativeSparse::Bytes),
-                        InstanceMethod("info", &NativeSparse::Info)});
-  }
-
-  // The constructor of this environment (created on first use, freed with the environment).
-  static Napi::FunctionReference& Ctor(Napi::Env env) {
-    static std::mutex mu;
-    static std::unordered_map<napi_env, Napi::FunctionReference*> ctors;
-    std::lock_guard<std::mutex> lock(mu);
-    auto it = ctors.find(env);
-    if (it != ctors.end()) return *it->second;
-    auto* ref = new Napi::FunctionReference(Napi::Persistent(Define(env)));
-    ctors[env] = ref;
-    napi_env raw = env;
-    env.AddCleanupHook([raw, ref] {
-      std::lock_guard<std::mutex> l(mu);
-      ctors.erase(raw);
-      delete ref;
-    });
-    return *ref;
-  }
-
-  // The weights behind argument i with one more reference for the caller; throws if i is not a
-  // NativeSparse or was disposed.
-  static ei8_sparse* Take(const Args& args, size_t i, const char* name) {
-    Napi::Value v = args.value(i);
-    if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(Ctor(args.env()).Value()))
-      args.throw_type(std::string(name) + " must be SparseWeights from packSparse()");
-    NativeSparse* self = Unwrap(v.As<Napi::Object>());
-    if (!self || !self->sparse_) args.throw_type(std::string(name) + " was disposed", kDisposed);
-    ei8_sparse_retain(self->sparse_);
-    return self->sparse_;
-  }
-
-  // The ei8_sparse PackSparse is wrapping right now: the constructor accepts no other External.
-  static thread_local ei8_sparse* pending;
-
-  explicit NativeSparse(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeSparse>(info) {
-    if (info.Length() != 1 || !info[0].IsExternal() || pending == nullptr ||
-        info[0].As<Napi::External<ei8_sparse>>().Data() != pending)
-      throw make_type_error(info.Env(), "NativeSparse cannot be constructed directly");
-    sparse_ = pending;
-    pending = nullptr;
-    reported_ = static_cast<int64_t>(ei8_sparse_bytes(sparse_));
-    Napi::MemoryManagement::AdjustExternalMemory(info.Env(), reported_);
-  }
-
-  ~NativeSparse() override {
-    if (sparse_) Napi::MemoryManagement::AdjustExternalMemory(Env(), -reported_);
-    ei8_sparse_release(sparse_);
-  }
-
- private:
-  Napi::Value Dispose(const Napi::CallbackInfo& info) {
-    if (sparse_) {
-      ei8_sparse_release(sparse_);
-      sparse_ = nullptr;
-      Napi::MemoryManagement::AdjustExternalMemory(info.Env(), -reported_);
-      reported_ = 0;
-    }
-    return info.Env().Undefined();
-  }
-
-  ei8_sparse* live(const Napi::CallbackInfo& info) const {
-    if (!sparse_) throw make_type_error(info.Env(), "SparseWeights: used after dispose()", kDisposed);
-    return sparse_;
-  }
-
-  Napi::Value Bytes(const Napi::CallbackInfo& info) {
-    return Napi::Number::New(info.Env(), static_cast<double>(ei8_sparse_bytes(live(info))));
-  }
-
-  Napi::Value Info(const Napi::CallbackInfo& info) {
-    ei8_sparse* s = live(info);
+// SparseWeights as a JS object (native_weights.h).
+struct SparseKind {
+  using Type = ei8_sparse;
+  static constexpr WeightsKind kKind = WeightsKind::SPARSE;
+  static constexpr const char* kClass = "NativeSparse";
+  static constexpr const char* kName = "SparseWeights";
+  static constexpr const char* kFrom = "packSparse()";
+  static void retain(Type* w) { ei8_sparse_retain(w); }
+  static void release(Type* w) { ei8_sparse_release(w); }
+  static size_t bytes(const Type* w) { return ei8_sparse_bytes(w); }
+  static constexpr const char* kDescribe = "info";
+  static Napi::Value describe(Napi::Env env, Type* s) {
     ei8_sparse_format f;
     uint32_t r, c, nn, mm;
     ei8_sparse_describe(s, &f, &r, &c, &nn, &mm);
     static const char* const names[] = {"auto", "csr", "bsr", "nm", "dense", "sell"};
-    Napi::Object o = Napi::Object::New(info.Env());
+    Napi::Object o = Napi::Object::New(env);
     o.Set("format", names[f]);
     o.Set("blockR", r);
     o.Set("blockC", c);
@@ -108,10 +37,9 @@ class NativeSparse : public Napi::ObjectWrap<NativeSparse> {
     o.Set("streamBytes", static_cast<double>(ei8_sparse_stream_bytes(s)));
     return o;
   }
-
-  ei8_sparse* sparse_ = nullptr;
-  int64_t reported_ = 0;
 };
+
+using NativeSparse = NativeWeights<SparseKind>;
 
 // packSparse(data, dtype, layoutNk, k, n, zeroPoint, scale | null, format, blockR, blockC, nmN, nmM, rows)
 Napi::Value PackSparse(const Napi::CallbackInfo& info) {
@@ -143,19 +71,9 @@ Napi::Value PackSparse(const Napi::CallbackInfo& info) {
   const ei8_status st = ei8_pack_sparse(data.data, dt, nk ? EI8_LAYOUT_NK : EI8_LAYOUT_KN, k, n, zp.as<int32_t>(), scale,
                                         n_params, &o, &s);
   if (st != EI8_OK) throw status_error(info.Env(), "packSparse", st);
-  Napi::External<ei8_sparse> ext = Napi::External<ei8_sparse>::New(info.Env(), s);
-  NativeSparse::pending = s;
-  try {
-    return NativeSparse::Ctor(info.Env()).New({ext});
-  } catch (...) {
-    NativeSparse::pending = nullptr;
-    ei8_sparse_release(s);
-    throw;
-  }
+  return NativeSparse::Wrap(info.Env(), s);
 }
 EI8_NAPI_EXPORT("packSparse", PackSparse);
-
-thread_local ei8_sparse* NativeSparse::pending = nullptr;
 
 struct SparseWeightsKind {
   using Handle = ei8_sparse;
