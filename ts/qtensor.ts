@@ -37,18 +37,23 @@ export function paramCount(v: QView): number {
   return v.outer * Math.ceil(v.axisLen / v.groupSize) * v.inner;
 }
 
-/** `owner.field` argument names, built once per owner (calls are hot; messages are rare). */
+/**
+ * `owner.field` argument names, built once per owner (calls are hot; messages are rare). The last
+ * two owners are kept at hand: a matmul call asks for 'a' and 'a.quant' in turn.
+ */
 const nameCache = new Map<string, Record<string, string>>();
-let lastOwner = '';
-let lastNames: Record<string, string> = {};
+let lastOwner = '', previousOwner = '';
+let lastNames: Record<string, string> = {}, previousNames: Record<string, string> = {};
 function fieldNames(owner: string): Record<string, string> {
   if (owner === lastOwner) return lastNames;
-  let f = nameCache.get(owner);
+  let f = owner === previousOwner ? previousNames : nameCache.get(owner);
   if (f === undefined) {
     f = {};
     for (const field of ['data', 'shape', 'quant', 'dtype', 'scale', 'zeroPoint']) f[field] = `${owner}.${field}`;
     nameCache.set(owner, f);
   }
+  previousOwner = lastOwner;
+  previousNames = lastNames;
   lastOwner = owner;
   lastNames = f;
   return f;
