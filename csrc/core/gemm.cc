@@ -145,6 +145,8 @@ struct TileRunner {
         // Each group's call prefetches its share of the slice.
         const size_t kp = g.packed_k(), b0 = pf_bytes * off / kp, b1 = pf_bytes * (off + kc) / kp;
         ukernel.run_prefetch(mr, kc, ai, a.stride, wi, d, pf + b0, b1 - b0);
+      } else if (ukernel.run_columns && (panel + 1) * nr > req.w->n) {
+        ukernel.run_columns(mr, req.w->n - panel * nr, kc, ai, a.stride, wi, d);
       } else {
         ukernel.run(mr, kc, ai, a.stride, wi, d);
       }

@@ -26,6 +26,12 @@ using GemmUkernel = void (*)(size_t mr, size_t kc, const uint8_t* a, size_t a_st
 using GemmUkernelPrefetch = void (*)(size_t mr, size_t kc, const uint8_t* a, size_t a_stride,
                                      const int8_t* w, int32_t* d, const int8_t* pf, size_t pf_bytes);
 
+// The product for the first nc (< nr) columns of a panel only, the last panel when N % nr != 0:
+// d's other columns are left unspecified. For wide panels (64 columns), where a 16-column panel
+// computed whole is three quarters padding.
+using GemmUkernelColumns = void (*)(size_t mr, size_t nc, size_t kc, const uint8_t* a, size_t a_stride,
+                                    const int8_t* w, int32_t* d);
+
 // A row as a micro-kernel reads it: kp bytes (Plain), or 2 * kp bytes where each 4-byte k-group is
 // followed by its absolute values (WithAbs; |-128| is 0x80). The AVX2 sign trick multiplies |a| by
 // sign(b, a): with |a| prepared once per call, each row and k-group costs a broadcast load
@@ -45,6 +51,7 @@ struct Ukernel {
   // tile configuration, which is per-thread state).
   void (*enter)() = nullptr;
   void (*leave)() = nullptr;
+  GemmUkernelColumns run_columns = nullptr;  // optional
 };
 
 struct GemmKernels {

@@ -17,6 +17,8 @@ void gemm_6x64c4_prefetch(size_t mr, size_t kc, const uint8_t* a, size_t a_strid
                           const int8_t* pf, size_t pf_bytes);
 void gemm_6x64c4_accumulate(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d,
                             const int8_t* pf, size_t pf_bytes);
+void gemm_6x64c4_columns(size_t mr, size_t nc, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w,
+                         int32_t* d);
 void gemv_2x64c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
 
 void correct(const int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum, int32_t za,

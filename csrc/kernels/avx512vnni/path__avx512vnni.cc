@@ -7,8 +7,10 @@ namespace avx512vnni {
 const KernelPath kPath = {
     "avx512vnni",
     {"qu8_gemm_6x64c4__avx512vnni", 64, 4, AKind::U8,
-     {gemm_6x64c4, 6, gemm_6x64c4_prefetch, gemm_6x64c4_accumulate},
-     {gemm_6x64c4, 6, gemm_6x64c4_prefetch, gemm_6x64c4_accumulate},
+     {gemm_6x64c4, 6, gemm_6x64c4_prefetch, gemm_6x64c4_accumulate, ALayout::Plain, nullptr, nullptr,
+      gemm_6x64c4_columns},
+     {gemm_6x64c4, 6, gemm_6x64c4_prefetch, gemm_6x64c4_accumulate, ALayout::Plain, nullptr, nullptr,
+      gemm_6x64c4_columns},
      {gemv_2x64c4, 2},
      {gemv_2x64c4, 2}},
     {correct, requant_float, requant_fixed, dequant_accumulate},
