@@ -100,6 +100,16 @@ test('matmul: unknown rounding -> RangeError', () => {
 test('matmul: multiplier overflows float -> RangeError', () => {
   const b = ei8.packWeights({ data: new Int8Array(8), shape: [8, 1], quant: { dtype: 'int8', scale: 3e38, zeroPoint: 0 } });
   throwsWith(() => ei8.matmul(qtensor(new Int8Array(8), [1, 8], 3e38, 0), b, { output: { scale: 1e-30, zeroPoint: 0 } }), RangeError, C.OUT_OF_RANGE, /not finite/);
+  // The check is cached per weights: a call that changes any one of a.scale, output.scale and
+  // rounding after a valid call is checked again.
+  const call = (aScale: number, outScale: number, rounding: 'float' | 'fixedpoint') => () =>
+    ei8.matmul(qtensor(new Int8Array(8), [1, 8], aScale, 0), b, { output: { scale: outScale, zeroPoint: 0 }, rounding });
+  call(1, 1, 'float')();
+  throwsWith(call(1, 1e-30, 'float'), RangeError, C.OUT_OF_RANGE, /not finite/);
+  call(1, 1, 'float')();
+  throwsWith(call(3e38, 1, 'float'), RangeError, C.OUT_OF_RANGE, /not finite/);
+  call(2, 4, 'fixedpoint')();  // 2 * 3e38 / 4 is finite in double, and overflows float32 before the division
+  throwsWith(call(2, 4, 'float'), RangeError, C.OUT_OF_RANGE, /not finite/);
 });
 test('matmul: bias of the wrong kind or length -> TypeError / RangeError', () => {
   throwsWith(() => ei8.matmul(A(), W(), { output: { scale: 1, zeroPoint: 0 }, bias: new Float32Array(4) as never }), TypeError, C.INVALID_TYPE);
