@@ -7,11 +7,11 @@
 // How long a call runs depends on the CPU, the path and where its weights sit in the caches, so the
 // placement learns it from the calls that ran on this thread (async calls run inline, and sync
 // calls larger than kUnmeasuredInlineMacs), kept per weights, shape and output kind: the next async
-// call of that key runs where that time says. A worker's run time is not kept: on a thread that slept between calls, and on a
-// core it may share with the pool's spinning helper, it says little about a run on this thread
-// (a 2-thread 1x1024x1024 call took 15-300 us there against 7-15 us here). A key not measured yet
-// runs inline if it has at most kUnmeasuredInlineMacs multiply-adds, which measures it; larger ones
-// go to a worker until a sync call has measured them.
+// call of that key runs where that time says. A worker's run time is not kept: on a thread that
+// slept between calls, and on a core it may share with the pool's spinning helper, it says little
+// about a run on this thread (a 2-thread 1x1024x1024 call took 15-300 us there against 7-15 us
+// here). A key not measured yet runs inline if it has at most kUnmeasuredInlineMacs multiply-adds,
+// which measures it; larger ones go to a worker until a sync call has measured them.
 //
 // One table per thread: every call and completion of a Node environment runs on its JS thread, so
 // nothing is shared. A slot holds one key: a colliding key is placed as unmeasured again.

@@ -50,7 +50,8 @@ class NativeWeights : public Napi::ObjectWrap<NativeWeights<K>> {
     if (napi_get_value_double(args.env(), args.value(i), &id) == napi_ok)
       found = AddonData::Get(args.env()).weights->find(id, K::kKind, &ptr);
     if (found == WeightsTable::Found::GONE) args.throw_type(std::string(name) + " was disposed", kDisposed);
-    if (found != WeightsTable::Found::LIVE) args.throw_type(std::string(name) + " must be " + K::kName + " from " + K::kFrom);
+    if (found != WeightsTable::Found::LIVE)
+      args.throw_type(std::string(name) + " must be " + K::kName + " from " + K::kFrom);
     Type* w = static_cast<Type*>(ptr);
     K::retain(w);
     return w;
