@@ -1,0 +1,54 @@
+/**
+ * The cost of one call at small shapes, where it is the whole story (per-call overhead at the edge):
+ * microseconds per call of every matmul function from JS, sync with `out` given, on one thread
+ * (benchmark.js; median of --repeats). Dense, sparse (one weight in four kept) and 4-bit codebook
+ * weights.
+ *
+ *   node --import tsx bench/call-cost.bench.ts [--shape 16x16x16] [--repeats 5]
+ * To compare two builds, run the same script in a worktree of each (it loads ../dist).
+ */
+import * as ei8 from '../dist/index';
+import { envLine, lcg, median, timeSync, writeResults } from './common';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+};
+const [M, K, N] = option('shape', '16x16x16').split('x').map(Number);
+const repeats = Number(option('repeats', '5'));
+
+const rand = lcg(7);
+const wData = Int8Array.from({ length: K * N }, () => Math.floor(rand() * 255) - 127);
+const wq: ei8.QTensor = { data: wData, shape: [K, N], quant: { dtype: 'int8', scale: 0.01, zeroPoint: 0 } };
+const dense = ei8.packWeights(wq);
+const sparse = ei8.packSparse({ ...wq, data: wData.map((v, i) => (i % 4 === 0 ? v : 0)) });
+const wf = Float32Array.from({ length: K * N }, () => rand() - 0.5);
+const codebook = ei8.packCodebook(ei8.quantizeCodebook(wf, [K, N], { bits: 4 }));
+const a: ei8.QTensor = {
+  data: Uint8Array.from({ length: M * K }, () => Math.floor(rand() * 256)), shape: [M, K],
+  quant: { dtype: 'uint8', scale: 0.02, zeroPoint: 128 },
+};
+const x = Float32Array.from({ length: M * K }, () => rand() - 0.5);
+const o32 = new Int32Array(M * N), o8 = new Int8Array(M * N), of = new Float32Array(M * N);
+const requant = { output: { scale: 0.5, zeroPoint: 0 }, out: o8 };
+
+const calls: [string, () => unknown][] = [
+  ['matmulInt32', () => ei8.matmulInt32(a, dense, o32)],
+  ['matmul (int8 out)', () => ei8.matmul(a, dense, requant)],
+  ['matmulDequantize', () => ei8.matmulDequantize(a, dense, { out: of })],
+  ['matmulF32', () => ei8.matmulF32(x, [M, K], dense, { out: of })],
+  ['matmulInt32, SparseWeights', () => ei8.matmulInt32(a, sparse, o32)],
+  ['codebookMatmulF32, 4-bit', () => ei8.codebookMatmulF32(x, [M, K], codebook, { out: of })],
+];
+
+ei8.setThreads(1);
+console.log(envLine());
+console.log(`\nshape ${M}x${K}x${N}, one thread, sync, out given\n\n| call | µs |\n|---|---:|`);
+const rows: { call: string; shape: string; us: number }[] = [];
+for (const [name, call] of calls) {
+  const us = 1e6 * median(Array.from({ length: repeats }, () => timeSync(name, call, 0.2)));
+  rows.push({ call: name, shape: `${M}x${K}x${N}`, us });
+  console.log(`| ${name} | ${us.toFixed(3)} |`);
+}
+console.log(`\nresults: ${writeResults('call-cost', rows)}`);
