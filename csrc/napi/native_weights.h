@@ -73,10 +73,7 @@ class NativeWeights : public Napi::ObjectWrap<NativeWeights<K>> {
   }
 
   // The table outlives the environment's data if it must: finalizers may run after it is freed.
-  ~NativeWeights() override {
-    if (w_) Napi::MemoryManagement::AdjustExternalMemory(this->Env(), -reported_);
-    Release();
-  }
+  ~NativeWeights() override { Release(this->Env()); }
 
  private:
   static inline thread_local Type* pending_ = nullptr;
@@ -94,11 +91,13 @@ class NativeWeights : public Napi::ObjectWrap<NativeWeights<K>> {
     return ctor.Value();
   }
 
-  void Release() {
+  // Gives the weights back: their id, their reference, and the bytes reported to V8.
+  void Release(Napi::Env env) {
     if (!w_) return;
     table_->remove(id_);
     K::release(w_);
     w_ = nullptr;
+    Napi::MemoryManagement::AdjustExternalMemory(env, -reported_);
   }
 
   Type* live(const Napi::CallbackInfo& info) const {
@@ -112,8 +111,7 @@ class NativeWeights : public Napi::ObjectWrap<NativeWeights<K>> {
   }
 
   Napi::Value Dispose(const Napi::CallbackInfo& info) {
-    if (w_) Napi::MemoryManagement::AdjustExternalMemory(info.Env(), -reported_);
-    Release();
+    Release(info.Env());
     return info.Env().Undefined();
   }
 
