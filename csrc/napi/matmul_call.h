@@ -196,14 +196,14 @@ Napi::Value finish_matmul(const Args& args, MatmulCall<W>& call, const View& out
   if (!async) {
     // Untimed if the size rule alone runs the key's async calls inline (which measure themselves):
     // the clock costs 5 % of a 16x16x16 call.
-    if (macs <= AsyncPlacement::kUnmeasuredInlineMacs) {
+    const bool timed = macs > AsyncPlacement::kUnmeasuredInlineMacs;
+    uint64_t ns = 0;
+    if (timed)
+      ns = call.run_timed();
+    else
       call.run();
-      if (call.status != EI8_OK) throw call.error(args.env());
-    } else {
-      const uint64_t ns = call.run_timed();
-      if (call.status != EI8_OK) throw call.error(args.env());
-      placement.record(call.placement_key(), ns);
-    }
+    if (call.status != EI8_OK) throw call.error(args.env());
+    if (timed) placement.record(call.placement_key(), ns);
     return Napi::Value(args.env(), out.value);
   }
   if (placement.run_inline(call.placement_key(), macs)) {
