@@ -108,13 +108,25 @@ function bookOfEach(v: QView, count: number): Uint32Array {
   return out;
 }
 
+/**
+ * Book b of a per-group view: b = (o * groups + g) * inner + i, one group [start, end) along the
+ * axis, at outer index o and inner index i.
+ */
+function groupOfBook(v: QView, b: number): { o: number; i: number; start: number; end: number } {
+  const groups = Math.ceil(v.axisLen / v.groupSize);
+  const g = Math.floor(b / v.inner) % groups;
+  return {
+    o: Math.floor(b / (v.inner * groups)), i: b % v.inner,
+    start: g * v.groupSize, end: Math.min(v.axisLen, (g + 1) * v.groupSize),
+  };
+}
+
 /** How many values book b of view v holds. */
 function bookSize(v: QView, b: number): number {
   if (v.granularity === 0) return v.inner;
   if (v.granularity === 1) return v.outer * v.inner;
-  const groups = Math.ceil(v.axisLen / v.groupSize);
-  const g = Math.floor(b / v.inner) % groups;
-  return Math.min(v.axisLen, (g + 1) * v.groupSize) - g * v.groupSize;
+  const { start, end } = groupOfBook(v, b);
+  return end - start;
 }
 
 /** Writes the flat positions of book b's values to out, in increasing order; returns their count. */
@@ -127,13 +139,8 @@ function bookPositions(v: QView, b: number, out: Uint32Array): number {
       for (let i = 0, at = (o * v.axisLen + b) * v.inner; i < v.inner; i++) out[n++] = at + i;
     }
   } else {
-    // b = (o * groups + g) * inner + i: one group of g along the axis, at inner index i.
-    const groups = Math.ceil(v.axisLen / v.groupSize);
-    const i = b % v.inner;
-    const g = Math.floor(b / v.inner) % groups;
-    const o = Math.floor(b / (v.inner * groups));
-    const end = Math.min(v.axisLen, (g + 1) * v.groupSize);
-    for (let a = g * v.groupSize; a < end; a++) out[n++] = (o * v.axisLen + a) * v.inner + i;
+    const { o, i, start, end } = groupOfBook(v, b);
+    for (let a = start; a < end; a++) out[n++] = (o * v.axisLen + a) * v.inner + i;
   }
   return n;
 }
