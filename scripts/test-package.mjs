@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { otherNodes } from './node-versions.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
@@ -78,6 +79,13 @@ function smoke(label, cmd, args) {
 }
 smoke('node esm', 'node', ['smoke.mjs']);
 smoke('node cjs', 'node', ['smoke.cjs']);
+// The same under the other Node.js releases (the oldest engines allows, the LTS lines, the newest).
+const others = otherNodes();
+if (others.error) expect(`other Node.js releases: ${others.error}`, !process.env.CI);
+for (const { version, bin: node } of others.nodes) {
+  smoke(`node ${version} esm`, node, ['smoke.mjs']);
+  smoke(`node ${version} cjs`, node, ['smoke.cjs']);
+}
 if (fs.existsSync(path.join(bin, 'bun'))) smoke('bun', 'bun', ['smoke.mjs']);
 else expect('bun is installed (npm devDependency)', false);
 if (fs.existsSync(path.join(bin, 'deno'))) smoke('deno', 'deno', ['run', '-A', 'smoke.mjs']);
