@@ -1,6 +1,7 @@
 /**
- * The native addon, loaded once through node-gyp-build (prebuilds/<platform>-<arch>/ first, then
- * build/Release). The functions below are internal: the public API in the other modules validates
+ * The native addon, loaded once through node-gyp-build (build/Release when a local build exists, else
+ * prebuilds/<platform>-<arch>/; $EDGE_INT8_PREBUILD names another folder to look in, as the cmake-js
+ * suite does, and PREBUILDS_ONLY=1 skips local builds). The functions below are internal: the public API in the other modules validates
  * every argument before calling them, and the native layer checks again.
  */
 import * as path from 'path';
