@@ -175,12 +175,20 @@ struct TileRunner {
     const int32_t* zb = pd.needs_row_sums ? &pd.zb[gi * N + n0] : nullptr;
     const int32_t* ck = &pd.ck[gi * N + n0];
     const int32_t* bias = (req.kind == OutKind::REQUANT && req.rq->bias) ? req.rq->bias + n0 : nullptr;
-    const bool to_out = req.kind == OutKind::I32 && g.groups == 1;
+    int32_t row_sums[kMaxMr], za[kMaxMr];
+    for (size_t i = 0; i < mr; ++i) {
+      row_sums[i] = pd.needs_row_sums ? a.row_sums[(m0 + i) * g.groups + gi] : 0;
+      za[i] = a.za(m0 + i);
+    }
+    const TileTerms terms = {zb, ck, bias, row_sums, za};
+    if (req.kind == OutKind::I32 && g.groups == 1) {
+      e.correct(d, nr, mr, nc, terms, static_cast<int32_t*>(req.out) + m0 * N + n0, N);
+      return;
+    }
+    e.correct(d, nr, mr, nc, terms, d, nr);
     for (size_t i = 0; i < mr; ++i) {
       const size_t m = m0 + i;
-      const int32_t rs = pd.needs_row_sums ? a.row_sums[m * g.groups + gi] : 0;
       int32_t* di = d + i * nr;
-      e.correct(di, nc, zb, ck, rs, a.za(m), bias, to_out ? static_cast<int32_t*>(req.out) + m * N + n0 : di);
       if (req.kind == OutKind::DEQUANT) {
         float* yi = sums.y + i * nr;
         if (gi == 0) std::memset(yi, 0, nc * sizeof(float));

@@ -65,12 +65,28 @@ struct GemmKernels {
   Ukernel gemv_any;
 };
 
-// Row epilogues over nc (<= nr) columns of one tile row. Wrapping int32 arithmetic.
+// The zero-point terms of one tile's correction: per column, from the tile's first column on, and
+// per row.
+struct TileTerms {
+  const int32_t* zb;        // per column; null: no row-sum term
+  const int32_t* ck;        // per column
+  const int32_t* bias;      // per column, or null
+  const int32_t* row_sums;  // per row (read only with zb)
+  const int32_t* za;        // per row
+
+  // The same terms for the columns from j on.
+  TileTerms from_column(size_t j) const { return {zb ? zb + j : nullptr, ck + j, bias ? bias + j : nullptr, row_sums, za}; }
+};
+
+// Epilogues over nc (<= nr) columns of one tile (correct) or tile row (the others). Wrapping int32
+// arithmetic.
 struct Epilogues {
-  // out[j] = d[j] - zb[j] * row_sum + za * ck[j] (+ bias[j]); zb and bias may be null, out may be
-  // d (in place) or the caller's output row (one pass for int32 results).
-  void (*correct)(const int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum,
-                  int32_t za, const int32_t* bias, int32_t* out);
+  // For i < mr and j < nc: out[i][j] = d[i][j] - zb[j] * row_sums[i] + za[i] * ck[j] (+ bias[j]).
+  // Row i of d at d + i * d_stride, of out at out + i * out_stride; out may be d with the same stride
+  // (in place) or the caller's output (one pass for int32 results). One call a tile: the column terms
+  // are loaded once for all its rows.
+  void (*correct)(const int32_t* d, size_t d_stride, size_t mr, size_t nc, const TileTerms& t, int32_t* out,
+                  size_t out_stride);
   // 'float' requantization (ref::requantize_float) into int8 (out_u8 = 0) or uint8.
   void (*requant_float)(const int32_t* acc, size_t nc, const float* mult, int32_t zy, int32_t lo,
                         int32_t hi, int out_u8, void* out);

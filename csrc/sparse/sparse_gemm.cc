@@ -227,20 +227,24 @@ ActLayout layout_for(const ei8_activations& a, const ei8_sparse& w, AKind kind, 
   return l;
 }
 
-// One output tile: rows [m0, m0 + mr), outputs [n0, n0 + nc) of d (row stride ds). in_place: d is
-// the int32 output itself (the kernel wrote there), corrected where it lies.
+// One output tile: rows [m0, m0 + mr), outputs [n0, n0 + nc) of d (row stride ds). int32 results
+// are corrected straight into the output (d may be the output itself, where the kernel wrote them).
 void epilogue(const Epilogues& e, const Request& req, const ActLayout& a, size_t m0, size_t mr, size_t n0, size_t nc,
-              int32_t* d, size_t ds, bool in_place = false) {
+              int32_t* d, size_t ds) {
   const ei8_sparse& w = *req.w;
   const size_t N = w.n;
+  const int32_t* bias = req.kind == OutKind::REQUANT && req.rq->bias ? req.rq->bias + n0 : nullptr;
+  const TileTerms terms = {nullptr, &w.ck[n0], bias, nullptr, &a.za[m0]};
+  if (req.kind == OutKind::I32) {
+    e.correct(d, ds, mr, nc, terms, static_cast<int32_t*>(req.out) + m0 * N + n0, N);
+    return;
+  }
+  e.correct(d, ds, mr, nc, terms, d, ds);
   for (size_t i = 0; i < mr; ++i) {
     const size_t m = m0 + i;
     int32_t* di = d + i * ds;
-    const int32_t* bias = req.kind == OutKind::REQUANT && req.rq->bias ? req.rq->bias + n0 : nullptr;
-    e.correct(di, nc, nullptr, &w.ck[n0], 0, a.za[m], bias, di);
     switch (req.kind) {
       case OutKind::I32:
-        if (!in_place) std::memcpy(static_cast<int32_t*>(req.out) + m * N + n0, di, nc * sizeof(int32_t));
         break;
       case OutKind::REQUANT: {
         const ei8_requant& rq = *req.rq;
@@ -399,7 +403,7 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
         const size_t dds = in_place ? N : ds;
         if (groups) {
           kernels.bsr_groups(w.bsr, ub, ue, mr, act + i0 / 4 * layout.stride, layout.stride, dd, dds);
-          epilogue(epilogues, req, layout, m0, mr, n0, nc, dd, dds, in_place);
+          epilogue(epilogues, req, layout, m0, mr, n0, nc, dd, dds);
           continue;
         }
         const uint8_t* rows = act + i0 * layout.stride;
@@ -409,7 +413,7 @@ ei8_status run(const SparseKernels& kernels, const Epilogues& epilogues, const R
           kernels.sell_rows(w.sell, ub, ue, mr, rows, layout.stride, dd, dds);
         else
           kernels.nm_rows(w.nm, ub, ue, mr, rows, layout.stride, dd, dds);
-        epilogue(epilogues, req, layout, m0, mr, n0, nc, dd, dds, in_place);
+        epilogue(epilogues, req, layout, m0, mr, n0, nc, dd, dds);
       }
     }
   };

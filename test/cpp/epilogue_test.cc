@@ -129,17 +129,26 @@ void test_dequant_and_correct(const ei8::KernelPath& path, tester::Rng& r) {
         y0[j] = std::ldexp(static_cast<float>(r.range(-(1 << 23), 1 << 23)), r.range(-30, 30));
       }
       const float sa = std::ldexp(1.0f + r.range(0, 1000) / 1000.0f, r.range(-20, 5));
-      const int32_t rs = rep == 1 ? kMin : static_cast<int32_t>(r.next());
-      const int32_t za = rep == 2 ? kMax : r.range(-255, 255);
+      // A tile of 1 to 6 rows, rows of d nc apart or padded, each row's own row sum and za (extremes
+      // in some repetitions).
+      const size_t mr = 1 + static_cast<size_t>(rep) % 6, ds = nc + (rep % 3 == 1 ? 3 : 0);
+      std::vector<int32_t> tile(mr * ds), rs(mr), za(mr);
+      for (size_t i = 0; i < mr; ++i) {
+        for (size_t j = 0; j < ds; ++j) tile[i * ds + j] = accs[r.range(0, static_cast<int32_t>(accs.size()) - 1)];
+        rs[i] = rep == 1 && i == 0 ? kMin : static_cast<int32_t>(r.next());
+        za[i] = rep == 2 && i + 1 == mr ? kMax : r.range(-255, 255);
+      }
       const bool with_zb = rep % 2 == 0, with_bias = rep % 3 != 0;
-      compare(path.isa, "correct", nc * 4, [&](bool simd, uint8_t* out) {
-        // In place (repetitions 0, 1, 4, 5) or into a separate row, with and without zb.
+      const ei8::TileTerms terms = {with_zb ? zb.data() : nullptr, ck.data(), with_bias ? bias.data() : nullptr,
+                                    rs.data(), za.data()};
+      compare(path.isa, "correct", mr * ds * 4, [&](bool simd, uint8_t* out) {
+        // In place (repetitions 0, 1, 4, 5) or into a separate tile of another stride, with and without zb.
         const bool in_place = rep % 4 < 2;
         int32_t* o = reinterpret_cast<int32_t*>(out);
-        if (in_place) std::memcpy(out, acc.data(), nc * 4);
-        (simd ? e.correct : ei8::scalar::correct)(in_place ? o : acc.data(), nc, with_zb ? zb.data() : nullptr,
-                                                  ck.data(), rs, za, with_bias ? bias.data() : nullptr, o);
-      }, "nc " + std::to_string(nc));
+        const size_t os = in_place ? ds : nc;
+        if (in_place) std::memcpy(out, tile.data(), tile.size() * 4);
+        (simd ? e.correct : ei8::scalar::correct)(in_place ? o : tile.data(), ds, mr, nc, terms, o, os);
+      }, "nc " + std::to_string(nc) + " mr " + std::to_string(mr));
       compare(path.isa, "dequant_accumulate", nc * 4, [&](bool simd, uint8_t* out) {
         std::memcpy(out, y0.data(), nc * 4);
         (simd ? e.dequant_accumulate : ei8::scalar::dequant_accumulate)(acc.data(), nc, sa, sb.data(), reinterpret_cast<float*>(out));

@@ -21,8 +21,8 @@ void gemm_4x16c4_accumulate(size_t mr, size_t kc, const uint8_t* a, size_t a_str
 void gemv_1x16c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
 void gemm_2x16c4_widen(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
 
-void correct(const int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum, int32_t za,
-             const int32_t* bias, int32_t* out);
+void correct(const int32_t* d, size_t d_stride, size_t mr, size_t nc, const TileTerms& t, int32_t* out,
+             size_t out_stride);
 void requant_float(const int32_t* acc, size_t nc, const float* mult, int32_t zy, int32_t lo, int32_t hi,
                    int out_u8, void* out);
 void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int32_t* shift, int32_t zy,

@@ -11,18 +11,21 @@ namespace avx2 {
 
 static inline __m256i load8(const int32_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
 
-void correct(const int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum, int32_t za,
-             const int32_t* bias, int32_t* out) {
-  const __m256i vza = _mm256_set1_epi32(za), vrs = _mm256_set1_epi32(row_sum);
+void correct(const int32_t* d, size_t d_stride, size_t mr, size_t nc, const TileTerms& t, int32_t* out,
+             size_t out_stride) {
   size_t j = 0;
   for (; j + 8 <= nc; j += 8) {
-    __m256i v = _mm256_add_epi32(load8(d + j), _mm256_mullo_epi32(vza, load8(ck + j)));
-    if (zb) v = _mm256_sub_epi32(v, _mm256_mullo_epi32(vrs, load8(zb + j)));
-    if (bias) v = _mm256_add_epi32(v, load8(bias + j));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + j), v);
+    const __m256i ck = load8(t.ck + j);
+    const __m256i zb = t.zb ? load8(t.zb + j) : _mm256_setzero_si256();
+    const __m256i bias = t.bias ? load8(t.bias + j) : _mm256_setzero_si256();
+    for (size_t i = 0; i < mr; ++i) {
+      __m256i v = _mm256_add_epi32(load8(d + i * d_stride + j), _mm256_mullo_epi32(_mm256_set1_epi32(t.za[i]), ck));
+      if (t.zb) v = _mm256_sub_epi32(v, _mm256_mullo_epi32(_mm256_set1_epi32(t.row_sums[i]), zb));
+      v = _mm256_add_epi32(v, bias);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i * out_stride + j), v);
+    }
   }
-  if (j < nc) scalar::correct(d + j, nc - j, zb ? zb + j : nullptr, ck + j, row_sum, za, bias ? bias + j : nullptr,
-                            out + j);
+  if (j < nc) scalar::correct(d + j, d_stride, mr, nc - j, t.from_column(j), out + j, out_stride);
 }
 
 // Lanes already clamped into one byte's range: store their low bytes (8 bytes).

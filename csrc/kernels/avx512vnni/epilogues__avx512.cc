@@ -9,16 +9,19 @@ namespace avx512vnni {
 
 static inline __mmask16 tail_mask(size_t n) { return n >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << n) - 1); }
 
-void correct(const int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum, int32_t za,
-             const int32_t* bias, int32_t* out) {
-  const __m512i vza = _mm512_set1_epi32(za), vrs = _mm512_set1_epi32(row_sum);
+void correct(const int32_t* d, size_t d_stride, size_t mr, size_t nc, const TileTerms& t, int32_t* out,
+             size_t out_stride) {
   for (size_t j = 0; j < nc; j += 16) {
     const __mmask16 m = tail_mask(nc - j);
-    __m512i v = _mm512_maskz_loadu_epi32(m, d + j);
-    v = _mm512_add_epi32(v, _mm512_mullo_epi32(vza, _mm512_maskz_loadu_epi32(m, ck + j)));
-    if (zb) v = _mm512_sub_epi32(v, _mm512_mullo_epi32(vrs, _mm512_maskz_loadu_epi32(m, zb + j)));
-    if (bias) v = _mm512_add_epi32(v, _mm512_maskz_loadu_epi32(m, bias + j));
-    _mm512_mask_storeu_epi32(out + j, m, v);
+    const __m512i ck = _mm512_maskz_loadu_epi32(m, t.ck + j);
+    const __m512i zb = t.zb ? _mm512_maskz_loadu_epi32(m, t.zb + j) : _mm512_setzero_si512();
+    const __m512i bias = t.bias ? _mm512_maskz_loadu_epi32(m, t.bias + j) : _mm512_setzero_si512();
+    for (size_t i = 0; i < mr; ++i) {
+      __m512i v = _mm512_maskz_loadu_epi32(m, d + i * d_stride + j);
+      v = _mm512_add_epi32(v, _mm512_mullo_epi32(_mm512_set1_epi32(t.za[i]), ck));
+      if (t.zb) v = _mm512_sub_epi32(v, _mm512_mullo_epi32(_mm512_set1_epi32(t.row_sums[i]), zb));
+      _mm512_mask_storeu_epi32(out + i * out_stride + j, m, _mm512_add_epi32(v, bias));
+    }
   }
 }
 

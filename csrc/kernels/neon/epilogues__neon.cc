@@ -10,18 +10,20 @@ namespace ei8 {
 namespace neon {
 
 // Wrapping int32 arithmetic, as ref::wrap_add / wrap_mul: NEON integer lanes wrap modulo 2^32.
-void correct(const int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum,
-             int32_t za, const int32_t* bias, int32_t* out) {
-  const int32x4_t vza = vdupq_n_s32(za), vrs = vdupq_n_s32(row_sum);
+void correct(const int32_t* d, size_t d_stride, size_t mr, size_t nc, const TileTerms& t, int32_t* out,
+             size_t out_stride) {
   size_t j = 0;
   for (; j + 4 <= nc; j += 4) {
-    int32x4_t v = vmlaq_s32(vld1q_s32(d + j), vld1q_s32(ck + j), vza);
-    if (zb) v = vmlsq_s32(v, vld1q_s32(zb + j), vrs);
-    if (bias) v = vaddq_s32(v, vld1q_s32(bias + j));
-    vst1q_s32(out + j, v);
+    const int32x4_t ck = vld1q_s32(t.ck + j);
+    const int32x4_t zb = t.zb ? vld1q_s32(t.zb + j) : vdupq_n_s32(0);
+    const int32x4_t bias = t.bias ? vld1q_s32(t.bias + j) : vdupq_n_s32(0);
+    for (size_t i = 0; i < mr; ++i) {
+      int32x4_t v = vmlaq_n_s32(vld1q_s32(d + i * d_stride + j), ck, t.za[i]);
+      if (t.zb) v = vmlsq_n_s32(v, zb, t.row_sums[i]);
+      vst1q_s32(out + i * out_stride + j, vaddq_s32(v, bias));
+    }
   }
-  if (j < nc) scalar::correct(d + j, nc - j, zb ? zb + j : nullptr, ck + j, row_sum, za, bias ? bias + j : nullptr,
-                            out + j);
+  if (j < nc) scalar::correct(d + j, d_stride, mr, nc - j, t.from_column(j), out + j, out_stride);
 }
 
 // Eight int32 results (already inside the output range) to bytes: the truncating narrows keep

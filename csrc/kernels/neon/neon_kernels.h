@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/kernel_table.h"
+
 namespace ei8 {
 namespace neon {
 
@@ -22,8 +24,8 @@ void gemm_2x4c16__neon_mull(size_t mr, size_t kc, const uint8_t* a, size_t a_str
 // column tails shorter than a vector). requant_float and dequant_accumulate: AArch64 only (ARMv7
 // NEON has no round-to-nearest conversion and flushes float denormals to zero, so the scalar
 // versions serve ARMv7).
-void correct(const int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum,
-             int32_t za, const int32_t* bias, int32_t* out);
+void correct(const int32_t* d, size_t d_stride, size_t mr, size_t nc, const TileTerms& t, int32_t* out,
+             size_t out_stride);
 void requant_float(const int32_t* acc, size_t nc, const float* mult, int32_t zy, int32_t lo,
                    int32_t hi, int out_u8, void* out);
 void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int32_t* shift,

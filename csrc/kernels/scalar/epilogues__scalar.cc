@@ -6,13 +6,15 @@
 namespace ei8 {
 namespace scalar {
 
-void correct(const int32_t* d, size_t nc, const int32_t* zb, const int32_t* ck, int32_t row_sum,
-             int32_t za, const int32_t* bias, int32_t* out) {
-  for (size_t j = 0; j < nc; ++j) {
-    int32_t v = ref::wrap_add(d[j], ref::wrap_mul(za, ck[j]));
-    if (zb) v = ref::wrap_sub(v, ref::wrap_mul(zb[j], row_sum));
-    if (bias) v = ref::wrap_add(v, bias[j]);
-    out[j] = v;
+void correct(const int32_t* d, size_t d_stride, size_t mr, size_t nc, const TileTerms& t, int32_t* out,
+             size_t out_stride) {
+  for (size_t i = 0; i < mr; ++i, d += d_stride, out += out_stride) {
+    for (size_t j = 0; j < nc; ++j) {
+      int32_t v = ref::wrap_add(d[j], ref::wrap_mul(t.za[i], t.ck[j]));
+      if (t.zb) v = ref::wrap_sub(v, ref::wrap_mul(t.zb[j], t.row_sums[i]));
+      if (t.bias) v = ref::wrap_add(v, t.bias[j]);
+      out[j] = v;
+    }
   }
 }
 
