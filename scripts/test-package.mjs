@@ -1,6 +1,7 @@
 // Acceptance of the shipped package: `npm pack` (with prebuilds/ inside), install the tarball into a
-// fresh folder with no C/C++ compiler on PATH, then load it from Node (ESM and CommonJS), Bun and
-// Deno. Prints one "N passed, N failed" line over all of them.
+// fresh folder with no C/C++ compiler on PATH, then load it from Node (ESM and CommonJS; the host's
+// and other releases), Bun and Deno, and type-check a TypeScript consumer against it. Prints one
+// "N passed, N failed" line over all of them.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -90,6 +91,22 @@ if (fs.existsSync(path.join(bin, 'bun'))) smoke('bun', 'bun', ['smoke.mjs']);
 else expect('bun is installed (npm devDependency)', false);
 if (fs.existsSync(path.join(bin, 'deno'))) smoke('deno', 'deno', ['run', '-A', 'smoke.mjs']);
 else expect('deno is installed (npm devDependency)', false);
+
+// TypeScript users: the package's types resolve through "exports" under each module resolution a
+// project may use (test/runtimes/types; the root's typescript, run by the host's node).
+const typesDir = path.join(root, 'test', 'runtimes', 'types');
+for (const f of fs.readdirSync(typesDir)) fs.copyFileSync(path.join(typesDir, f), path.join(app, f));
+const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+for (const [label, flags, files] of [
+  ['nodenext (ESM and CommonJS)', ['--module', 'nodenext', '--moduleResolution', 'nodenext'], ['esm.mts', 'cjs.cts']],
+  ['bundler', ['--module', 'esnext', '--moduleResolution', 'bundler'], ['bundler.ts']],
+  ['node10', ['--module', 'commonjs', '--moduleResolution', 'node10'], ['bundler.ts']],
+]) {
+  const r = spawnSync(process.execPath, [tsc, '--noEmit', '--strict', '--target', 'es2022', ...flags, ...files],
+    { cwd: app, env, encoding: 'utf8' });
+  if (r.status !== 0) process.stdout.write(r.stdout + r.stderr);
+  expect(`types resolve and check under moduleResolution ${label}`, r.status === 0);
+}
 
 fs.rmSync(work, { recursive: true, force: true });
 console.log(`${passed} passed, ${failed} failed`);

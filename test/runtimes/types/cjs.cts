@@ -1,0 +1,6 @@
+// Type-checked by scripts/test-package.mjs against the installed package (module nodenext, CommonJS).
+import ei8 = require('edge-int8');
+
+const info: ei8.CpuInfo = ei8.cpuInfo();
+const bytes: number = ei8.packWeights({ data: new Int8Array(4), shape: [2, 2], quant: { dtype: 'int8', scale: 1, zeroPoint: 0 } }).bytes;
+export = { info, bytes };
