@@ -75,7 +75,9 @@ struct TileTerms {
   const int32_t* za;        // per row
 
   // The same terms for the columns from j on.
-  TileTerms from_column(size_t j) const { return {zb ? zb + j : nullptr, ck + j, bias ? bias + j : nullptr, row_sums, za}; }
+  TileTerms from_column(size_t j) const {
+    return {zb ? zb + j : nullptr, ck + j, bias ? bias + j : nullptr, row_sums, za};
+  }
 };
 
 // Epilogues over nc (<= nr) columns of one tile (correct) or tile row (the others). Wrapping int32

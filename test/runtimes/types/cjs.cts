@@ -2,5 +2,6 @@
 import ei8 = require('edge-int8');
 
 const info: ei8.CpuInfo = ei8.cpuInfo();
-const bytes: number = ei8.packWeights({ data: new Int8Array(4), shape: [2, 2], quant: { dtype: 'int8', scale: 1, zeroPoint: 0 } }).bytes;
+const w: ei8.QTensor = { data: new Int8Array(4), shape: [2, 2], quant: { dtype: 'int8', scale: 1, zeroPoint: 0 } };
+const bytes: number = ei8.packWeights(w).bytes;
 export = { info, bytes };

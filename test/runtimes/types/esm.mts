@@ -1,6 +1,8 @@
 // Type-checked by scripts/test-package.mjs against the installed package (module nodenext, ESM):
 // the named exports, the default export and the public types resolve through "exports".
-import ei8, { ErrorCodes, matmulInt32, packWeights, packSparse, type CpuInfo, type EdgeInt8Error, type QTensor } from 'edge-int8';
+import ei8, {
+  ErrorCodes, matmulInt32, packSparse, packWeights, type CpuInfo, type EdgeInt8Error, type QTensor,
+} from 'edge-int8';
 
 const w: QTensor = { data: new Int8Array(4), shape: [2, 2], quant: { dtype: 'int8', scale: 1, zeroPoint: 0 } };
 const a: QTensor = { data: new Uint8Array(2), shape: [1, 2], quant: { dtype: 'uint8', scale: 1, zeroPoint: 0 } };
