@@ -3,7 +3,9 @@
  * to onnxruntime-node MatMulInteger (B an initializer, same threads), to a plain-JS loop, and to
  * this CPU's roofline (peak of the ISA's dot-product instruction; read bandwidth for the weights).
  * Usage: node --import tsx bench/matmul.bench.ts [--quick] [--threads 1,2] [--shapes MxKxN,...] [--isa avx2]
- *        [--repeats N] [--no-js]
+ *        [--repeats N]
+ * The plain-JS loop runs once per (K, N), on at most 4 rows: it costs well under a second a shape.
+ * (Dated commands in docs/benchmarks.md pass --no-js, a flag this script never read.)
  */
 import * as ort from 'onnxruntime-node';
 import * as ei8 from '../dist/index';
