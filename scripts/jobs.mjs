@@ -7,6 +7,10 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 
+// The JS suite (uvu over test/*.test.ts through tsx), as node's arguments after the interpreter: every
+// runner of it (the js suite, other Node releases, the cmake-js build, emulated CPUs, sanitizers).
+export const JS_SUITE = ['--import', 'tsx', 'node_modules/uvu/bin.js', 'test', '.*\\.test\\.ts$'];
+
 // Counts from one run's output: our "N passed, N failed" line, or uvu's Total/Passed/Skipped.
 export function counts(output) {
   const plain = output.replace(/\x1b\[[0-9;]*m/g, '');

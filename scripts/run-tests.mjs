@@ -6,7 +6,7 @@
 // EI8_SUITES=cpp,js limits the run to the named suites.
 import fs from 'node:fs';
 import path from 'node:path';
-import { runStep } from './jobs.mjs';
+import { JS_SUITE, runStep } from './jobs.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const only = process.env.EI8_SUITES ? new Set(process.env.EI8_SUITES.split(',')) : null;
@@ -14,7 +14,7 @@ const only = process.env.EI8_SUITES ? new Set(process.env.EI8_SUITES.split(','))
 const suites = [
   { name: 'build', steps: () => [['npm', 'run', '-s', 'build'], ['npm', 'run', '-s', 'build:ts']], countsIgnored: true },
   { name: 'cpp', steps: () => [['npm', 'run', '-s', 'build:ctest'], ['node', 'scripts/run-cpp-tests.mjs']] },
-  { name: 'js', steps: () => [['node', '--import', 'tsx', 'node_modules/uvu/bin.js', 'test', '.*\\.test\\.ts$']] },
+  { name: 'js', steps: () => [['node', ...JS_SUITE]] },
   { name: 'package', steps: () => [['node', 'scripts/test-package.mjs']] },
 ];
 const suiteDir = path.join(root, 'scripts', 'suites');

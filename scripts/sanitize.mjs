@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { runStep } from './jobs.mjs';
+import { JS_SUITE, runStep } from './jobs.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const out = path.join(root, 'build-sanitize');
@@ -51,7 +51,7 @@ for (const f of files) {
 fs.symlinkSync(path.join(root, 'node_modules'), path.join(pkg, 'node_modules'));
 const sanitized = { cwd: pkg, env: { CXXFLAGS: flags, LDFLAGS: flags } };
 if (step('npm', ['run', '-s', 'build'], sanitized) && step('npm', ['run', '-s', 'build:ts'], { cwd: pkg })) {
-  step('node', ['--import', 'tsx', 'node_modules/uvu/bin.js', 'test', '.*\\.test\\.ts$'], {
+  step('node', JS_SUITE, {
     cwd: pkg,
     counted: true,
     env: {

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { counts, pool, run } from '../jobs.mjs';
+import { JS_SUITE, counts, pool, run } from '../jobs.mjs';
 import { TARGETS, buildPrebuild, checkPortable, linkReport, missingTools, prebuildPath } from '../prebuild-cross.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -170,8 +170,7 @@ export async function runEmulated(target) {
       if (!spec(cpu).js) return;  // dispatch only
       // Every test file but the onnxruntime oracle: onnxruntime-node's own binary crashes under
       // qemu-user (the oracle runs natively, on every x86 path, in the js suite).
-      const res = await run(target.qemu, ['-L', sysroot, emuNode, '--import', 'tsx', 'node_modules/uvu/bin.js', 'test',
-        '.*\\.test\\.ts$', '--ignore', 'oracle'], { env: jsEnv });
+      const res = await run(target.qemu, ['-L', sysroot, emuNode, ...JS_SUITE, '--ignore', 'oracle'], { env: jsEnv });
       perCpu[cpu].js = { ...res, counts: counts(res.out) };
       // The JS suite runs every available path (forEachIsa); the chosen one by default.
       for (const isa of perCpu[cpu].available ?? []) perCpu[cpu].ran.add(isa);

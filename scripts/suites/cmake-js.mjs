@@ -4,7 +4,7 @@
 // build/ is left alone. Prints "N passed, N failed".
 import fs from 'node:fs';
 import path from 'node:path';
-import { runStep } from '../jobs.mjs';
+import { JS_SUITE, runStep } from '../jobs.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const outDir = path.join(root, 'build-cmakejs');
@@ -29,7 +29,7 @@ if (!build.ok || !fs.existsSync(addon)) {
      console.log(p === ${JSON.stringify(addon)} ? '1 passed, 0 failed' : 'loads ' + p + '\\n0 passed, 1 failed');`], { env });
   passed += probe.passed;
   failed += probe.failed;
-  const js = runStep(process.execPath, ['--import', 'tsx', 'node_modules/uvu/bin.js', 'test', '.*\\.test\\.ts$'], {
+  const js = runStep(process.execPath, JS_SUITE, {
     env, timeout: 10 * 60 * 1000, label: 'js (cmake-js build)',
   });
   passed += js.passed;

@@ -1,7 +1,7 @@
 // The JS suite under other Node.js releases (scripts/node-versions.mjs): the oldest that package.json's
 // engines allows, the LTS lines and the newest, each loading this build through Node-API version 8.
 // The host's own Node runs the suite in the `js` suite. Prints "N passed, N failed".
-import { runStep } from '../jobs.mjs';
+import { JS_SUITE, runStep } from '../jobs.mjs';
 import { otherNodes } from '../node-versions.mjs';
 
 let passed = 0;
@@ -14,7 +14,7 @@ if (error) {
 const summary = [];
 for (const { version, bin } of nodes) {
   console.log(`\n--- node ${version}`);
-  const r = runStep(bin, ['--import', 'tsx', 'node_modules/uvu/bin.js', 'test', '.*\\.test\\.ts$'], {
+  const r = runStep(bin, JS_SUITE, {
     timeout: 10 * 60 * 1000, label: `node ${version}`,
   });
   passed += r.passed;

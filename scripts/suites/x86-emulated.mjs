@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { counts, pool, run } from '../jobs.mjs';
+import { JS_SUITE, counts, pool, run } from '../jobs.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 let passed = 0;
@@ -36,7 +36,7 @@ if (process.arch !== 'x64') {
   }
   // Each emulated process keeps about one core busy: two at a time, reported in a fixed order.
   const jobs = [];
-  const jsSuite = [process.execPath, '--import', 'tsx', 'node_modules/uvu/bin.js', 'test', '.*\\.test\\.ts$'];
+  const jsSuite = [process.execPath, ...JS_SUITE];
   for (const [cpu, isa] of [['Haswell', 'avx2'], ['Nehalem', 'sse41']]) {
     jobs.push([`${cpu} js`, ['-cpu', cpu, ...jsSuite], { EI8_EXPECT_ISA: isa }]);
     for (const t of cppTests) jobs.push([`${cpu} ${t}`, ['-cpu', cpu, path.join(cppDir, t)], {}]);
