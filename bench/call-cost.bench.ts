@@ -2,9 +2,10 @@
  * The cost of one call at small shapes, where it is the whole story (per-call overhead at the edge):
  * microseconds per call of every matmul function from JS, sync with `out` given, on one thread
  * (benchmark.js; median of --repeats). Dense, sparse (one weight in four kept) and 4-bit codebook
- * weights.
+ * weights. With --loop, each timing is a plain loop of 300 000 calls instead of benchmark.js's
+ * (whose own loop adds about 0.1 us a call): for comparing two builds in alternating processes.
  *
- *   node --import tsx bench/call-cost.bench.ts [--shape 16x16x16] [--repeats 5]
+ *   node --import tsx bench/call-cost.bench.ts [--shape 16x16x16] [--repeats 5] [--loop]
  * To compare two builds, run the same script in a worktree of each (it loads ../dist).
  */
 import * as ei8 from '../dist/index';
@@ -17,6 +18,17 @@ const option = (name: string, fallback: string) => {
 };
 const [M, K, N] = option('shape', '16x16x16').split('x').map(Number);
 const repeats = Number(option('repeats', '5'));
+const loop = args.includes('--loop');
+
+/** Seconds a call: benchmark.js, or with --loop the mean over a plain loop of 300 000 calls. */
+function secondsPerCall(name: string, call: () => unknown): number {
+  if (!loop) return timeSync(name, call, 0.2);
+  const calls = 300_000;
+  call();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < calls; i++) call();
+  return Number(process.hrtime.bigint() - t0) / 1e9 / calls;
+}
 
 const rand = lcg(7);
 const wData = Int8Array.from({ length: K * N }, () => Math.floor(rand() * 255) - 127);
@@ -44,10 +56,10 @@ const calls: [string, () => unknown][] = [
 
 ei8.setThreads(1);
 console.log(envLine());
-console.log(`\nshape ${M}x${K}x${N}, one thread, sync, out given\n\n| call | µs |\n|---|---:|`);
+console.log(`\nshape ${M}x${K}x${N}, one thread, sync, out given${loop ? ', plain loop' : ''}\n\n| call | µs |\n|---|---:|`);
 const rows: { call: string; shape: string; us: number }[] = [];
 for (const [name, call] of calls) {
-  const us = 1e6 * median(Array.from({ length: repeats }, () => timeSync(name, call, 0.2)));
+  const us = 1e6 * median(Array.from({ length: repeats }, () => secondsPerCall(name, call)));
   rows.push({ call: name, shape: `${M}x${K}x${N}`, us });
   console.log(`| ${name} | ${us.toFixed(3)} |`);
 }
