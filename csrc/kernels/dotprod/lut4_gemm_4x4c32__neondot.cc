@@ -25,62 +25,10 @@ namespace ei8 {
 namespace lut {
 namespace {
 
-// y[r] += fl32(total - za[r] * colsum_g) * fl32(sa[r] * sb_g) for the 4 columns (wrapping int32,
-// then ref::dequant_term: SCVTF, FMUL, FMUL, FADD, never fused, as -ffp-contract=off compiles it).
-inline void dequant_group(int32x4_t total, size_t r, size_t g, const DequantParams& p) {
-  const uint32x4_t colsum = vreinterpretq_u32_s32(vld1q_s32(p.colsum + g * p.stride));
-  const uint32x4_t za_colsum = vmulq_n_u32(colsum, static_cast<uint32_t>(p.za[r]));
-  const int32x4_t corrected = vreinterpretq_s32_u32(vsubq_u32(vreinterpretq_u32_s32(total), za_colsum));
-  const float32x4_t mult = vmulq_n_f32(vld1q_f32(p.sb + g * p.stride), p.sa[r]);
-  vst1q_f32(p.y + r * 4, vaddq_f32(vld1q_f32(p.y + r * 4), vmulq_f32(vcvtq_f32_s32(corrected), mult)));
-}
+// acc + the 16 products w[i] * a[i]: SDOT, four products per int32 lane.
+inline int32x4_t dot16(int32x4_t acc, int8x16_t w, int8x16_t a) { return vdotq_s32(acc, w, a); }
 
-// MR rows, U accumulators per row and column. With DEQ the group sums go through the float epilogue
-// (DequantParams) here; otherwise they are stored to acc.
-template <size_t MR, size_t U, bool DEQ>
-void gemm(const Groups& groups, const uint8_t* a, size_t a_stride, const uint8_t* w, const int8_t* tables, int32_t* acc,
-          const DequantParams* p) {
-  const uint8x16_t nibble = vdupq_n_u8(0x0f);
-  for (size_t g = 0; g < groups.count; ++g, tables += 64, acc += DEQ ? 0 : MR * 4) {
-    int8x16_t table[4];
-    for (size_t c = 0; c < 4; ++c) table[c] = vld1q_s8(tables + 16 * c);
-    int32x4_t sum[MR][4][U];
-    for (size_t r = 0; r < MR; ++r)
-      for (size_t c = 0; c < 4; ++c)
-        for (size_t u = 0; u < U; ++u) sum[r][c][u] = vdupq_n_s32(0);
-    for (size_t b = 0; b < groups.blocks(g); ++b, w += 64, a += 32) {
-      for (size_t h = 0; h < 2; ++h) {  // k 0..15 (low nibbles), then k 16..31 (high nibbles)
-        int8x16_t va[MR];
-        for (size_t r = 0; r < MR; ++r) va[r] = vld1q_s8(reinterpret_cast<const int8_t*>(a + r * a_stride + 16 * h));
-        for (size_t c = 0; c < 4; ++c) {
-          const uint8x16_t idx = vld1q_u8(w + 16 * c);
-          const int8x16_t wv = vqtbl1q_s8(table[c], h == 0 ? vandq_u8(idx, nibble) : vshrq_n_u8(idx, 4));
-          for (size_t r = 0; r < MR; ++r) sum[r][c][h % U] = vdotq_s32(sum[r][c][h % U], wv, va[r]);
-        }
-      }
-    }
-    for (size_t r = 0; r < MR; ++r) {
-      int32x4_t s[4];
-      for (size_t c = 0; c < 4; ++c) s[c] = U == 2 ? vaddq_s32(sum[r][c][0], sum[r][c][U - 1]) : sum[r][c][0];
-      const int32x4_t total = vpaddq_s32(vpaddq_s32(s[0], s[1]), vpaddq_s32(s[2], s[3]));
-      if (DEQ)
-        dequant_group(total, r, g, *p);
-      else
-        vst1q_s32(acc + r * 4, total);
-    }
-  }
-}
-
-template <bool DEQ>
-void dispatch_rows(size_t mr, const Groups& groups, const uint8_t* a, size_t a_stride, const uint8_t* w, const int8_t* tables,
-                   int32_t* acc, const DequantParams* p) {
-  switch (mr) {
-    case 1: gemm<1, 2, DEQ>(groups, a, a_stride, w, tables, acc, p); break;
-    case 2: gemm<2, 1, DEQ>(groups, a, a_stride, w, tables, acc, p); break;
-    case 3: gemm<3, 1, DEQ>(groups, a, a_stride, w, tables, acc, p); break;
-    default: gemm<4, 1, DEQ>(groups, a, a_stride, w, tables, acc, p); break;
-  }
-}
+#include "kernels/lut4_gemm_4x4c32_arm.inc"
 
 void lut4_gemm_4x4c32__neondot(size_t mr, const Groups& groups, const uint8_t* a, size_t a_stride, const uint8_t* w,
                                const int8_t* tables, int32_t* acc) {
