@@ -205,35 +205,22 @@ struct TileRunner {
   void store(size_t m0, size_t mr, size_t panel, const int32_t* acc, const float* y) const {
     const size_t N = req.w->n, nr = pd.key.nr;
     const size_t n0 = panel * nr, nc = std::min(nr, N - n0);
-    const Epilogues& e = path.epilogues;
+    if (req.kind == OutKind::REQUANT) {
+      req.requantize(path.epilogues, acc, nr, m0, mr, n0, nc);
+      return;
+    }
     for (size_t i = 0; i < mr; ++i) {
       const size_t m = m0 + i;
-      const int32_t* ai = acc + i * nr;
-      switch (req.kind) {
-        case OutKind::I32:
-          std::memcpy(static_cast<int32_t*>(req.out) + m * N + n0, ai, nc * sizeof(int32_t));
-          break;
-        case OutKind::REQUANT: {
-          const ei8_requant& rq = *req.rq;
-          const int out_u8 = rq.out_dtype == EI8_UINT8;
-          void* out = static_cast<uint8_t*>(req.out) + m * N + n0;
-          if (rq.rounding == EI8_ROUND_FLOAT)
-            e.requant_float(ai, nc, req.mult_float + n0, rq.out_zero_point, rq.clamp_min, rq.clamp_max, out_u8, out);
-          else
-            e.requant_fixed(ai, nc, req.mult_fixed + n0, req.shift_fixed + n0, rq.out_zero_point,
-                            rq.clamp_min, rq.clamp_max, out_u8, out);
-          break;
-        }
-        case OutKind::DEQUANT: {
-          float* out = static_cast<float*>(req.out) + m * N + n0;
-          const float* yi = y + i * nr;
-          if (req.bias_f32) {
-            for (size_t j = 0; j < nc; ++j) out[j] = yi[j] + req.bias_f32[n0 + j];
-          } else {
-            std::memcpy(out, yi, nc * sizeof(float));
-          }
-          break;
-        }
+      if (req.kind == OutKind::I32) {
+        std::memcpy(static_cast<int32_t*>(req.out) + m * N + n0, acc + i * nr, nc * sizeof(int32_t));
+        continue;
+      }
+      float* out = static_cast<float*>(req.out) + m * N + n0;  // DEQUANT
+      const float* yi = y + i * nr;
+      if (req.bias_f32) {
+        for (size_t j = 0; j < nc; ++j) out[j] = yi[j] + req.bias_f32[n0 + j];
+      } else {
+        std::memcpy(out, yi, nc * sizeof(float));
       }
     }
   }

@@ -41,28 +41,27 @@ void matmul_i32(const ei8_activations& a, const RefWeights& b, int32_t* out) {
     for (size_t n = 0; n < b.w.n; ++n) out[m * b.w.n + n] = dot(a, b, m, n, 0, a.k);
 }
 
+void requantize_output(int32_t acc, size_t n, float sb, const ei8_requant& rq, void* out, size_t index) {
+  if (rq.bias) acc = wrap_add(acc, rq.bias[n]);
+  int32_t y;
+  if (rq.rounding == EI8_ROUND_FLOAT) {
+    y = requantize_float(acc, float_multiplier(rq.a_scale, sb, rq.out_scale), rq.out_zero_point, rq.clamp_min,
+                         rq.clamp_max);
+  } else {
+    int32_t mult, shift;
+    quantize_multiplier(static_cast<double>(rq.a_scale) * sb / rq.out_scale, &mult, &shift);
+    y = requantize_fixedpoint(acc, mult, shift, rq.out_zero_point, rq.clamp_min, rq.clamp_max);
+  }
+  if (rq.out_dtype == EI8_INT8)
+    static_cast<int8_t*>(out)[index] = static_cast<int8_t>(y);
+  else
+    static_cast<uint8_t*>(out)[index] = static_cast<uint8_t>(y);
+}
+
 void matmul_requant(const ei8_activations& a, const RefWeights& b, const ei8_requant& rq, void* out) {
   const size_t N = b.w.n;
-  for (size_t m = 0; m < a.m; ++m) {
-    for (size_t n = 0; n < N; ++n) {
-      const float sb = b.w.scale[n];
-      int32_t acc = dot(a, b, m, n, 0, a.k);
-      if (rq.bias) acc = wrap_add(acc, rq.bias[n]);
-      int32_t y;
-      if (rq.rounding == EI8_ROUND_FLOAT) {
-        y = requantize_float(acc, float_multiplier(rq.a_scale, sb, rq.out_scale), rq.out_zero_point,
-                             rq.clamp_min, rq.clamp_max);
-      } else {
-        int32_t mult, shift;
-        quantize_multiplier(static_cast<double>(rq.a_scale) * sb / rq.out_scale, &mult, &shift);
-        y = requantize_fixedpoint(acc, mult, shift, rq.out_zero_point, rq.clamp_min, rq.clamp_max);
-      }
-      if (rq.out_dtype == EI8_INT8)
-        static_cast<int8_t*>(out)[m * N + n] = static_cast<int8_t>(y);
-      else
-        static_cast<uint8_t*>(out)[m * N + n] = static_cast<uint8_t>(y);
-    }
-  }
+  for (size_t m = 0; m < a.m; ++m)
+    for (size_t n = 0; n < N; ++n) requantize_output(dot(a, b, m, n, 0, a.k), n, b.w.scale[n], rq, out, m * N + n);
 }
 
 void matmul_dequant(const ei8_activations& a, const float* a_scale, size_t n_a_scales,

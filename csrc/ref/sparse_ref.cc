@@ -2,6 +2,7 @@
 // of ref/matmul_ref.cc with the same primitives in the same order.
 #include "ref/sparse_ref.h"
 
+#include "ref/matmul_ref.h"
 #include "ref/scalar_math.h"
 
 namespace ei8 {
@@ -27,26 +28,8 @@ void sparse_matmul_i32(const ei8_activations& a, const ei8_sparse& b, int32_t* o
 
 void sparse_matmul_requant(const ei8_activations& a, const ei8_sparse& b, const ei8_requant& rq, void* out) {
   const size_t N = b.n;
-  for (size_t m = 0; m < a.m; ++m) {
-    for (size_t n = 0; n < N; ++n) {
-      const float sb = b.scale[n];
-      int32_t acc = dot(a, b, m, n);
-      if (rq.bias) acc = wrap_add(acc, rq.bias[n]);
-      int32_t y;
-      if (rq.rounding == EI8_ROUND_FLOAT) {
-        y = requantize_float(acc, float_multiplier(rq.a_scale, sb, rq.out_scale), rq.out_zero_point, rq.clamp_min,
-                             rq.clamp_max);
-      } else {
-        int32_t mult, shift;
-        quantize_multiplier(static_cast<double>(rq.a_scale) * sb / rq.out_scale, &mult, &shift);
-        y = requantize_fixedpoint(acc, mult, shift, rq.out_zero_point, rq.clamp_min, rq.clamp_max);
-      }
-      if (rq.out_dtype == EI8_INT8)
-        static_cast<int8_t*>(out)[m * N + n] = static_cast<int8_t>(y);
-      else
-        static_cast<uint8_t*>(out)[m * N + n] = static_cast<uint8_t>(y);
-    }
-  }
+  for (size_t m = 0; m < a.m; ++m)
+    for (size_t n = 0; n < N; ++n) requantize_output(dot(a, b, m, n), n, b.scale[n], rq, out, m * N + n);
 }
 
 void sparse_matmul_dequant(const ei8_activations& a, const float* a_scale, size_t n_a_scales, const ei8_sparse& b,

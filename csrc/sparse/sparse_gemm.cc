@@ -240,32 +240,17 @@ void epilogue(const Epilogues& e, const Request& req, const ActLayout& a, size_t
     return;
   }
   e.correct(d, ds, mr, nc, terms, d, ds);
-  for (size_t i = 0; i < mr; ++i) {
+  if (req.kind == OutKind::REQUANT) {
+    req.requantize(e, d, ds, m0, mr, n0, nc);
+    return;
+  }
+  for (size_t i = 0; i < mr; ++i) {  // DEQUANT
     const size_t m = m0 + i;
-    int32_t* di = d + i * ds;
-    switch (req.kind) {
-      case OutKind::I32:
-        break;
-      case OutKind::REQUANT: {
-        const ei8_requant& rq = *req.rq;
-        const int out_u8 = rq.out_dtype == EI8_UINT8;
-        void* out = static_cast<uint8_t*>(req.out) + m * N + n0;
-        if (rq.rounding == EI8_ROUND_FLOAT)
-          e.requant_float(di, nc, req.mult_float + n0, rq.out_zero_point, rq.clamp_min, rq.clamp_max, out_u8, out);
-        else
-          e.requant_fixed(di, nc, req.mult_fixed + n0, req.shift_fixed + n0, rq.out_zero_point, rq.clamp_min,
-                          rq.clamp_max, out_u8, out);
-        break;
-      }
-      case OutKind::DEQUANT: {
-        float* out = static_cast<float*>(req.out) + m * N + n0;
-        std::memset(out, 0, nc * sizeof(float));
-        e.dequant_accumulate(di, nc, req.a_scale[req.n_a_scales == 1 ? 0 : m], &w.scale[n0], out);
-        if (req.bias_f32)
-          for (size_t j = 0; j < nc; ++j) out[j] += req.bias_f32[n0 + j];
-        break;
-      }
-    }
+    float* out = static_cast<float*>(req.out) + m * N + n0;
+    std::memset(out, 0, nc * sizeof(float));
+    e.dequant_accumulate(d + i * ds, nc, req.a_scale[req.n_a_scales == 1 ? 0 : m], &w.scale[n0], out);
+    if (req.bias_f32)
+      for (size_t j = 0; j < nc; ++j) out[j] += req.bias_f32[n0 + j];
   }
 }
 
