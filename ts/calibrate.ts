@@ -23,6 +23,7 @@
  */
 import { ErrorCodes, rangeError, typeError } from './errors';
 import { native } from './native';
+import { rne } from './rounding';
 import type { QDType, QuantParams } from './types';
 import { arrayKind, checkArray, checkAxis, checkBoolean, checkDType, checkInteger, checkNumber, checkOptions, checkShape, nativeDType } from './validate';
 
@@ -166,14 +167,6 @@ function quantileSigned(hist: Histogram, f: number): number {
     cum += pos[i];
   }
   return bins * w;
-}
-
-function rne(x: number): number {
-  const f = Math.floor(x);
-  const d = x - f;
-  if (d < 0.5) return f;
-  if (d > 0.5) return f + 1;
-  return f % 2 === 0 ? f : f + 1;
 }
 
 /** Quantize-dequantize squared error of the histogram's bin centres for the range [lo, hi]. */

@@ -15,6 +15,7 @@
  */
 import { ErrorCodes, rangeError, typeError } from './errors';
 import { makeView, paramCount, type QView } from './qtensor';
+import { rne } from './rounding';
 import type { QTensor } from './types';
 import { checkArray, checkInteger, checkOptions, checkScales, checkShape } from './validate';
 import { sortFloat32 } from './select';
@@ -60,15 +61,6 @@ export interface Log2Tensor {
 // ------------------------------------------------------------------------------ helpers ----
 
 const FLT_MIN = 1.1754943508222875e-38;
-
-/** Round half to even. */
-function rne(x: number): number {
-  const f = Math.floor(x);
-  const d = x - f;
-  if (d < 0.5) return f;
-  if (d > 0.5) return f + 1;
-  return f % 2 === 0 ? f : f + 1;
-}
 
 /** mulberry32: a small deterministic generator. */
 function mulberry32(seed: number): () => number {
