@@ -236,15 +236,16 @@ constexpr size_t kMinPrefetchPanel = size_t(128) << 10;
 
 // Panel by panel: the row tiles after the first compute from L2 while the next panel is still in
 // DRAM, so each of them prefetches its slice of that panel (up to panel p_end, where this thread's
-// work ends).
-void run_panels(const TileRunner& runner, size_t p0, size_t p1, size_t t0, size_t t1, size_t p_end) {
+// work ends). reverse (one row tile only, which prefetches nothing): from panel p1 - 1 down to p0.
+void run_panels(const TileRunner& runner, size_t p0, size_t p1, size_t t0, size_t t1, size_t p_end, bool reverse) {
   const PackedData& pd = runner.pd;
   const size_t M = runner.req.a->m, tile_mr = runner.ukernel.mr;
   const size_t panel_bytes = pd.geom.packed_k() * pd.key.nr, tiles = t1 - t0;
-  const bool prefetch = runner.ukernel.run_prefetch && tiles > 1 && panel_bytes >= kMinPrefetchPanel;
+  const bool prefetch = runner.ukernel.run_prefetch && tiles > 1 && panel_bytes >= kMinPrefetchPanel && !reverse;
   const size_t slice = prefetch ? div_up(div_up(panel_bytes, tiles - 1), 64) * 64 : 0;
-  for (size_t p = p0; p < p1; ++p)
+  for (size_t i = p0; i < p1; ++i)
     for (size_t tm = t0; tm < t1; ++tm) {
+      const size_t p = reverse ? p0 + p1 - 1 - i : i;
       const size_t m0 = tm * tile_mr, mr = std::min(tile_mr, M - m0);
       const size_t start = tm > t0 ? (tm - t0 - 1) * slice : 0;  // this tile's slice
       if (prefetch && p + 1 < p_end && tm > t0 && start < panel_bytes)
@@ -333,6 +334,13 @@ ei8_status run_tiled(const KernelPath& path, const GemmRequest& req, const Packe
   const size_t M = a.m, m_tiles = div_up(M, tile_mr);
   const size_t macs = M * req.w->n * a.k;
   const size_t threads = macs < kMinParallelMacs ? 1 : ThreadPool::instance().threads();
+  // One row tile (GEMV) reads each weight once a call, and a call repeated on the same weights (a
+  // small model's layers, a benchmark) finds them in the cache they fit. Weights a little larger than
+  // the cache, read in one order every call, would miss on every line: the lines read first are the
+  // ones the last call evicted first (1x1024x1024: 1 MB of weights and the call's other data in
+  // this Zen 4's 1 MB L2). Every other call walks each thread's panels backwards, so that it starts
+  // where the last one ended, on lines still cached.
+  const bool reverse = m_tiles == 1 && (req.w->single_tile_calls.fetch_add(1, std::memory_order_relaxed) & 1);
   const WorkSplit split = split_work(pd.panels, m_tiles, threads);
   const size_t chunks = chunks_per_share(split, M * a.k * pd.key.nr, kMinChunkMacs, threads);
   run_split(split, threads, chunks, [&](size_t p0, size_t p1, size_t t0, size_t t1, size_t p_end) {
@@ -341,7 +349,7 @@ ei8_status run_tiled(const KernelPath& path, const GemmRequest& req, const Packe
       gemm_schedule_hooks().k_chunked_runs.fetch_add(1, std::memory_order_relaxed);
       run_k_chunks(runner, p0, p1, t0, t1, p_end);
     } else {
-      run_panels(runner, p0, p1, t0, t1, p_end);
+      run_panels(runner, p0, p1, t0, t1, p_end, reverse);
     }
     if (uk.leave) uk.leave();
   });

@@ -69,6 +69,8 @@ struct alignas(kCacheLine) PackedData {
 // a line shared with them moved between the cores twice a call (see ei8::kCacheLine).
 struct ei8_packed {
   alignas(ei8::kCacheLine) std::atomic<int> refs{1};
+  // Calls of one row tile so far: their parity picks the order of the panels (core/gemm.cc).
+  mutable std::atomic<uint32_t> single_tile_calls{0};
   alignas(ei8::kCacheLine) size_t k = 0, n = 0, group_size = 0, groups = 1;
   ei8_dtype dtype = EI8_INT8;
   std::vector<int32_t> zero_point;  // groups * n (broadcast from per tensor), original dtype terms
