@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { JS_SUITE, counts, pool, run } from '../jobs.mjs';
+import { otherNodes } from '../node-versions.mjs';
 import { TARGETS, buildPrebuild, checkPortable, linkReport, missingTools, prebuildPath } from '../prebuild-cross.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -40,9 +41,25 @@ async function checkPackage(target, emuNode, sysroot, prebuild, esmCpu) {
     const cjs = await run(target.qemu, ['-L', sysroot, emuNode, '-e', probe], { cwd: app, env: { ...process.env, QEMU_CPU: 'max' } });
     const want = JSON.stringify([2 * 1 + -1 * 3 + 4 * 127, 2 * -2 + -1 * -128 + 4 * 5]);
     results.push([cjs.status === 0 && cjs.out.includes(`"c":${want}`), `installed package loads in ${target.nodePackage} (CommonJS): ${cjs.out.trim().slice(-300)}`]);
-    const esm = await run(target.qemu, ['-L', sysroot, emuNode, '--input-type=module', '-e',
-      "import { cpuInfo } from 'edge-int8'; console.log('esm', cpuInfo().arch);"], { cwd: app, env: { ...process.env, QEMU_CPU: esmCpu } });
+    const esmProbe = "import { cpuInfo } from 'edge-int8'; console.log('esm', cpuInfo().arch);";
+    const esm = await run(target.qemu, ['-L', sysroot, emuNode, '--input-type=module', '-e', esmProbe],
+      { cwd: app, env: { ...process.env, QEMU_CPU: esmCpu } });
     results.push([esm.status === 0 && esm.out.includes(`esm ${target.nodeArch}`), `installed package loads as ESM: ${esm.out.trim().slice(-300)}`]);
+    // The same two loads under the target's other official Node.js releases (target.otherNodes):
+    // the oldest that package.json's engines allows, the LTS lines and the newest.
+    if (target.otherNodes) {
+      const env = { ...process.env, QEMU_CPU: 'max' };
+      const emulate = (bin, args) => spawnSync(target.qemu, ['-L', sysroot, bin, ...args], { encoding: 'utf8', env });
+      const { nodes, error } = otherNodes({ platform: 'linux', arch: target.nodeArch, emulate });
+      if (error && !process.env.CI) console.log(`skip other Node.js releases: ${error}`);
+      else if (error) results.push([false, `other Node.js releases for ${target.name}: ${error}`]);
+      for (const { version, bin } of nodes) {
+        const c = await run(target.qemu, ['-L', sysroot, bin, '-e', probe], { cwd: app, env });
+        results.push([c.status === 0 && c.out.includes(`"c":${want}`), `installed package loads in node ${version} (CommonJS): ${c.out.trim().slice(-300)}`]);
+        const m = await run(target.qemu, ['-L', sysroot, bin, '--input-type=module', '-e', esmProbe], { cwd: app, env });
+        results.push([m.status === 0 && m.out.includes(`esm ${target.nodeArch}`), `installed package loads in node ${version} (ESM): ${m.out.trim().slice(-300)}`]);
+      }
+    }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
@@ -60,7 +77,9 @@ function has(cmd) {
  *   cpus: { 'cortex-a53': 'neon', ... }   // QEMU_CPU -> the path dispatch must choose there, or
  *         { 'cortex-r5f': { isa: 'scalar', js: false, why: '...' } }  // C++ tests only
  *         { 'cortex-a15': { isa: 'neon', cpp: false, why: '...' } }   // JS suite only
- *   paths: ['neon', 'dotprod', 'i8mm']     // each must have run on some CPU
+ *   paths: ['neon', 'dotprod', 'i8mm'],    // each must have run on some CPU
+ *   otherNodes: true,                       // optional: also load the package under the releases
+ *                                           // of scripts/runtimes/node-linux-<nodeArch>
  * }
  */
 export async function runEmulated(target) {
