@@ -241,7 +241,7 @@ void run_panels(const TileRunner& runner, size_t p0, size_t p1, size_t t0, size_
   const PackedData& pd = runner.pd;
   const size_t M = runner.req.a->m, tile_mr = runner.ukernel.mr;
   const size_t panel_bytes = pd.geom.packed_k() * pd.key.nr, tiles = t1 - t0;
-  const bool prefetch = runner.ukernel.run_prefetch && tiles > 1 && panel_bytes >= kMinPrefetchPanel && !reverse;
+  const bool prefetch = runner.ukernel.run_prefetch && tiles > 1 && panel_bytes >= kMinPrefetchPanel;
   const size_t slice = prefetch ? div_up(div_up(panel_bytes, tiles - 1), 64) * 64 : 0;
   for (size_t i = p0; i < p1; ++i)
     for (size_t tm = t0; tm < t1; ++tm) {
