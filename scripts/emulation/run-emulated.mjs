@@ -38,13 +38,17 @@ async function checkPackage(target, emuNode, sysroot, prebuild, esmCpu) {
       "const c = e.matmulInt32({ data: new Int8Array([2, -1, 4]), shape: [1, 3], quant: { dtype: 'int8', scale: 1, zeroPoint: 0 } }, b);",
       "console.log(JSON.stringify({ isa: e.cpuInfo().isa, c: Array.from(c) }));",
     ].join(' ');
-    const cjs = await run(target.qemu, ['-L', sysroot, emuNode, '-e', probe], { cwd: app, env: { ...process.env, QEMU_CPU: 'max' } });
     const want = JSON.stringify([2 * 1 + -1 * 3 + 4 * 127, 2 * -2 + -1 * -128 + 4 * 5]);
-    results.push([cjs.status === 0 && cjs.out.includes(`"c":${want}`), `installed package loads in ${target.nodePackage} (CommonJS): ${cjs.out.trim().slice(-300)}`]);
     const esmProbe = "import { cpuInfo } from 'edge-int8'; console.log('esm', cpuInfo().arch);";
-    const esm = await run(target.qemu, ['-L', sysroot, emuNode, '--input-type=module', '-e', esmProbe],
-      { cwd: app, env: { ...process.env, QEMU_CPU: esmCpu } });
-    results.push([esm.status === 0 && esm.out.includes(`esm ${target.nodeArch}`), `installed package loads as ESM: ${esm.out.trim().slice(-300)}`]);
+    // The package in one Node binary: the CommonJS probe on QEMU_CPU=max, an ESM import on esmCpuOf.
+    const loads = async (bin, label, esmCpuOf) => {
+      const cjs = await run(target.qemu, ['-L', sysroot, bin, '-e', probe], { cwd: app, env: { ...process.env, QEMU_CPU: 'max' } });
+      results.push([cjs.status === 0 && cjs.out.includes(`"c":${want}`), `installed package loads in ${label} (CommonJS): ${cjs.out.trim().slice(-300)}`]);
+      const esm = await run(target.qemu, ['-L', sysroot, bin, '--input-type=module', '-e', esmProbe],
+        { cwd: app, env: { ...process.env, QEMU_CPU: esmCpuOf } });
+      results.push([esm.status === 0 && esm.out.includes(`esm ${target.nodeArch}`), `installed package loads in ${label} (ESM): ${esm.out.trim().slice(-300)}`]);
+    };
+    await loads(emuNode, target.nodePackage, esmCpu);
     // The same two loads under the target's other official Node.js releases (target.otherNodes):
     // the oldest that package.json's engines allows, the LTS lines and the newest.
     if (target.otherNodes) {
@@ -53,12 +57,7 @@ async function checkPackage(target, emuNode, sysroot, prebuild, esmCpu) {
       const { nodes, error } = otherNodes({ platform: 'linux', arch: target.nodeArch, emulate });
       if (error && !process.env.CI) console.log(`skip other Node.js releases: ${error}`);
       else if (error) results.push([false, `other Node.js releases for ${target.name}: ${error}`]);
-      for (const { version, bin } of nodes) {
-        const c = await run(target.qemu, ['-L', sysroot, bin, '-e', probe], { cwd: app, env });
-        results.push([c.status === 0 && c.out.includes(`"c":${want}`), `installed package loads in node ${version} (CommonJS): ${c.out.trim().slice(-300)}`]);
-        const m = await run(target.qemu, ['-L', sysroot, bin, '--input-type=module', '-e', esmProbe], { cwd: app, env });
-        results.push([m.status === 0 && m.out.includes(`esm ${target.nodeArch}`), `installed package loads in node ${version} (ESM): ${m.out.trim().slice(-300)}`]);
-      }
+      for (const { version, bin } of nodes) await loads(bin, `node ${version}`, 'max');
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
