@@ -6,7 +6,8 @@
  * and the call itself are matmul.ts's, shared through MatmulWeights.
  */
 import { ErrorCodes, rangeError, typeError } from './errors';
-import { native, type NativeMatmul } from './native';
+import { native, type NativeHandle, type NativeMatmul } from './native';
+import { NativeOwner } from './native-owner';
 import {
   dequantCall, f32Call, int32Call, requantCall, type DequantizeOptions, type MatmulF32Options, type MatmulOptions,
 } from './matmul';
@@ -16,15 +17,9 @@ import { checkOptions } from './validate';
 import { packWeights, type PackedWeights, type WeightsLayout } from './weights';
 
 /** The native functions of csrc/napi/codebook_napi.cc. */
-interface NativeCodebookHandle {
-  id(): number;
-  dispose(): void;
-  bytes(): number;
-}
-
 interface CodebookNative {
   codebookPack(indices: Uint8Array, layoutNk: boolean, k: number, n: number, tables: Int8Array, scales: Float32Array,
-    nBooks: number, groupSize: number): NativeCodebookHandle;
+    nBooks: number, groupSize: number): NativeHandle;
   codebookMatmulInt32: NativeMatmul['matmulInt32'];
   codebookMatmulRequant: NativeMatmul['matmulRequant'];
   codebookMatmulDequant: NativeMatmul['matmulDequant'];
@@ -63,15 +58,14 @@ export class CodebookWeights {
   readonly scale: Float32Array;
   /** The largest |B| a decoded weight can have (int8 centroids, zero point 0): for the K bound. */
   readonly maxAbsB: number;
-  #lut: NativeCodebookHandle | null;
-  readonly #lutId: number;
-  #int8: PackedWeights | null;
+  // Exactly one of the two: 4 bits keep the look-up-table form, 8 bits are int8 packed weights.
+  readonly #lut: NativeOwner<NativeHandle> | null;
+  readonly #int8: PackedWeights | null;
 
   /** @internal Use packCodebook(). */
-  constructor(handle: NativeCodebookHandle | null, int8: PackedWeights | null, k: number, n: number, bits: 4 | 8,
+  constructor(handle: NativeHandle | null, int8: PackedWeights | null, k: number, n: number, bits: 4 | 8,
     layout: WeightsLayout, groupSize: number, scale: Float32Array) {
-    this.#lut = handle;
-    this.#lutId = handle ? handle.id() : 0;
+    this.#lut = handle ? new NativeOwner(handle, 'CodebookWeights') : null;
     this.#int8 = int8;
     this.k = k;
     this.n = n;
@@ -83,25 +77,17 @@ export class CodebookWeights {
   }
 
   get disposed(): boolean {
-    return this.#lut === null && this.#int8 === null;
+    return this.#lut ? this.#lut.disposed : this.#int8!.disposed;
   }
 
   /** Bytes of native memory held (4 bits: indices, tables, scales and column sums). */
   get bytes(): number {
-    return this.#int8 ? this.#int8.bytes : this.#live('bytes').bytes();
+    return this.#lut ? this.#lut.live('bytes').bytes() : this.#int8!.bytes;
   }
 
   dispose(): void {
     this.#lut?.dispose();
     this.#int8?.dispose();
-    this.#lut = null;
-    this.#int8 = null;
-  }
-
-  /** The look-up-table form (4 bits), or a DISPOSED TypeError naming `fn`. */
-  #live(fn: string): NativeCodebookHandle {
-    if (this.#lut === null) throw typeError(fn, 'CodebookWeights used after dispose()', ErrorCodes.DISPOSED);
-    return this.#lut;
   }
 
   /**
@@ -109,9 +95,7 @@ export class CodebookWeights {
    * 4 bits, int8 packed weights for 8), or a DISPOSED TypeError naming `fn`.
    */
   handle(fn: string): number {
-    if (this.#int8) return this.#int8.handle(fn);
-    this.#live(fn);
-    return this.#lutId;
+    return this.#lut ? this.#lut.id(fn) : this.#int8!.handle(fn);
   }
 
   /** @internal The native matmul functions that take handle(). */

@@ -15,11 +15,15 @@ export type NativeDType = 0 | 1;
 /** 0 = per tensor, 1 = per channel, 2 = per group (the core's ei8_granularity). */
 export type NativeGranularity = 0 | 1 | 2;
 
-export interface NativePacked {
+/** What every native weights object offers. */
+export interface NativeHandle {
   /** The number the matmul functions take for these weights (csrc/napi/weights_table.h). */
   id(): number;
   dispose(): void;
   bytes(): number;
+}
+
+export interface NativePacked extends NativeHandle {
   layout(): string;
 }
 

@@ -4,10 +4,11 @@
  * matmul, matmulDequantize and matmulF32 (and their Async twins) wherever PackedWeights is.
  */
 import { ErrorCodes, rangeError, typeError } from './errors';
-import { native, type Bytes, type NativeDType, type NativeMatmul } from './native';
+import { native, type Bytes, type NativeDType, type NativeHandle, type NativeMatmul } from './native';
+import { NativeOwner } from './native-owner';
 import { checkQTensor } from './qtensor';
 import type { QDType, QTensor } from './types';
-import { checkInteger, checkOptions, dtypeRange, nativeDType } from './validate';
+import { checkInteger, checkOptions, dtypeRange, maxAbsOffset, nativeDType } from './validate';
 import { checkPacked, PackedWeights, type WeightsLayout } from './weights';
 
 /**
@@ -41,10 +42,7 @@ export interface PackSparseOptions {
 }
 
 /** @internal */
-export interface NativeSparse {
-  id(): number;
-  dispose(): void;
-  bytes(): number;
+export interface NativeSparse extends NativeHandle {
   info(): { format: Exclude<SparseFormat, 'auto'>; blockR: number; blockC: number; nmN: number; nmM: number; nnz: number;
     streamBytes: number };
 }
@@ -103,24 +101,19 @@ export class SparseWeights {
   readonly streamBytes: number;
   /** k * n: the bytes a dense kernel streams. */
   readonly denseBytes: number;
-  #native: NativeSparse | null;
-  readonly #id: number;
+  readonly #owner: NativeOwner<NativeSparse>;
 
   /** @internal Use packSparse(). */
   constructor(handle: NativeSparse, k: number, n: number, dtype: QDType, layout: WeightsLayout, scale: Float32Array,
     zeroPoint: Int32Array) {
-    this.#native = handle;
-    this.#id = handle.id();
+    this.#owner = new NativeOwner(handle, 'SparseWeights');
     this.k = k;
     this.n = n;
     this.dtype = dtype;
     this.layout = layout;
     this.scale = scale;
     this.zeroPoint = zeroPoint;
-    const [lo, hi] = dtypeRange(dtype);
-    let worst = 0;
-    for (const z of zeroPoint) worst = Math.max(worst, z - lo, hi - z);
-    this.maxAbsB = worst;
+    this.maxAbsB = maxAbsOffset(dtype, zeroPoint);
     const info = handle.info();
     this.format = info.format;
     this.block = info.format === 'csr' || info.format === 'bsr' ? [info.blockR, info.blockC] : null;
@@ -132,30 +125,22 @@ export class SparseWeights {
   }
 
   get disposed(): boolean {
-    return this.#native === null;
+    return this.#owner.disposed;
   }
 
   /** Bytes of native memory held (format, parameters, column sums). */
   get bytes(): number {
-    return this.#live('bytes').bytes();
+    return this.#owner.live('bytes').bytes();
   }
 
   /** Frees the native memory now. Idempotent. */
   dispose(): void {
-    this.#native?.dispose();
-    this.#native = null;
-  }
-
-  /** The native object, or a DISPOSED TypeError naming `fn`. */
-  #live(fn: string): NativeSparse {
-    if (this.#native === null) throw typeError(fn, 'SparseWeights used after dispose()', ErrorCodes.DISPOSED);
-    return this.#native;
+    this.#owner.dispose();
   }
 
   /** @internal The id the native matmul functions take, or a DISPOSED TypeError naming `fn`. */
   handle(fn: string): number {
-    this.#live(fn);
-    return this.#id;
+    return this.#owner.id(fn);
   }
 
   /** @internal The native matmul functions that take handle(). */

@@ -82,6 +82,14 @@ export function dtypeRange(dtype: QDType): readonly [number, number] {
 }
 
 /** Int8Array for 'int8', Uint8Array for 'uint8'. */
+/** The largest |q - z| a value q of dtype can have from any of the zero points z. */
+export function maxAbsOffset(dtype: QDType, zeroPoints: Iterable<number>): number {
+  const [lo, hi] = dtypeRange(dtype);
+  let worst = 0;
+  for (const z of zeroPoints) worst = Math.max(worst, z - lo, hi - z);
+  return worst;
+}
+
 export function checkBytes(fn: string, name: string, value: unknown, dtype: QDType, length?: number): Bytes {
   return checkArray(fn, name, value, dtype === 'int8' ? 'Int8Array' : 'Uint8Array', length);
 }

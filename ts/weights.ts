@@ -1,9 +1,10 @@
 /** Packed weights: quantized B copied once into the layout the selected kernels read. */
 import { ErrorCodes, rangeError, typeError } from './errors';
 import { native, type NativeMatmul, type NativePacked } from './native';
+import { NativeOwner } from './native-owner';
 import { checkQTensor } from './qtensor';
 import type { QDType, QTensor } from './types';
-import { checkOptions, dtypeRange, nativeDType } from './validate';
+import { checkOptions, maxAbsOffset, nativeDType } from './validate';
 
 /** 'kn': B is [K, N] (ONNX MatMul B). 'nk': B is [N, K] (TFLite FullyConnected / PyTorch Linear). */
 export type WeightsLayout = 'kn' | 'nk';
@@ -32,14 +33,12 @@ export class PackedWeights {
   readonly zeroPoint: Int32Array;
   /** The largest |B - zb| any weight can have with these zero points (for the K bound). */
   readonly maxAbsB: number;
-  #native: NativePacked | null;
-  readonly #id: number;
+  readonly #owner: NativeOwner<NativePacked>;
 
   /** @internal Use packWeights(). */
   constructor(nativePacked: NativePacked, k: number, n: number, dtype: QDType, layout: WeightsLayout, groupSize: number,
     scale: Float32Array, zeroPoint: Int32Array) {
-    this.#native = nativePacked;
-    this.#id = nativePacked.id();
+    this.#owner = new NativeOwner(nativePacked, 'PackedWeights');
     this.k = k;
     this.n = n;
     this.dtype = dtype;
@@ -47,43 +46,32 @@ export class PackedWeights {
     this.groupSize = groupSize;
     this.scale = scale;
     this.zeroPoint = zeroPoint;
-    const [lo, hi] = dtypeRange(dtype);
-    let worst = 0;
-    for (const z of zeroPoint) worst = Math.max(worst, z - lo, hi - z);
-    this.maxAbsB = worst;
+    this.maxAbsB = maxAbsOffset(dtype, zeroPoint);
   }
 
   /** True after dispose(). */
   get disposed(): boolean {
-    return this.#native === null;
+    return this.#owner.disposed;
   }
 
   /** Bytes of native memory held (packed weights, column sums, parameters). */
   get bytes(): number {
-    return this.#live('bytes').bytes();
+    return this.#owner.live('bytes').bytes();
   }
 
   /** The packed layout currently held, e.g. 'n16c4' ('ref' for the reference kernels). */
   get packedLayout(): string {
-    return this.#live('packedLayout').layout();
+    return this.#owner.live('packedLayout').layout();
   }
 
   /** Frees the native memory now. Idempotent. */
   dispose(): void {
-    this.#native?.dispose();
-    this.#native = null;
-  }
-
-  /** The native object, or a DISPOSED TypeError naming `fn`. */
-  #live(fn: string): NativePacked {
-    if (this.#native === null) throw typeError(fn, 'PackedWeights used after dispose()', ErrorCodes.DISPOSED);
-    return this.#native;
+    this.#owner.dispose();
   }
 
   /** @internal The id the native matmul functions take, or a DISPOSED TypeError naming `fn`. */
   handle(fn: string): number {
-    this.#live(fn);
-    return this.#id;
+    return this.#owner.id(fn);
   }
 
   /** @internal The native matmul functions that take handle(). */
