@@ -133,6 +133,8 @@ struct TileRunner {
   // pf: a slice of the next panel to prefetch meanwhile (null for none), when the kernel can.
   void run(size_t m0, size_t mr, size_t panel, const int8_t* pf = nullptr, size_t pf_bytes = 0) const {
     const GroupGeometry& g = pd.geom;
+    if (g.groups > 1 && req.kind == OutKind::DEQUANT && ukernel.run_dequant_groups)
+      return run_dequant_groups(m0, mr, panel);
     const size_t nr = pd.key.nr;
     alignas(64) int32_t d[kMaxMr * kMaxNr];
     Sums sums;
@@ -156,6 +158,26 @@ struct TileRunner {
     store(m0, mr, panel, sums.acc, sums.y);
   }
 
+  // Per-group weights with f32 output: every group of the panel in one kernel call, the group sums
+  // kept in registers (Ukernel::run_dequant_groups; ALayout::Plain kernels).
+  void run_dequant_groups(size_t m0, size_t mr, size_t panel) const {
+    const GroupGeometry& g = pd.geom;
+    const size_t N = req.w->n, n0 = panel * pd.key.nr;
+    int32_t za[kMaxMr];
+    float sa[kMaxMr];
+    for (size_t i = 0; i < mr; ++i) {
+      za[i] = a.za(m0 + i);
+      sa[i] = req.a_scale[req.n_a_scales == 1 ? 0 : m0 + i];
+    }
+    const size_t ti = pd.term_index(panel, 0);
+    const GroupDequantTerms t = {g.groups, g.packed_offset(1), g.padded_len(g.groups - 1), pd.key.nr, &pd.ck[ti],
+                                 pd.needs_row_sums ? &pd.zb[ti] : nullptr, &pd.sb[ti],
+                                 pd.needs_row_sums ? &a.row_sums[m0 * g.groups] : nullptr, za, sa};
+    Sums sums;
+    ukernel.run_dequant_groups(mr, std::min(pd.key.nr, N - n0), a.at(m0, 0), a.stride, pd.panel(panel), t, sums.y);
+    store(m0, mr, panel, nullptr, sums.y);
+  }
+
   // The epilogue of one-group weights whose products d the caller has computed (int32 results
   // are already in the output rows after add_group).
   void finish_one_group(size_t m0, size_t mr, size_t panel, int32_t* d) const {
@@ -172,8 +194,9 @@ struct TileRunner {
     const size_t N = req.w->n, nr = pd.key.nr;
     const size_t n0 = panel * nr, nc = std::min(nr, N - n0);
     const Epilogues& e = path.epilogues;
-    const int32_t* zb = pd.needs_row_sums ? &pd.zb[gi * N + n0] : nullptr;
-    const int32_t* ck = &pd.ck[gi * N + n0];
+    const size_t ti = pd.term_index(panel, gi);
+    const int32_t* zb = pd.needs_row_sums ? &pd.zb[ti] : nullptr;
+    const int32_t* ck = &pd.ck[ti];
     const int32_t* bias = (req.kind == OutKind::REQUANT && req.rq->bias) ? req.rq->bias + n0 : nullptr;
     int32_t row_sums[kMaxMr], za[kMaxMr];
     for (size_t i = 0; i < mr; ++i) {
@@ -193,7 +216,7 @@ struct TileRunner {
         float* yi = sums.y + i * nr;
         if (gi == 0) std::memset(yi, 0, nc * sizeof(float));
         const float sa = req.a_scale[req.n_a_scales == 1 ? 0 : m];
-        e.dequant_accumulate(di, nc, sa, &req.w->scale[gi * N + n0], yi);
+        e.dequant_accumulate(di, nc, sa, &pd.sb[ti], yi);
       } else if (g.groups > 1) {
         int32_t* ai = sums.acc + i * nr;
         for (size_t j = 0; j < nc; ++j) ai[j] = gi == 0 ? di[j] : ref::wrap_add(ai[j], di[j]);

@@ -39,6 +39,32 @@ using GemmUkernelColumns = void (*)(size_t mr, size_t nc, size_t kc, const uint8
 // the kernel alone, 60-68 -> 72-76 % through the API at 256x1024x1024).
 enum class ALayout : uint8_t { Plain, WithAbs };
 
+// The terms of a tile over per-group weights with f32 output, for a kernel that runs every group
+// of a panel in one call. Per (group g, column j from the tile's first column): ck[g * stride + j],
+// zb[g * stride + j] (zb null: no row-sum term) and sb[g * stride + j]. Per row i: za[i], sa[i] and
+// row_sums[i * groups + g].
+struct GroupDequantTerms {
+  size_t groups;
+  size_t group_kc;  // packed k of every group but the last (a multiple of kr): also the groups' spacing
+  size_t last_kc;   // packed k of the last group
+  size_t stride;
+  const int32_t* ck;
+  const int32_t* zb;
+  const float* sb;
+  const int32_t* row_sums;
+  const int32_t* za;
+  const float* sa;
+};
+
+// For i < mr, j < nc: y[i][j] = the sum over the groups, in order, of fl32(acc_g[i][j]) *
+// fl32(sa[i] * sb[g][j]) from 0.0f, each step rounded to f32 (ref::matmul_dequant without its
+// bias), where acc_g is group g's product corrected as Epilogues::correct (wrapping int32). w is
+// the panel; y has row stride nr, its other columns unspecified. The group sums never leave the
+// registers: a kernel call and two epilogues per group made a GEMV over 1x4096x4096 1.3x slower
+// with groups of 128 and 2.5x slower with groups of 32 (Zen 4, one thread).
+using GemvDequantGroups = void (*)(size_t mr, size_t nc, const uint8_t* a, size_t a_stride, const int8_t* w,
+                                   const GroupDequantTerms& t, float* y);
+
 struct Ukernel {
   GemmUkernel run;  // null when the path has no such kernel
   uint32_t mr;      // rows per call (at most)
@@ -52,6 +78,7 @@ struct Ukernel {
   void (*enter)() = nullptr;
   void (*leave)() = nullptr;
   GemmUkernelColumns run_columns = nullptr;  // optional
+  GemvDequantGroups run_dequant_groups = nullptr;  // optional
 };
 
 struct GemmKernels {

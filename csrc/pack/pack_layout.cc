@@ -83,14 +83,17 @@ std::shared_ptr<PackedData> pack_layout(const ei8_packed& w, const uint8_t* src,
   else
     pack_tiled<EI8_LAYOUT_NK>(w, src, *d, colsum);
   const int32_t shift = w.dtype == EI8_UINT8 ? 128 : 0;
-  d->zb.resize(g.groups * N);
-  d->ck.resize(g.groups * N);
+  const size_t terms = d->panels * g.groups * key.nr;
+  d->zb.assign(terms, 0);
+  d->ck.assign(terms, 0);
+  if (!w.scale.empty()) d->sb.assign(terms, 0.0f);
   for (size_t gi = 0; gi < g.groups; ++gi) {
     for (size_t n = 0; n < N; ++n) {
-      const size_t i = gi * N + n;
+      const size_t i = gi * N + n, t = d->term_index(n / key.nr, gi) + n % key.nr;
       const int32_t zbp = w.zero_point[i] - shift;
-      d->zb[i] = zbp;
-      d->ck[i] = static_cast<int32_t>(static_cast<uint32_t>(g.len(gi)) * static_cast<uint32_t>(zbp) - colsum[i]);
+      d->zb[t] = zbp;
+      d->ck[t] = static_cast<int32_t>(static_cast<uint32_t>(g.len(gi)) * static_cast<uint32_t>(zbp) - colsum[i]);
+      if (!w.scale.empty()) d->sb[t] = w.scale[i];
       d->needs_row_sums |= zbp != 0;
     }
   }

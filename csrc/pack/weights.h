@@ -44,19 +44,25 @@ struct LayoutKey {
 //  tiled: panels of nr columns; inside a panel, blocks of kr consecutive k for each column:
 //         byte (p, kb, j, r) = b'[kb * kr + r][p * nr + j], panel stride packed_k * nr.
 //         b' = B as int8 (uint8 weights are shifted by -128), padding is 0.
-//         Per (group g, column n): zb' = zb - shift, ck = len_g * zb' - sum_k b' (wrapping).
+//         Per (group g, column n): zb' = zb - shift, ck = len_g * zb' - sum_k b' (wrapping), and the
+//         weight scale sb, stored panel by panel (term_index): a GEMV over per-group weights reads
+//         each panel's terms for all its groups as one run, not a line 4 * N bytes from the last.
 // Aligned so that std::make_shared puts the use counts, which every call changes, on a line before it.
 struct alignas(kCacheLine) PackedData {
   LayoutKey key;
   GroupGeometry geom;
   AlignedBuffer bytes;
-  std::vector<int32_t> zb;  // tiled only: zb' per (g, n)
-  std::vector<int32_t> ck;  // tiled only
+  std::vector<int32_t> zb;  // tiled only: zb' per (g, n), at term_index
+  std::vector<int32_t> ck;  // tiled only, at term_index
+  std::vector<float> sb;    // tiled only, at term_index; empty when packed without scales
   bool narrow = true;       // tiled only: no b' equals -128
   bool needs_row_sums = false;  // tiled only: some zb' != 0
   size_t panels = 0;
 
-  size_t memory() const { return bytes.size() + (zb.size() + ck.size()) * sizeof(int32_t); }
+  size_t memory() const { return bytes.size() + (zb.size() + ck.size() + sb.size()) * sizeof(int32_t); }
+  // Where the terms of group g for a panel's first column sit: nr of them per (panel, group), zero
+  // past column N.
+  size_t term_index(size_t panel, size_t g) const { return (panel * geom.groups + g) * key.nr; }
   const int8_t* panel(size_t p) const {
     return reinterpret_cast<const int8_t*>(bytes.data()) + p * geom.packed_k() * key.nr;
   }

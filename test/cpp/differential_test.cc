@@ -139,6 +139,14 @@ TEST(grouped_weights) {
         tester::run_problem(isa.c_str(), p);
         p.m = 17;
         tester::run_problem(isa.c_str(), p);
+        // GEMV tiles (M <= 2), whose f32 outputs may run every group in one kernel call; one panel
+        // or three with a narrow last one.
+        for (size_t m : {1, 2})
+          for (size_t n : {19, 130}) {
+            Problem q = variant(m, n, k, 6 + g);
+            q.group_size = g;
+            tester::run_problem(isa.c_str(), q);
+          }
       }
 }
 

@@ -13,8 +13,10 @@ const KernelPath kPath = {
       gemm_6x64c4_columns},
      // A GEMV's last panel narrower than 64 columns goes to the GEMM's column kernel, which reads
      // only its valid 16-column vectors (1x1024x16: a quarter of the panel's bytes).
-     {gemv_2x64c4, 2, nullptr, nullptr, ALayout::Plain, nullptr, nullptr, gemm_6x64c4_columns},
-     {gemv_2x64c4, 2, nullptr, nullptr, ALayout::Plain, nullptr, nullptr, gemm_6x64c4_columns}},
+     {gemv_2x64c4, 2, nullptr, nullptr, ALayout::Plain, nullptr, nullptr, gemm_6x64c4_columns,
+      gemv_2x64c4_dequant_groups},
+     {gemv_2x64c4, 2, nullptr, nullptr, ALayout::Plain, nullptr, nullptr, gemm_6x64c4_columns,
+      gemv_2x64c4_dequant_groups}},
     {correct, requant_float, requant_fixed, dequant_accumulate},
     dot_peak,
     {minmax, quantize_run},
