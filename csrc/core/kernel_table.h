@@ -41,8 +41,8 @@ enum class ALayout : uint8_t { Plain, WithAbs };
 
 // The terms of a tile over per-group weights with f32 output, for a kernel that runs every group
 // of a panel in one call. Per (group g, column j from the tile's first column): ck[g * stride + j],
-// zb[g * stride + j] (zb null: no row-sum term) and sb[g * stride + j]. Per row i: za[i], sa[i] and
-// row_sums[i * groups + g].
+// zb[g * stride + j] (zb null: no row-sum term) and sb[g * stride + j], readable for all nr columns
+// of the panel (zero past N). Per row i: za[i], sa[i] and row_sums[i * groups + g].
 struct GroupDequantTerms {
   size_t groups;
   size_t group_kc;  // packed k of every group but the last (a multiple of kr): also the groups' spacing

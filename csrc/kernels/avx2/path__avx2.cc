@@ -8,7 +8,7 @@ const KernelPath kPath = {
     {"qs8_gemm_4x16c4__avx2", 16, 4, AKind::S8,
      {gemm_4x16c4, 4, gemm_4x16c4_prefetch, gemm_4x16c4_accumulate, ALayout::WithAbs},
      {gemm_2x16c4_widen, 2},
-     {gemv_1x16c4, 1},
+     {gemv_1x16c4, 1, nullptr, nullptr, ALayout::Plain, nullptr, nullptr, nullptr, gemv_1x16c4_dequant_groups},
      {gemm_2x16c4_widen, 2}},
     {correct, requant_float, requant_fixed, dequant_accumulate},
     dot_peak,
