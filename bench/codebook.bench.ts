@@ -8,19 +8,11 @@
  *        [--isa all|best]
  */
 import * as ei8 from '../dist/index';
-import { benchEnv, envLine, median, timeSync, writeResults } from './common';
+import { benchEnv, benchOptions, envLine, median, parseShapes, timeSync, writeResults } from './common';
 
 interface Shape { m: number; k: number; n: number }
 
-const argv = process.argv.slice(2);
-const arg = (name: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
-const quick = argv.includes('--quick');
-const threadList = (arg('threads') ?? '1,2').split(',').map(Number);
-const repeats = Number(arg('repeats') ?? (quick ? 1 : 3));
-const minTime = quick ? 0.1 : 0.25;
+const { arg, quick, threads: threadList, repeats, minTime } = benchOptions();
 const allIsas = (arg('isa') ?? 'best') === 'all';
 
 function defaultShapes(): Shape[] {
@@ -30,7 +22,7 @@ function defaultShapes(): Shape[] {
   return shapes;
 }
 const shapes: Shape[] = arg('shapes')
-  ? arg('shapes')!.split(',').map((s) => { const [m, k, n] = s.split('x').map(Number); return { m, k, n }; })
+  ? parseShapes(arg('shapes')!)
   : defaultShapes();
 
 function lcg(seed: number): () => number {

@@ -75,6 +75,31 @@ export function envLine(env: BenchEnv = benchEnv()): string {
     `node ${env.node} | edge-int8 ${env.edgeInt8} | onnxruntime-node ${env.onnxruntime ?? 'absent'}`;
 }
 
+/** The command-line options every suite reads, and `--name value` for its own. */
+export function benchOptions(minTimes: { quick: number; full: number } = { quick: 0.1, full: 0.25 }) {
+  const argv = process.argv.slice(2);
+  const arg = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const quick = argv.includes('--quick');
+  return {
+    argv, arg, quick,
+    threads: (arg('threads') ?? '1,2').split(',').map(Number),
+    repeats: Number(arg('repeats') ?? (quick ? 1 : 3)),
+    /** benchmark.js's minimum time a timing, in seconds. */
+    minTime: quick ? minTimes.quick : minTimes.full,
+  };
+}
+
+/** 'MxKxN,MxKxN,...' as shapes. */
+export function parseShapes(list: string): { m: number; k: number; n: number }[] {
+  return list.split(',').map((s) => {
+    const [m, k, n] = s.split('x').map(Number);
+    return { m, k, n };
+  });
+}
+
 /** Seconds per call of a synchronous function, measured by benchmark.js (its mean after outlier-robust sampling). */
 export function timeSync(name: string, fn: () => void, minTime = 0.25): number {
   const b = new Benchmark(name, fn, { minTime, maxTime: Math.max(1, minTime * 4), minSamples: 5 });

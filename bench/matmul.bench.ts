@@ -10,20 +10,12 @@
 import * as ort from 'onnxruntime-node';
 import * as ei8 from '../dist/index';
 import { native } from '../dist/native';
-import { benchEnv, envLine, median, timeAsync, timeSync, writeResults } from './common';
+import { benchEnv, benchOptions, envLine, median, parseShapes, timeAsync, timeSync, writeResults } from './common';
 import { matMulIntegerModel } from './onnx-model';
 
 interface Shape { m: number; k: number; n: number }
 
-const argv = process.argv.slice(2);
-const arg = (name: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
-const quick = argv.includes('--quick');
-const threadList = (arg('threads') ?? '1,2').split(',').map(Number);
-const repeats = Number(arg('repeats') ?? (quick ? 1 : 3));
-const minTime = quick ? 0.1 : 0.25;
+const { arg, quick, threads: threadList, repeats, minTime } = benchOptions();
 
 function defaultShapes(): Shape[] {
   const kn: [number, number][] = [[1024, 1024], [4096, 4096], [4096, 11008], [11008, 4096]];
@@ -32,7 +24,7 @@ function defaultShapes(): Shape[] {
   return shapes;
 }
 const shapes: Shape[] = arg('shapes')
-  ? arg('shapes')!.split(',').map((s) => { const [m, k, n] = s.split('x').map(Number); return { m, k, n }; })
+  ? parseShapes(arg('shapes')!)
   : defaultShapes();
 
 /** Uniform in [-127, 127]: what symmetric weight quantization produces (|q| <= 127, never -128). */

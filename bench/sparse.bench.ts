@@ -14,18 +14,12 @@
  *   they fit (4096x4096 dense and sparse, 4096x11008 sparse on this machine).
  */
 import * as ei8 from '../dist/index';
-import { benchEnv, callEachOnce, envLine, lcg, median, packCopies, timeSync, writeResults } from './common';
+import {
+  benchEnv, benchOptions, callEachOnce, envLine, lcg, median, packCopies, timeSync, writeResults,
+} from './common';
 
-const argv = process.argv.slice(2);
-const arg = (name: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
-const quick = argv.includes('--quick');
+const { argv, arg, quick, threads: threadList, repeats, minTime } = benchOptions({ quick: 0.05, full: 0.2 });
 const only = arg('only');
-const threadList = (arg('threads') ?? '1,2').split(',').map(Number);
-const repeats = Number(arg('repeats') ?? (quick ? 1 : 3));
-const minTime = quick ? 0.05 : 0.2;
 const coldAt = argv.indexOf('--cold');
 const coldBytes = coldAt < 0 ? 0 : (Number(argv[coldAt + 1]) || 256) * 2 ** 20;
 

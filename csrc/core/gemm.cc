@@ -159,7 +159,7 @@ struct TileRunner {
   }
 
   // Per-group weights with f32 output: every group of the panel in one kernel call, the group sums
-  // kept in registers (Ukernel::run_dequant_groups; ALayout::Plain kernels).
+  // kept in registers (Ukernel::run_dequant_groups). The kernel reads A in its own layout.
   void run_dequant_groups(size_t m0, size_t mr, size_t panel) const {
     const GroupGeometry& g = pd.geom;
     const size_t N = req.w->n, n0 = panel * pd.key.nr;

@@ -2,8 +2,8 @@
 // -128): the AVX2 kernel's sign trick on 128-bit vectors. A in ALayout::WithAbs (each 4-byte k-group
 // followed by its absolute values, kernel_table.h). Two rows: their 8 accumulators, the 4 weight
 // vectors and a row's two broadcasts fill the 16 xmm registers. Also the path's GEMV (M = 1): the
-// same loop on one row, with the weights prefetched ahead. Must equal ref::matmul_i32 after the
-// corrections.
+// same loop on one row, with the weights prefetched ahead (and per group, for per-group weights
+// with f32 output). Must equal ref::matmul_i32 after the corrections.
 #include <smmintrin.h>
 
 #include <cstring>
@@ -76,6 +76,34 @@ EI8_DEFINE_TILE_KERNELS(gemm_2x16c4, 2)
 // from DRAM and no faster in L2 or L3.
 void gemv_1x16c4(size_t /*mr*/, size_t kc, const uint8_t* a, size_t /*a_stride*/, const int8_t* w, int32_t* d) {
   Tile<false, false, 8192>::run<1>(kc, a, 0, w, d, nullptr, 0);
+}
+
+// Per-group weights with f32 output: the GEMV loop on each group of the panel, then the group's
+// correction and dequantizing term added to f32 sums kept in registers, as the AVX2 kernel. A is
+// WithAbs: 2 bytes a k. The panel's terms are readable for all 16 columns (zero past N).
+void gemv_1x16c4_dequant_groups(size_t /*mr*/, size_t /*nc*/, const uint8_t* a, size_t /*a_stride*/,
+                                const int8_t* w, const GroupDequantTerms& t, float* y) {
+  alignas(16) int32_t d[16];
+  const __m128i za = _mm_set1_epi32(t.za[0]);
+  const __m128 sa = _mm_set1_ps(t.sa[0]);
+  __m128 sums[4] = {_mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps()};
+  for (size_t g = 0; g < t.groups; ++g) {
+    const size_t off = g * t.group_kc;
+    Tile<false, false, 8192>::run<1>(g + 1 < t.groups ? t.group_kc : t.last_kc, a + 2 * off, 0, w + off * 16, d,
+                                     nullptr, 0);
+    for (int i = 0; i < 4; ++i) {
+      const size_t c = g * t.stride + 4 * i;
+      // Epilogues::correct, then ref::dequant_term added to the running sum (no FMA).
+      const __m128i ck = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.ck + c));
+      __m128i v = _mm_add_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(d + 4 * i)), _mm_mullo_epi32(za, ck));
+      if (t.zb)
+        v = _mm_sub_epi32(v, _mm_mullo_epi32(_mm_set1_epi32(t.row_sums[g]),
+                                             _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.zb + c))));
+      const __m128 term = _mm_mul_ps(_mm_cvtepi32_ps(v), _mm_mul_ps(sa, _mm_loadu_ps(t.sb + c)));
+      sums[i] = _mm_add_ps(sums[i], term);
+    }
+  }
+  for (int i = 0; i < 4; ++i) _mm_store_ps(y + 4 * i, sums[i]);
 }
 
 }  // namespace sse41

@@ -9,7 +9,7 @@ const KernelPath kPath = {
     {"qs8_gemm_2x16c4__sse41", 16, 4, AKind::S8,
      {gemm_2x16c4, 2, gemm_2x16c4_prefetch, gemm_2x16c4_accumulate, ALayout::WithAbs},
      {gemm_1x16c4_widen, 1},
-     {gemv_1x16c4, 1, nullptr, nullptr, ALayout::WithAbs},
+     {gemv_1x16c4, 1, nullptr, nullptr, ALayout::WithAbs, nullptr, nullptr, nullptr, gemv_1x16c4_dequant_groups},
      {nullptr, 0}},
     {scalar::correct, scalar::requant_float, scalar::requant_fixed, scalar::dequant_accumulate},
     dot_peak,
