@@ -14,6 +14,7 @@
       "csrc/kernels/neon/gemm_2x4c16__neon_mull.cc",
       "csrc/kernels/neon/gemm_2x8c16__neon_mlal.cc",
       "csrc/kernels/neon/gemm_2x8c16__neon_mull.cc",
+      "csrc/kernels/neon/gemm_2x8c16_groups__neon.cc",
       "csrc/kernels/neon/peak__neon.cc",
       "csrc/kernels/neon/quantize__neon.cc"
     ],

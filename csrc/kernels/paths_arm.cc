@@ -24,11 +24,16 @@ const DynamicQuantKernels kNeonDynamicQuant = {neon::minmax, neon::quantize_run}
 
 // ARMv8.0: widening multiply-accumulate. Narrow weights (no -128) take two products per int16
 // lane (SMLAL2); any weights one (SMULL2), see kernels/neon/gemm_c16.h. M = 1 runs the 1-row
-// instance of the same kernels (8 independent accumulators).
+// instance of the same kernels (8 independent accumulators). Per-group weights with f32 output run
+// every group of a panel in one call (gemm_2x8c16_groups__neon.cc).
 const KernelPath kNeon = {
     "neon",
     {"qs8_gemm_2x8c16__neon", 8, 16, AKind::S8,
-     {neon::gemm_2x8c16__neon_mlal, 2}, {neon::gemm_2x8c16__neon_mull, 2}, {nullptr, 0}, {nullptr, 0}},
+     {neon::gemm_2x8c16__neon_mlal, 2, nullptr, nullptr, ALayout::Plain, nullptr, nullptr, nullptr,
+      neon::gemm_2x8c16_dequant_groups__neon_mlal},
+     {neon::gemm_2x8c16__neon_mull, 2, nullptr, nullptr, ALayout::Plain, nullptr, nullptr, nullptr,
+      neon::gemm_2x8c16_dequant_groups__neon_mull},
+     {nullptr, 0}, {nullptr, 0}},
     kNeonEpilogues,
     neon::dot_peak,
     kNeonDynamicQuant,

@@ -16,6 +16,11 @@ namespace neon {
 // AArch64: tiled layout (nr=8, kr=16); see gemm_c16.h.
 void gemm_2x8c16__neon_mlal(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
 void gemm_2x8c16__neon_mull(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
+// Per-group weights with f32 output over the two tiles above (Ukernel::run_dequant_groups).
+void gemm_2x8c16_dequant_groups__neon_mlal(size_t mr, size_t nc, const uint8_t* a, size_t a_stride, const int8_t* w,
+                                           const GroupDequantTerms& t, float* y);
+void gemm_2x8c16_dequant_groups__neon_mull(size_t mr, size_t nc, const uint8_t* a, size_t a_stride, const int8_t* w,
+                                           const GroupDequantTerms& t, float* y);
 // ARMv7: tiled layout (nr=4, kr=16).
 void gemm_2x4c16__neon_mlal(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
 void gemm_2x4c16__neon_mull(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
