@@ -143,12 +143,16 @@ test('codebook matmuls: b is not CodebookWeights -> TypeError', () => {
   throwsWith(() => ei8.codebookMatmulInt32(qtensor(new Int8Array(32), [1, 32], 1, 0), w as never), TypeError, C.INVALID_TYPE,
     /b must be CodebookWeights from packCodebook\(\)/);
 });
-test('codebook matmuls: used after dispose() -> TypeError', () => {
-  const b = ei8.packCodebook(smallCodebook());
-  b.dispose();
-  b.dispose();
-  throwsWith(() => ei8.codebookMatmulInt32(qtensor(new Int8Array(32), [1, 32], 1, 0), b), TypeError, C.DISPOSED, /after dispose/);
-  throwsWith(() => b.bytes, TypeError, C.DISPOSED);
+test('codebook matmuls: used after dispose() -> TypeError naming CodebookWeights, 4 and 8 bits', () => {
+  const w = Float32Array.from({ length: 64 * 8 }, (_, i) => Math.sin(i));
+  for (const b of [ei8.packCodebook(smallCodebook()), ei8.packCodebook(ei8.quantizeCodebook(w, [64, 8], { bits: 8 }))]) {
+    b.dispose();
+    b.dispose();
+    assert.ok(b.disposed);
+    throwsWith(() => ei8.codebookMatmulInt32(qtensor(new Int8Array(b.k), [1, b.k], 1, 0), b), TypeError, C.DISPOSED,
+      /CodebookWeights used after dispose/);
+    throwsWith(() => b.bytes, TypeError, C.DISPOSED, /CodebookWeights used after dispose/);
+  }
 });
 test('codebook matmuls: a.shape[-1] != b.k -> RangeError', () => {
   const b = ei8.packCodebook(smallCodebook());

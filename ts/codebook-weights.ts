@@ -82,7 +82,7 @@ export class CodebookWeights {
 
   /** Bytes of native memory held (4 bits: indices, tables, scales and column sums). */
   get bytes(): number {
-    return this.#lut ? this.#lut.live('bytes').bytes() : this.#int8!.bytes;
+    return this.#lut ? this.#lut.live('bytes').bytes() : this.#int8Live('bytes').bytes;
   }
 
   dispose(): void {
@@ -95,7 +95,13 @@ export class CodebookWeights {
    * 4 bits, int8 packed weights for 8), or a DISPOSED TypeError naming `fn`.
    */
   handle(fn: string): number {
-    return this.#lut ? this.#lut.id(fn) : this.#int8!.handle(fn);
+    return this.#lut ? this.#lut.id(fn) : this.#int8Live(fn).handle(fn);
+  }
+
+  /** The int8 form (8 bits), or a DISPOSED TypeError that names this class and `fn`. */
+  #int8Live(fn: string): PackedWeights {
+    if (this.#int8!.disposed) throw typeError(fn, 'CodebookWeights used after dispose()', ErrorCodes.DISPOSED);
+    return this.#int8!;
   }
 
   /** @internal The native matmul functions that take handle(). */

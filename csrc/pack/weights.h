@@ -59,7 +59,9 @@ struct alignas(kCacheLine) PackedData {
   bool needs_row_sums = false;  // tiled only: some zb' != 0
   size_t panels = 0;
 
-  size_t memory() const { return bytes.size() + (zb.size() + ck.size() + sb.size()) * sizeof(int32_t); }
+  size_t memory() const {
+    return bytes.size() + (zb.size() + ck.size()) * sizeof(int32_t) + sb.size() * sizeof(float);
+  }
   // Where the terms of group g for a panel's first column sit: nr of them per (panel, group), zero
   // past column N.
   size_t term_index(size_t panel, size_t g) const { return (panel * geom.groups + g) * key.nr; }
