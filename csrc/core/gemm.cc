@@ -162,7 +162,6 @@ struct TileRunner {
   // kept in registers (Ukernel::run_dequant_groups). The kernel reads A in its own layout.
   void run_dequant_groups(size_t m0, size_t mr, size_t panel) const {
     const GroupGeometry& g = pd.geom;
-    const size_t N = req.w->n, n0 = panel * pd.key.nr;
     int32_t za[kMaxMr];
     float sa[kMaxMr];
     for (size_t i = 0; i < mr; ++i) {
@@ -174,7 +173,7 @@ struct TileRunner {
                                  pd.needs_row_sums ? &pd.zb[ti] : nullptr, &pd.sb[ti],
                                  pd.needs_row_sums ? &a.row_sums[m0 * g.groups] : nullptr, za, sa};
     Sums sums;
-    ukernel.run_dequant_groups(mr, std::min(pd.key.nr, N - n0), a.at(m0, 0), a.stride, pd.panel(panel), t, sums.y);
+    ukernel.run_dequant_groups(mr, a.at(m0, 0), a.stride, pd.panel(panel), t, sums.y);
     store(m0, mr, panel, nullptr, sums.y);
   }
 

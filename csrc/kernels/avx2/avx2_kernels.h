@@ -19,7 +19,7 @@ void gemm_4x16c4_prefetch(size_t mr, size_t kc, const uint8_t* a, size_t a_strid
 void gemm_4x16c4_accumulate(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d,
                             const int8_t* pf, size_t pf_bytes);
 void gemv_1x16c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
-void gemv_1x16c4_dequant_groups(size_t mr, size_t nc, const uint8_t* a, size_t a_stride, const int8_t* w,
+void gemv_1x16c4_dequant_groups(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
                                 const GroupDequantTerms& t, float* y);
 void gemm_2x16c4_widen(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
 

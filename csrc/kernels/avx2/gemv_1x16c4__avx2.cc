@@ -53,7 +53,7 @@ void gemv_1x16c4(size_t /*mr*/, size_t kc, const uint8_t* a, size_t /*a_stride*/
   _mm256_store_si256(reinterpret_cast<__m256i*>(d + 8), hi);
 }
 
-void gemv_1x16c4_dequant_groups(size_t /*mr*/, size_t /*nc*/, const uint8_t* a, size_t /*a_stride*/, const int8_t* w,
+void gemv_1x16c4_dequant_groups(size_t /*mr*/, const uint8_t* a, size_t /*a_stride*/, const int8_t* w,
                                 const GroupDequantTerms& t, float* y) {
   // The terms of every panel's 16 columns are readable (zero past N): no masks.
   const __m256i za = _mm256_set1_epi32(t.za[0]);

@@ -20,7 +20,7 @@ void gemm_6x64c4_accumulate(size_t mr, size_t kc, const uint8_t* a, size_t a_str
 void gemm_6x64c4_columns(size_t mr, size_t nc, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w,
                          int32_t* d);
 void gemv_2x64c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
-void gemv_2x64c4_dequant_groups(size_t mr, size_t nc, const uint8_t* a, size_t a_stride, const int8_t* w,
+void gemv_2x64c4_dequant_groups(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
                                 const GroupDequantTerms& t, float* y);
 
 void correct(const int32_t* d, size_t d_stride, size_t mr, size_t nc, const TileTerms& t, int32_t* out,

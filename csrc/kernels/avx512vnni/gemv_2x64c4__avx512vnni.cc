@@ -113,14 +113,9 @@ inline void group_dot(size_t kc, const uint8_t* const (&ar)[2], const int8_t* w,
     for (int j = 0; j < 4; ++j) out[r][j] = _mm512_add_epi32(even[r][j], odd[r][j]);
 }
 
+// The panel's terms are readable for all 64 columns (zero past N): no masks.
 template <int kRows>
-void dequant_groups(size_t nc, const uint8_t* a, size_t a_stride, const int8_t* w, const GroupDequantTerms& t,
-                    float* y) {
-  __mmask16 cols[4];
-  for (int j = 0; j < 4; ++j) {
-    const size_t left = nc > size_t(16) * j ? nc - 16 * j : 0;
-    cols[j] = left >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << left) - 1);
-  }
+void dequant_groups(const uint8_t* a, size_t a_stride, const int8_t* w, const GroupDequantTerms& t, float* y) {
   __m512i za[kRows];
   __m512 sa[kRows], sums[kRows][4];
   for (int r = 0; r < kRows; ++r) {
@@ -135,9 +130,9 @@ void dequant_groups(size_t nc, const uint8_t* a, size_t a_stride, const int8_t* 
     group_dot<kRows>(g + 1 < t.groups ? t.group_kc : t.last_kc, ar, w + off * 64, acc);
     const size_t c = g * t.stride;
     for (int j = 0; j < 4; ++j) {
-      const __m512i ck = _mm512_maskz_loadu_epi32(cols[j], t.ck + c + 16 * j);
-      const __m512 sb = _mm512_maskz_loadu_ps(cols[j], t.sb + c + 16 * j);
-      const __m512i zb = t.zb ? _mm512_maskz_loadu_epi32(cols[j], t.zb + c + 16 * j) : _mm512_setzero_si512();
+      const __m512i ck = _mm512_loadu_si512(t.ck + c + 16 * j);
+      const __m512 sb = _mm512_loadu_ps(t.sb + c + 16 * j);
+      const __m512i zb = t.zb ? _mm512_loadu_si512(t.zb + c + 16 * j) : _mm512_setzero_si512();
       for (int r = 0; r < kRows; ++r) {
         // Epilogues::correct, then ref::dequant_term added to the running sum (no FMA).
         __m512i v = _mm512_add_epi32(acc[r][j], _mm512_mullo_epi32(za[r], ck));
@@ -162,12 +157,12 @@ void gemv_rows(size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, in
 
 }  // namespace
 
-void gemv_2x64c4_dequant_groups(size_t mr, size_t nc, const uint8_t* a, size_t a_stride, const int8_t* w,
+void gemv_2x64c4_dequant_groups(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
                                 const GroupDequantTerms& t, float* y) {
   if (mr > 1)
-    dequant_groups<2>(nc, a, a_stride, w, t, y);
+    dequant_groups<2>(a, a_stride, w, t, y);
   else
-    dequant_groups<1>(nc, a, a_stride, w, t, y);
+    dequant_groups<1>(a, a_stride, w, t, y);
 }
 
 void gemv_2x64c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d) {

@@ -65,7 +65,7 @@ void gemv_1x16c4__neondot(size_t, size_t kc, const uint8_t* a, size_t, const int
   for (int i = 0; i < 4; ++i) vst1q_s32(d + 4 * i, sums[i]);
 }
 
-void gemv_1x16c4_dequant_groups__neondot(size_t, size_t, const uint8_t* a, size_t, const int8_t* w,
+void gemv_1x16c4_dequant_groups__neondot(size_t, const uint8_t* a, size_t, const int8_t* w,
                                          const GroupDequantTerms& t, float* y) {
   // The terms of every panel's 16 columns are readable (zero past N).
   const int32_t za = t.za[0];

@@ -45,12 +45,12 @@ void dequant_groups(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* 
 
 }  // namespace
 
-void gemm_2x8c16_dequant_groups__neon_mlal(size_t mr, size_t, const uint8_t* a, size_t a_stride, const int8_t* w,
+void gemm_2x8c16_dequant_groups__neon_mlal(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
                                            const GroupDequantTerms& t, float* y) {
   dequant_groups<gemm_2x8c16__neon_mlal>(mr, a, a_stride, w, t, y);
 }
 
-void gemm_2x8c16_dequant_groups__neon_mull(size_t mr, size_t, const uint8_t* a, size_t a_stride, const int8_t* w,
+void gemm_2x8c16_dequant_groups__neon_mull(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
                                            const GroupDequantTerms& t, float* y) {
   dequant_groups<gemm_2x8c16__neon_mull>(mr, a, a_stride, w, t, y);
 }

@@ -17,9 +17,9 @@ namespace neon {
 void gemm_2x8c16__neon_mlal(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
 void gemm_2x8c16__neon_mull(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
 // Per-group weights with f32 output over the two tiles above (Ukernel::run_dequant_groups).
-void gemm_2x8c16_dequant_groups__neon_mlal(size_t mr, size_t nc, const uint8_t* a, size_t a_stride, const int8_t* w,
+void gemm_2x8c16_dequant_groups__neon_mlal(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
                                            const GroupDequantTerms& t, float* y);
-void gemm_2x8c16_dequant_groups__neon_mull(size_t mr, size_t nc, const uint8_t* a, size_t a_stride, const int8_t* w,
+void gemm_2x8c16_dequant_groups__neon_mull(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
                                            const GroupDequantTerms& t, float* y);
 // ARMv7: tiled layout (nr=4, kr=16).
 void gemm_2x4c16__neon_mlal(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);

@@ -81,8 +81,8 @@ void gemv_1x16c4(size_t /*mr*/, size_t kc, const uint8_t* a, size_t /*a_stride*/
 // Per-group weights with f32 output: the GEMV loop on each group of the panel, then the group's
 // correction and dequantizing term added to f32 sums kept in registers, as the AVX2 kernel. A is
 // WithAbs: 2 bytes a k. The panel's terms are readable for all 16 columns (zero past N).
-void gemv_1x16c4_dequant_groups(size_t /*mr*/, size_t /*nc*/, const uint8_t* a, size_t /*a_stride*/,
-                                const int8_t* w, const GroupDequantTerms& t, float* y) {
+void gemv_1x16c4_dequant_groups(size_t /*mr*/, const uint8_t* a, size_t /*a_stride*/, const int8_t* w,
+                                const GroupDequantTerms& t, float* y) {
   alignas(16) int32_t d[16];
   const __m128i za = _mm_set1_epi32(t.za[0]);
   const __m128 sa = _mm_set1_ps(t.sa[0]);
