@@ -59,12 +59,12 @@ struct GroupDequantTerms {
 // For i < mr, j < nr: y[i][j] = the sum over the groups, in order, of fl32(acc_g[i][j]) *
 // fl32(sa[i] * sb[g][j]) from 0.0f, each step rounded to f32 (ref::matmul_dequant without its
 // bias), where acc_g is group g's product corrected as Epilogues::correct (wrapping int32). w is
-// the panel; a is row 0 of A from k = 0 in the Ukernel's a_layout; y has row stride nr (columns past
-// N come out zero, their terms being zero). The group sums never leave the registers: a kernel call and two epilogues
-// per group made a GEMV over 1x4096x4096 1.3x slower with groups of 128 and 2.5x slower with
-// groups of 32 (Zen 4, one thread).
-using GemvDequantGroups = void (*)(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
-                                   const GroupDequantTerms& t, float* y);
+// the panel; a is row 0 of A from k = 0 in the Ukernel's a_layout; y (64-byte aligned) has row
+// stride nr (columns past N come out zero, their terms being zero). A kernel call and two
+// epilogues per group made a GEMV over 1x4096x4096 1.3x slower with groups of 128 and 2.5x slower
+// with groups of 32 than the GEMV kernels that keep the group sums in registers (Zen 4, one thread).
+using DequantGroupsUkernel = void (*)(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
+                                      const GroupDequantTerms& t, float* y);
 
 struct Ukernel {
   GemmUkernel run;  // null when the path has no such kernel
@@ -79,7 +79,7 @@ struct Ukernel {
   void (*enter)() = nullptr;
   void (*leave)() = nullptr;
   GemmUkernelColumns run_columns = nullptr;  // optional
-  GemvDequantGroups run_dequant_groups = nullptr;  // optional
+  DequantGroupsUkernel run_dequant_groups = nullptr;  // optional
 };
 
 struct GemmKernels {

@@ -134,11 +134,13 @@ TEST(grouped_weights) {
   for (const std::string& isa : simd_paths())
     for (size_t g : {1, 3, 4, 16, 32, 33, 64, 128})
       for (size_t k : {31, 64, 130, 256}) {
-        Problem p = variant(3, 19, k, 5);
-        p.group_size = g;
-        tester::run_problem(isa.c_str(), p);
-        p.m = 17;
-        tester::run_problem(isa.c_str(), p);
+        // GEMM tiles of every height up to 6 (3; 6 + 2; 6 + 4; 6 + 6 + 1; 6 + 6 + 5), on one panel
+        // or three with a narrow last one.
+        for (size_t m : {3, 8, 10, 13, 17}) {
+          Problem p = variant(m, m % 2 ? 19 : 130, k, 5);
+          p.group_size = g;
+          tester::run_problem(isa.c_str(), p);
+        }
         // GEMV tiles (M <= 2), whose f32 outputs may run every group in one kernel call; one panel
         // or three with a narrow last one.
         for (size_t m : {1, 2})

@@ -19,6 +19,8 @@ void gemm_6x64c4_accumulate(size_t mr, size_t kc, const uint8_t* a, size_t a_str
                             const int8_t* pf, size_t pf_bytes);
 void gemm_6x64c4_columns(size_t mr, size_t nc, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w,
                          int32_t* d);
+void gemm_6x64c4_dequant_groups(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
+                                const GroupDequantTerms& t, float* y);
 void gemv_2x64c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
 void gemv_2x64c4_dequant_groups(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
                                 const GroupDequantTerms& t, float* y);
