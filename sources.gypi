@@ -31,6 +31,7 @@
     "core_sse41_sources": [
       "csrc/kernels/sse41/gemm_1x16c4__sse41_widen.cc",
       "csrc/kernels/sse41/gemm_2x16c4__sse41.cc",
+      "csrc/kernels/sse41/gemm_groups__sse41.cc",
       "csrc/kernels/sse41/path__sse41.cc",
       "csrc/kernels/sse41/peak__sse41.cc"
     ],
@@ -38,6 +39,7 @@
       "csrc/kernels/avx2/epilogues__avx2.cc",
       "csrc/kernels/avx2/gemm_2x16c4__avx2_widen.cc",
       "csrc/kernels/avx2/gemm_4x16c4__avx2.cc",
+      "csrc/kernels/avx2/gemm_groups__avx2.cc",
       "csrc/kernels/avx2/gemv_1x16c4__avx2.cc",
       "csrc/kernels/avx2/path__avx2.cc",
       "csrc/kernels/avx2/peak__avx2.cc",

@@ -22,6 +22,10 @@ void gemv_1x16c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const 
 void gemv_1x16c4_dequant_groups(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
                                 const GroupDequantTerms& t, float* y);
 void gemm_2x16c4_widen(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
+void gemm_4x16c4_dequant_groups(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
+                                const GroupDequantTerms& t, float* y);
+void gemm_2x16c4_widen_dequant_groups(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
+                                      const GroupDequantTerms& t, float* y);
 
 void correct(const int32_t* d, size_t d_stride, size_t mr, size_t nc, const TileTerms& t, int32_t* out,
              size_t out_stride);

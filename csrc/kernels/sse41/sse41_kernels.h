@@ -26,6 +26,10 @@ void gemv_1x16c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const 
 void gemv_1x16c4_dequant_groups(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
                                 const GroupDequantTerms& t, float* y);
 void gemm_1x16c4_widen(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
+void gemm_2x16c4_dequant_groups(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
+                                const GroupDequantTerms& t, float* y);
+void gemm_1x16c4_widen_dequant_groups(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
+                                      const GroupDequantTerms& t, float* y);
 
 uint64_t dot_peak(uint64_t iterations);
 
