@@ -20,11 +20,13 @@
     ],
     "arm_dotprod_sources": [
       "csrc/kernels/dotprod/gemm_4x16c4__neondot.cc",
+      "csrc/kernels/dotprod/gemm_groups__neondot.cc",
       "csrc/kernels/dotprod/gemv_1x16c4__neondot.cc",
       "csrc/kernels/dotprod/peak__neondot.cc"
     ],
     "arm_i8mm_sources": [
       "csrc/kernels/i8mm/gemm_4x16c8__neoni8mm.cc",
+      "csrc/kernels/i8mm/gemm_groups__neoni8mm.cc",
       "csrc/kernels/i8mm/peak__neoni8mm.cc"
     ],
     "isa_arm64_neon_cflags": [

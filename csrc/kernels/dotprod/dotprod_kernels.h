@@ -13,6 +13,8 @@ namespace dotprod {
 
 // Tiled layout (nr=16, kr=4), the layout of the scalar path; see gemm_4x16c4__neondot.cc.
 void gemm_4x16c4__neondot(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
+void gemm_4x16c4_dequant_groups__neondot(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
+                                         const GroupDequantTerms& t, float* y);
 void gemv_1x16c4__neondot(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
 void gemv_1x16c4_dequant_groups__neondot(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
                                          const GroupDequantTerms& t, float* y);

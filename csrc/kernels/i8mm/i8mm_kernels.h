@@ -6,11 +6,15 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/kernel_table.h"
+
 namespace ei8 {
 namespace i8mm {
 
 // Tiled layout (nr=16, kr=8); see gemm_4x16c8__neoni8mm.cc.
 void gemm_4x16c8__neoni8mm(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
+void gemm_4x16c8_dequant_groups__neoni8mm(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
+                                          const GroupDequantTerms& t, float* y);
 
 // Roofline probe (KernelPath::dot_peak): SMMLA chains; returns the MACs done.
 uint64_t dot_peak(uint64_t iterations);
