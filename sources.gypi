@@ -47,6 +47,7 @@
     ],
     "core_avxvnni_sources": [
       "csrc/kernels/avxvnni/gemm_6x16c4__avxvnni.cc",
+      "csrc/kernels/avxvnni/gemm_groups__avxvnni.cc",
       "csrc/kernels/avxvnni/gemv_2x16c4__avxvnni.cc",
       "csrc/kernels/avxvnni/path__avxvnni.cc",
       "csrc/kernels/avxvnni/peak__avxvnni.cc"

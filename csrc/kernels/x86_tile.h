@@ -3,13 +3,23 @@
 // could be merged by the linker into the copy built for a wider ISA (and fault on a narrower CPU).
 #pragma once
 
-#include <xmmintrin.h>
+#include <immintrin.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace ei8 {
 namespace {
+
+#if defined(__AVX2__)
+// 4 bytes of A (one k-quad) in every 32-bit lane of a ymm register.
+inline __m256i broadcast_a_ymm(const uint8_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, 4);
+  return _mm256_set1_epi32(v);
+}
+#endif
 
 // Kernel::run<R>(args...) with R = mr for 1 <= mr <= kMaxRows (kMaxRows for anything larger): one
 // instantiation per row count, so that a short last tile (M = 16 is 6 + 6 + 4) issues only its

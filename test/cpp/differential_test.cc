@@ -13,8 +13,13 @@
 #if defined(__x86_64__)
 #define EI8_AMX_SOFT 1
 #include "../../csrc/kernels/amx/gemm_16x64c4__amx.cc"
+#include "dispatch/cpu_features.h"
 #include "dispatch/registry.h"
 #include "kernels/scalar/scalar_kernels.h"
+
+namespace ei8::avxvnni_evex {
+extern const KernelPath kPath;
+}
 
 namespace {
 const ei8::Ukernel kAmxSoft = {ei8::amx_soft_kernel::gemm_16x64c4, 16, nullptr, nullptr, ei8::ALayout::Plain,
@@ -25,6 +30,15 @@ const ei8::KernelPath kAmxSoftPath = {
     ei8::scalar::kPath.epilogues,
 };
 [[maybe_unused]] const bool kAmxSoftAdded = (ei8::add_test_path(&kAmxSoftPath), true);
+
+// The AVX-VNNI kernels on the EVEX form of their instruction (avxvnni_evex_path.cc), where the CPU
+// cannot run the path itself.
+bool evex_runs_avxvnni_code() {
+  const ei8::CpuFeatures& f = ei8::cpu_features();
+  return !f.avxvnni && f.avx2 && f.avx512f && f.avx512vl && f.avx512vnni;
+}
+[[maybe_unused]] const bool kAvxvnniEvexAdded =
+    evex_runs_avxvnni_code() && (ei8::add_test_path(&ei8::avxvnni_evex::kPath), true);
 }  // namespace
 #endif
 
@@ -102,7 +116,8 @@ TEST(k_chunked_schedule) {
     for (size_t m : {7, 12, 13, 18, 24})
       for (size_t k : {129, 256, 300, 516, 1031})
         for (size_t n : {64, 67, 200}) tester::run_problem(isa.c_str(), variant(m, n, k, seed++));
-    const bool chunked_path = isa == "avx512vnni" || isa == "avxvnni" || isa == "avx2" || isa == "sse41";
+    const bool chunked_path =
+        isa == "avx512vnni" || isa == "avxvnni" || isa == "avxvnni-evex" || isa == "avx2" || isa == "sse41";
     check::record(!chunked_path || hooks.k_chunked_runs > runs, __FILE__, __LINE__,
                   "k-chunked schedule never ran on " + isa);
   }

@@ -6,21 +6,13 @@
 // panel and k-chunked schedules (kernel_table.h).
 #include <immintrin.h>
 
-#include <cstring>
-
 #include "kernels/avxvnni/avxvnni_kernels.h"
 #include "kernels/x86_tile.h"
 
 namespace ei8 {
-namespace avxvnni {
+namespace EI8_AVXVNNI_NS {
 
 namespace {
-
-inline __m256i broadcast_a(const uint8_t* p) {
-  int32_t v;
-  std::memcpy(&v, p, 4);
-  return _mm256_set1_epi32(v);
-}
 
 template <bool kPrefetch, bool kAccumulate>
 struct Tile {
@@ -40,9 +32,9 @@ struct Tile {
       if (kPrefetch) prefetch.step();
       #pragma GCC unroll 8
       for (int r = 0; r < kRows; ++r) {
-        const __m256i va = broadcast_a(a + r * a_stride + k);
-        c[r][0] = _mm256_dpbusd_avx_epi32(c[r][0], va, b0);
-        c[r][1] = _mm256_dpbusd_avx_epi32(c[r][1], va, b1);
+        const __m256i va = broadcast_a_ymm(a + r * a_stride + k);
+        c[r][0] = EI8_DPBUSD_YMM(c[r][0], va, b0);
+        c[r][1] = EI8_DPBUSD_YMM(c[r][1], va, b1);
       }
     }
     #pragma GCC unroll 8
@@ -56,5 +48,5 @@ struct Tile {
 
 EI8_DEFINE_TILE_KERNELS(gemm_6x16c4, 6)
 
-}  // namespace avxvnni
+}  // namespace EI8_AVXVNNI_NS
 }  // namespace ei8

@@ -6,20 +6,13 @@
 // Same layout and contract as gemm_6x16c4.
 #include <immintrin.h>
 
-#include <cstring>
-
 #include "kernels/avxvnni/avxvnni_kernels.h"
+#include "kernels/x86_tile.h"
 
 namespace ei8 {
-namespace avxvnni {
+namespace EI8_AVXVNNI_NS {
 
 namespace {
-
-inline __m256i broadcast_a(const uint8_t* p) {
-  int32_t v;
-  std::memcpy(&v, p, 4);
-  return _mm256_set1_epi32(v);
-}
 
 template <int kRows>
 void gemv_rows(size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d) {
@@ -36,9 +29,9 @@ void gemv_rows(size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, in
       const __m256i b0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 64 * s));
       const __m256i b1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 64 * s + 32));
       for (int r = 0; r < kRows; ++r) {
-        const __m256i x = broadcast_a(ar[r] + k + 4 * s);
-        c[s][r][0] = _mm256_dpbusd_avx_epi32(c[s][r][0], x, b0);
-        c[s][r][1] = _mm256_dpbusd_avx_epi32(c[s][r][1], x, b1);
+        const __m256i x = broadcast_a_ymm(ar[r] + k + 4 * s);
+        c[s][r][0] = EI8_DPBUSD_YMM(c[s][r][0], x, b0);
+        c[s][r][1] = EI8_DPBUSD_YMM(c[s][r][1], x, b1);
       }
     }
   }
@@ -46,9 +39,9 @@ void gemv_rows(size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, in
     const __m256i b0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w));
     const __m256i b1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 32));
     for (int r = 0; r < kRows; ++r) {
-      const __m256i x = broadcast_a(ar[r] + k);
-      c[0][r][0] = _mm256_dpbusd_avx_epi32(c[0][r][0], x, b0);
-      c[0][r][1] = _mm256_dpbusd_avx_epi32(c[0][r][1], x, b1);
+      const __m256i x = broadcast_a_ymm(ar[r] + k);
+      c[0][r][0] = EI8_DPBUSD_YMM(c[0][r][0], x, b0);
+      c[0][r][1] = EI8_DPBUSD_YMM(c[0][r][1], x, b1);
     }
   }
   __m256i* out = reinterpret_cast<__m256i*>(d);
@@ -69,5 +62,5 @@ void gemv_2x16c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const 
     gemv_rows<1>(kc, a, a_stride, w, d);
 }
 
-}  // namespace avxvnni
+}  // namespace EI8_AVXVNNI_NS
 }  // namespace ei8
