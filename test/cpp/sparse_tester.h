@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,13 @@ using Paths = std::vector<const ei8::sparse::SparseKernels*>;
 
 // Runs every output kind on each of `paths` (null: the sparse reference) against the dense reference,
 // which runs once per output kind (it is most of the tester's time); returns false on any difference.
+// Comparisons run per kernel table, counted here: the API counts only the tables of
+// ei8::sparse::kernel_paths() (ei8_sparse_isa_calls), not the ones a test adds (avxvnni-evex).
+inline std::map<const ei8::sparse::SparseKernels*, uint64_t>& table_runs() {
+  static std::map<const ei8::sparse::SparseKernels*, uint64_t> runs;
+  return runs;
+}
+
 inline bool run_problem(const Paths& paths, const SparseProblem& p) {
   Rng r(p.seed * 1000003 + p.m * 7919 + p.n * 131 + p.k);
   int32_t blo, bhi, alo, ahi;
@@ -155,6 +163,7 @@ inline bool run_problem(const Paths& paths, const SparseProblem& p) {
     for (const auto* kernels : paths) {
       std::vector<uint8_t> got(want.size(), 0xAB);
       ei8::sparse::force_kernels(kernels);
+      ++table_runs()[kernels];
       const ei8_status s1 = sparse_run(got.data());
       ei8::sparse::force_kernels(nullptr);
       bool guard_ok = true;

@@ -7,20 +7,22 @@
 
 #include "core/kernel_table.h"
 
-// The C++ tests compile this path's kernels and table a second time (EI8_AVXVNNI_EVEX), as
-// namespace avxvnni_evex, path "avxvnni-evex", with the EVEX form of vpdpbusd on ymm (AVX512-VL
-// VNNI: the same operation) and no roofline probe (VEX assembly), so that CPUs with AVX-512 VNNI
-// but no AVX-VNNI run them (test/cpp/avxvnni_evex_path.cc).
+// The C++ tests compile this path's kernels and tables (dense and sparse) a second time
+// (EI8_AVXVNNI_EVEX): namespace avxvnni_evex, path "avxvnni-evex", the EVEX form of vpdpbusd on ymm
+// (AVX512-VL VNNI: the same operation) and no roofline probe (VEX assembly), so that CPUs with
+// AVX-512 VNNI but no AVX-VNNI run them (test/cpp/avxvnni_evex_*.cc).
 #if defined(EI8_AVXVNNI_EVEX)
 #define EI8_AVXVNNI_NS avxvnni_evex
 #define EI8_AVXVNNI_NAME "avxvnni-evex"
 #define EI8_AVXVNNI_PEAK nullptr
 #define EI8_DPBUSD_YMM _mm256_dpbusd_epi32
+#define EI8_DPBUSD_XMM _mm_dpbusd_epi32
 #else
 #define EI8_AVXVNNI_NS avxvnni
 #define EI8_AVXVNNI_NAME "avxvnni"
 #define EI8_AVXVNNI_PEAK dot_peak
 #define EI8_DPBUSD_YMM _mm256_dpbusd_avx_epi32
+#define EI8_DPBUSD_XMM _mm_dpbusd_avx_epi32
 #endif
 
 namespace ei8 {

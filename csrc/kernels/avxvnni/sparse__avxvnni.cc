@@ -6,18 +6,19 @@
 #include <cstring>
 #include <type_traits>
 
+#include "kernels/avxvnni/avxvnni_kernels.h"
 #include "sparse/kernels_portable.h"
 #include "sparse/sparse_isa.h"
 
 namespace ei8 {
-namespace avxvnni {
+namespace EI8_AVXVNNI_NS {
 namespace {
 
 // vpdpbusd: u8 x s8, exact for every input.
 struct VnniDot {
   static constexpr AKind kA = AKind::U8;
-  static __m256i dot(__m256i acc, __m256i a, __m256i w) { return _mm256_dpbusd_avx_epi32(acc, a, w); }
-  static __m128i dot128(__m128i acc, __m128i a, __m128i w) { return _mm_dpbusd_avx_epi32(acc, a, w); }
+  static __m256i dot(__m256i acc, __m256i a, __m256i w) { return EI8_DPBUSD_YMM(acc, a, w); }
+  static __m128i dot128(__m128i acc, __m128i a, __m128i w) { return EI8_DPBUSD_XMM(acc, a, w); }
 };
 
 #include "sparse/x86_ymm_traits.inc"
@@ -28,8 +29,8 @@ using V = YmmV<VnniDot>;
 
 }  // namespace
 
-const sparse::SparseKernels kSparse = kernel_table("avxvnni", {4, 16, 4, 8, 32}, sell_lookups::rows,
+const sparse::SparseKernels kSparse = kernel_table(EI8_AVXVNNI_NAME, {4, 16, 4, 8, 32}, sell_lookups::rows,
                                                    sell_lookups::kRowsMr, sell_lookups::kGather);
 
-}  // namespace avxvnni
+}  // namespace EI8_AVXVNNI_NS
 }  // namespace ei8
