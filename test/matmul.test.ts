@@ -122,6 +122,32 @@ test("grouped 'nk' weights take [N, groups] parameters", () => {
   assert.equal(Array.from(ei8.matmulF32(x, [2, k], b1)), Array.from(ei8.matmulF32(x, [2, k], b2)));
 });
 
+test('grouped weights with f32 output equal the reference on every ISA, GEMV and GEMM tiles', () => {
+  // Every group of a panel runs in one kernel call (GEMV and GEMM tiles alike): groups of 32 and 64
+  // with a shorter last one (K = 200), a 64-column panel and a tail (N = 70), weights with and
+  // without -128 (the narrow and the widening kernels) and with zero points.
+  const rand = rng(21);
+  const k = 200, n = 70;
+  for (const g of [32, 64]) {
+    const groups = Math.ceil(k / g);
+    for (const narrow of [true, false]) {
+      const data = Int8Array.from(randomBytes(rand, n * k, 'int8'), (v) => (narrow && v === -128 ? -127 : v));
+      const scale = Float32Array.from({ length: n * groups }, () => 1e-3 + rand() * 1e-2);
+      const zeroPoint = Int32Array.from({ length: n * groups }, () => (narrow ? 0 : Math.floor(rand() * 5) - 2));
+      const b = ei8.packWeights({ data, shape: [n, k], quant: { dtype: 'int8', scale, zeroPoint, axis: 1, groupSize: g } },
+        { layout: 'nk' });
+      for (const m of [1, 2, 3, 7, 16]) {
+        const x = Float32Array.from({ length: m * k }, () => rand() * 2 - 1);
+        ei8.setIsa('ref');
+        const want = Array.from(ei8.matmulF32(x, [m, k], b));
+        forEachIsa((isa) => {
+          assert.equal(Array.from(ei8.matmulF32(x, [m, k], b)), want, `${isa} m=${m} g=${g} narrow=${narrow}`);
+        });
+      }
+    }
+  }
+});
+
 test('matmulF32 approximates the float product', () => {
   const rand = rng(9);
   const m = 4, k = 64, n = 8;
