@@ -158,8 +158,9 @@ struct TileRunner {
     store(m0, mr, panel, sums.acc, sums.y);
   }
 
-  // Per-group weights with f32 output: every group of the panel in one kernel call, the group sums
-  // kept in registers (Ukernel::run_dequant_groups). The kernel reads A in its own layout.
+  // Per-group weights with f32 output: every group of the panel in one kernel call
+  // (Ukernel::run_dequant_groups), the f32 sums kept in registers (GEMVs) or in sums.y (GEMM tiles).
+  // The kernel reads A in its own layout.
   void run_dequant_groups(size_t m0, size_t mr, size_t panel) const {
     const GroupGeometry& g = pd.geom;
     int32_t za[kMaxMr];

@@ -79,8 +79,6 @@ inline std::vector<uint8_t> make_mask(const SparseProblem& p, Rng& r) {
 
 using Paths = std::vector<const ei8::sparse::SparseKernels*>;
 
-// Runs every output kind on each of `paths` (null: the sparse reference) against the dense reference,
-// which runs once per output kind (it is most of the tester's time); returns false on any difference.
 // Comparisons run per kernel table, counted here: the API counts only the tables of
 // ei8::sparse::kernel_paths() (ei8_sparse_isa_calls), not the ones a test adds (avxvnni-evex).
 inline std::map<const ei8::sparse::SparseKernels*, uint64_t>& table_runs() {
@@ -88,6 +86,8 @@ inline std::map<const ei8::sparse::SparseKernels*, uint64_t>& table_runs() {
   return runs;
 }
 
+// Runs every output kind on each of `paths` (null: the sparse reference) against the dense reference,
+// which runs once per output kind (it is most of the tester's time); returns false on any difference.
 inline bool run_problem(const Paths& paths, const SparseProblem& p) {
   Rng r(p.seed * 1000003 + p.m * 7919 + p.n * 131 + p.k);
   int32_t blo, bhi, alo, ahi;

@@ -3,7 +3,8 @@
 // products from the tile's own kernel (gemm_2x16c4 for M > 1 on narrow weights, whose GEMVs take
 // gemv_1x16c4_dequant_groups; gemm_1x16c4_widen for weights with -128), then its corrected and
 // dequantized terms added to the tile's f32 sums in y (in L1: the kernels' accumulators already
-// fill the 16 xmm registers).
+// fill the 16 xmm registers). The GEMV keeps its own kernel, its sums in registers: through this
+// template, 1x4096x4096 with groups of 32 measured about 1.5x slower.
 #include <smmintrin.h>
 
 #include "kernels/sse41/sse41_kernels.h"
