@@ -178,17 +178,18 @@ struct TileRunner {
     store(m0, mr, panel, nullptr, sums.y);
   }
 
-  // The epilogue of one-group weights whose products d the caller has computed (int32 results
-  // are already in the output rows after add_group).
+  // The epilogue of one-group weights whose products d the caller has computed (int32 and f32
+  // results are already in the output rows after add_group).
   void finish_one_group(size_t m0, size_t mr, size_t panel, int32_t* d) const {
     Sums sums;
     add_group(0, m0, mr, panel, d, sums);
-    if (req.kind != OutKind::I32) store(m0, mr, panel, d, sums.y);
+    if (req.kind == OutKind::REQUANT) store(m0, mr, panel, d, sums.y);
   }
 
  private:
   // Zero-point corrections of group gi's products d, then its share of the sums. int32 results of
-  // one-group weights are corrected straight into the output rows: one pass, no copy in store().
+  // one-group weights are corrected straight into the output rows, and their f32 results go there
+  // from d in one pass (Epilogues::dequant_store): no sums, no copy in store().
   void add_group(size_t gi, size_t m0, size_t mr, size_t panel, int32_t* d, Sums& sums) const {
     const GroupGeometry& g = pd.geom;
     const size_t N = req.w->n, nr = pd.key.nr;
@@ -213,9 +214,14 @@ struct TileRunner {
       const size_t m = m0 + i;
       int32_t* di = d + i * nr;
       if (req.kind == OutKind::DEQUANT) {
+        const float sa = req.a_scale[req.n_a_scales == 1 ? 0 : m];
+        if (g.groups == 1) {
+          e.dequant_store(di, nc, sa, &pd.sb[ti], req.bias_f32 ? req.bias_f32 + n0 : nullptr,
+                          static_cast<float*>(req.out) + m * N + n0);
+          continue;
+        }
         float* yi = sums.y + i * nr;
         if (gi == 0) std::memset(yi, 0, nc * sizeof(float));
-        const float sa = req.a_scale[req.n_a_scales == 1 ? 0 : m];
         e.dequant_accumulate(di, nc, sa, &pd.sb[ti], yi);
       } else if (g.groups > 1) {
         int32_t* ai = sums.acc + i * nr;

@@ -125,6 +125,9 @@ struct Epilogues {
                         int32_t zy, int32_t lo, int32_t hi, int out_u8, void* out);
   // y[j] += fl32(acc[j]) * fl32(sa * sb[j])  (ref::dequant_term)
   void (*dequant_accumulate)(const int32_t* acc, size_t nc, float sa, const float* sb, float* y);
+  // out[j] = (0.0f + fl32(acc[j]) * fl32(sa * sb[j])) + bias[j] (bias null: no second addition):
+  // ref::matmul_dequant of one-group weights, in one pass from the corrected products to the output.
+  void (*dequant_store)(const int32_t* acc, size_t nc, float sa, const float* sb, const float* bias, float* out);
 };
 
 // Dynamic quantization of f32 activations (matmulF32). Both must equal the reference rule lane for

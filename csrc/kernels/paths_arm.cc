@@ -19,7 +19,8 @@ namespace ei8 {
 namespace {
 
 // ARMv8.0 instructions only: shared by every AArch64 path.
-const Epilogues kNeonEpilogues = {neon::correct, neon::requant_float, neon::requant_fixed, neon::dequant_accumulate};
+const Epilogues kNeonEpilogues = {neon::correct, neon::requant_float, neon::requant_fixed, neon::dequant_accumulate,
+                                   neon::dequant_store};
 const DynamicQuantKernels kNeonDynamicQuant = {neon::minmax, neon::quantize_run};
 
 // ARMv8.0: widening multiply-accumulate. Narrow weights (no -128) take two products per int16
@@ -98,7 +99,7 @@ const KernelPath kNeon = {
     "neon",
     {"qs8_gemm_2x4c16__neon", 4, 16, AKind::S8,
      {neon::gemm_2x4c16__neon_mlal, 2}, {neon::gemm_2x4c16__neon_mull, 2}, {nullptr, 0}, {nullptr, 0}},
-    {neon::correct, scalar::requant_float, neon::requant_fixed, scalar::dequant_accumulate},
+    {neon::correct, scalar::requant_float, neon::requant_fixed, scalar::dequant_accumulate, scalar::dequant_store},
     neon::dot_peak,
     {nullptr, nullptr},
 };

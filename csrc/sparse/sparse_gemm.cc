@@ -246,11 +246,8 @@ void epilogue(const Epilogues& e, const Request& req, const ActLayout& a, size_t
   }
   for (size_t i = 0; i < mr; ++i) {  // DEQUANT
     const size_t m = m0 + i;
-    float* out = static_cast<float*>(req.out) + m * N + n0;
-    std::memset(out, 0, nc * sizeof(float));
-    e.dequant_accumulate(d + i * ds, nc, req.a_scale[req.n_a_scales == 1 ? 0 : m], &w.scale[n0], out);
-    if (req.bias_f32)
-      for (size_t j = 0; j < nc; ++j) out[j] += req.bias_f32[n0 + j];
+    e.dequant_store(d + i * ds, nc, req.a_scale[req.n_a_scales == 1 ? 0 : m], &w.scale[n0],
+                    req.bias_f32 ? req.bias_f32 + n0 : nullptr, static_cast<float*>(req.out) + m * N + n0);
   }
 }
 

@@ -17,7 +17,8 @@ const KernelPath kPath = {
       avx512vnni::gemm_6x64c4_columns, avx512vnni::gemv_2x64c4_dequant_groups},
      {avx512vnni::gemv_2x64c4, 2, nullptr, nullptr, ALayout::Plain, nullptr, nullptr,
       avx512vnni::gemm_6x64c4_columns, avx512vnni::gemv_2x64c4_dequant_groups}},
-    {avx512vnni::correct, avx512vnni::requant_float, avx512vnni::requant_fixed, avx512vnni::dequant_accumulate},
+    {avx512vnni::correct, avx512vnni::requant_float, avx512vnni::requant_fixed, avx512vnni::dequant_accumulate,
+     avx512vnni::dequant_store},
     dot_peak,
     {avx512vnni::minmax, avx512vnni::quantize_run},
 };

@@ -13,7 +13,7 @@ const KernelPath kPath = {
      {gemv_1x16c4, 1, nullptr, nullptr, ALayout::Plain, nullptr, nullptr, nullptr, gemv_1x16c4_dequant_groups},
      {gemm_2x16c4_widen, 2, nullptr, nullptr, ALayout::Plain, nullptr, nullptr, nullptr,
       gemm_2x16c4_widen_dequant_groups}},
-    {correct, requant_float, requant_fixed, dequant_accumulate},
+    {correct, requant_float, requant_fixed, dequant_accumulate, dequant_store},
     dot_peak,
     {minmax, quantize_run},
 };

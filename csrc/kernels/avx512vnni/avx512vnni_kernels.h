@@ -32,6 +32,7 @@ void requant_float(const int32_t* acc, size_t nc, const float* mult, int32_t zy,
 void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int32_t* shift, int32_t zy,
                    int32_t lo, int32_t hi, int out_u8, void* out);
 void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb, float* y);
+void dequant_store(const int32_t* acc, size_t nc, float sa, const float* sb, const float* bias, float* out);
 
 uint64_t dot_peak(uint64_t iterations);
 

@@ -95,5 +95,17 @@ void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb
   }
 }
 
+void dequant_store(const int32_t* acc, size_t nc, float sa, const float* sb, const float* bias, float* out) {
+  const __m512 vsa = _mm512_set1_ps(sa);
+  for (size_t j = 0; j < nc; j += 16) {
+    const __mmask16 m = tail_mask(nc - j);
+    const __m512 mult = _mm512_mul_ps(vsa, _mm512_maskz_loadu_ps(m, sb + j));
+    const __m512 term = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_maskz_loadu_epi32(m, acc + j)), mult);
+    __m512 y = _mm512_add_ps(_mm512_setzero_ps(), term);
+    if (bias) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, bias + j));
+    _mm512_mask_storeu_ps(out + j, m, y);
+  }
+}
+
 }  // namespace avx512vnni
 }  // namespace ei8

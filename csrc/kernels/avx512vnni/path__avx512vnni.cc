@@ -17,7 +17,7 @@ const KernelPath kPath = {
       gemv_2x64c4_dequant_groups},
      {gemv_2x64c4, 2, nullptr, nullptr, ALayout::Plain, nullptr, nullptr, gemm_6x64c4_columns,
       gemv_2x64c4_dequant_groups}},
-    {correct, requant_float, requant_fixed, dequant_accumulate},
+    {correct, requant_float, requant_fixed, dequant_accumulate, dequant_store},
     dot_peak,
     {minmax, quantize_run},
 };

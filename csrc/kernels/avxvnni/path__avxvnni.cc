@@ -13,7 +13,7 @@ const KernelPath kPath = {
       gemm_6x16c4_dequant_groups},
      {gemv_2x16c4, 2, nullptr, nullptr, ALayout::Plain, nullptr, nullptr, nullptr, gemv_2x16c4_dequant_groups},
      {gemv_2x16c4, 2, nullptr, nullptr, ALayout::Plain, nullptr, nullptr, nullptr, gemv_2x16c4_dequant_groups}},
-    {avx2::correct, avx2::requant_float, avx2::requant_fixed, avx2::dequant_accumulate},
+    {avx2::correct, avx2::requant_float, avx2::requant_fixed, avx2::dequant_accumulate, avx2::dequant_store},
     EI8_AVXVNNI_PEAK,
     {avx2::minmax, avx2::quantize_run},
 };

@@ -112,6 +112,18 @@ void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb
   }
   if (j < nc) scalar::dequant_accumulate(acc + j, nc - j, sa, sb + j, y + j);
 }
+
+void dequant_store(const int32_t* acc, size_t nc, float sa, const float* sb, const float* bias, float* out) {
+  size_t j = 0;
+  for (; j + 4 <= nc; j += 4) {
+    const float32x4_t mult = vmulq_n_f32(vld1q_f32(sb + j), sa);
+    const float32x4_t term = vmulq_f32(vcvtq_f32_s32(vld1q_s32(acc + j)), mult);
+    float32x4_t y = vaddq_f32(vdupq_n_f32(0.0f), term);
+    if (bias) y = vaddq_f32(y, vld1q_f32(bias + j));
+    vst1q_f32(out + j, y);
+  }
+  if (j < nc) scalar::dequant_store(acc + j, nc - j, sa, sb + j, bias ? bias + j : nullptr, out + j);
+}
 #endif
 
 }  // namespace neon

@@ -26,7 +26,7 @@ void gemm_2x4c16__neon_mlal(size_t mr, size_t kc, const uint8_t* a, size_t a_str
 void gemm_2x4c16__neon_mull(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d);
 
 // The Epilogues of core/kernel_table.h, equal bit for bit to kernels/scalar (which they call for
-// column tails shorter than a vector). requant_float and dequant_accumulate: AArch64 only (ARMv7
+// column tails shorter than a vector). requant_float, dequant_accumulate and dequant_store: AArch64 only (ARMv7
 // NEON has no round-to-nearest conversion and flushes float denormals to zero, so the scalar
 // versions serve ARMv7).
 void correct(const int32_t* d, size_t d_stride, size_t mr, size_t nc, const TileTerms& t, int32_t* out,
@@ -36,6 +36,7 @@ void requant_float(const int32_t* acc, size_t nc, const float* mult, int32_t zy,
 void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int32_t* shift,
                    int32_t zy, int32_t lo, int32_t hi, int out_u8, void* out);
 void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb, float* y);
+void dequant_store(const int32_t* acc, size_t nc, float sa, const float* sb, const float* bias, float* out);
 
 // DynamicQuantKernels (matmulF32), equal to kernels/scalar's. AArch64 only (vector FDIV).
 bool minmax(const float* x, size_t n, float* lo, float* hi);

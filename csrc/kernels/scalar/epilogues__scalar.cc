@@ -40,5 +40,14 @@ void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb
   for (size_t j = 0; j < nc; ++j) y[j] += ref::dequant_term(acc[j], sa, sb[j]);
 }
 
+void dequant_store(const int32_t* acc, size_t nc, float sa, const float* sb, const float* bias, float* out) {
+  for (size_t j = 0; j < nc; ++j) {
+    float y = 0.0f;  // 0.0f + term turns a term of -0.0 into +0.0, as the reference's sum does
+    y += ref::dequant_term(acc[j], sa, sb[j]);
+    if (bias) y += bias[j];
+    out[j] = y;
+  }
+}
+
 }  // namespace scalar
 }  // namespace ei8

@@ -13,7 +13,7 @@ const KernelPath kPath = {
       gemm_1x16c4_widen_dequant_groups},
      {gemv_1x16c4, 1, nullptr, nullptr, ALayout::WithAbs, nullptr, nullptr, nullptr, gemv_1x16c4_dequant_groups},
      {nullptr, 0}},
-    {scalar::correct, scalar::requant_float, scalar::requant_fixed, scalar::dequant_accumulate},
+    {scalar::correct, scalar::requant_float, scalar::requant_fixed, scalar::dequant_accumulate, scalar::dequant_store},
     dot_peak,
     {scalar::minmax, scalar::quantize_run},
 };
