@@ -6,7 +6,9 @@
  * Usage: node --import tsx bench/sparse.bench.ts [--quick] [--threads 1,2] [--only speed|crossover|sqnr]
  *   speed subsets: [--shapes 4096x4096,4096x11008] [--m 1,8,64] [--cases 2:4@0.5,4x4@0.9,...]
  *   (patterns: 'N:M', 'RxC' blocks, 'unstructured' packed as CSR, 'sell' unstructured packed as SELL)
- *   crossover subset: [--patterns sell,4x4,2:4,...]
+ *   crossover subset: [--patterns sell,4x4,2:4,...] [--crossover-m 1,64] (the rows of A timed)
+ *   [--q128]: weights whose non-zeros include -128 (the exact widening kernels of avx2 and sse41,
+ *   where symmetric weights run the narrow ones)
  *   [--isa avx2|avxvnni|...]: both the dense and the sparse path on that instruction set (setIsa)
  *   [--cold [MB]]: each timed call uses the next of several copies of its weights, at least MB
  *   (default 256) of them in all, so that every call reads its weights from DRAM as an LLM decode
@@ -22,13 +24,17 @@ const { argv, arg, quick, threads: threadList, repeats, minTime } = benchOptions
 const only = arg('only');
 const coldAt = argv.indexOf('--cold');
 const coldBytes = coldAt < 0 ? 0 : (Number(argv[coldAt + 1]) || 256) * 2 ** 20;
+const q128 = argv.includes('--q128');
 
-/** Symmetric int8 weights [K, N] with the pattern's zeros: 'unstructured', 'N:M' or 'RxC' blocks (R outputs x C k). */
+/**
+ * Symmetric int8 weights [K, N] with the pattern's zeros: 'unstructured', 'N:M' or 'RxC' blocks (R
+ * outputs x C k); with --q128 the non-zeros are drawn from [-128, 127] instead of [-127, 127].
+ */
 function patterned(k: number, n: number, pattern: string, sparsity: number, seed: number): ei8.QTensor {
   const rand = lcg(seed);
   const data = new Int8Array(k * n);
   const nonzero = () => {
-    const v = Math.floor(rand() * 255) - 127;
+    const v = q128 ? Math.floor(rand() * 256) - 128 : Math.floor(rand() * 255) - 127;
     return v === 0 ? 1 : v;
   };
   const nm = /^(\d+):(\d+)$/.exec(pattern);
@@ -143,8 +149,10 @@ if (!only || only === 'speed') {
 if (!only || only === 'crossover') {
   const k = 4096, n = 4096;
   const grid = quick ? [0.5, 0.7, 0.9] : [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+  const crossoverMs = (arg('crossover-m') ?? '1,64').split(',').map(Number);
   ei8.setThreads(1);
-  console.log('\ncrossover (K=N=4096, 1 thread): speedup over dense by sparsity');
+  console.log('\ncrossover (K=N=4096, 1 thread): speedup over dense by sparsity' + (q128 ? ' (weights with -128)' : '') +
+    ', and in brackets the cost per byte that packSparse\'s \'auto\' weighs (bytes ideal / speedup)');
   console.log('| pattern | M | ' + grid.map((s) => `${s * 100}%`).join(' | ') + ' | crossover |');
   console.log('|---|---:|' + grid.map(() => '---:').join('|') + '|---|');
   const patterns = arg('patterns')?.split(',') ??
@@ -154,13 +162,15 @@ if (!only || only === 'crossover') {
       const w = patterned(k, n, p, s, 100 + i);
       return { s, dense: ei8.packWeights(w), sparse: packAs(w, p) };
     });
-    for (const m of [1, 64]) {
+    for (const m of crossoverMs) {
       const a = activations(m, k);
       const out = new Int32Array(m * n);
       const speedups = packed.map(({ dense, sparse }) => seconds('dense', a, dense, out) / seconds('sparse', a, sparse, out));
+      const costs = packed.map(({ sparse }, i) => sparse.denseBytes / sparse.streamBytes / speedups[i]);
       const at = grid.find((_, i) => speedups[i] >= 1);
-      rows.push({ crossover: true, pattern: p, m, grid, speedups, crossoverSparsity: at ?? null });
-      console.log(`| ${p} | ${m} | ${speedups.map((x) => x.toFixed(2)).join(' | ')} | ${at === undefined ? `> ${grid[grid.length - 1] * 100}%` : `${at * 100}%`} |`);
+      rows.push({ crossover: true, pattern: p, m, grid, speedups, costs, crossoverSparsity: at ?? null, q128 });
+      const cells = speedups.map((x, i) => `${x.toFixed(2)} (${costs[i].toFixed(2)})`);
+      console.log(`| ${p} | ${m} | ${cells.join(' | ')} | ${at === undefined ? `> ${grid[grid.length - 1] * 100}%` : `${at * 100}%`} |`);
     }
     for (const x of packed) {
       x.dense.dispose();
@@ -171,12 +181,13 @@ if (!only || only === 'crossover') {
     const w = patterned(k, n, p, 0, 5);
     const dense = ei8.packWeights(w);
     const sparse = packAs(w, p);
-    for (const m of [1, 64]) {
+    for (const m of crossoverMs) {
       const a = activations(m, k);
       const out = new Int32Array(m * n);
       const speedup = seconds('dense', a, dense, out) / seconds('sparse', a, sparse, out);
-      rows.push({ crossover: true, pattern: p, m, sparsity: 1 - sparse.density, speedup });
-      console.log(`| ${p} (${((1 - sparse.density) * 100).toFixed(0)}%) | ${m} | speedup ${speedup.toFixed(2)} |`);
+      const cost = sparse.denseBytes / sparse.streamBytes / speedup;
+      rows.push({ crossover: true, pattern: p, m, sparsity: 1 - sparse.density, speedup, cost, q128 });
+      console.log(`| ${p} (${((1 - sparse.density) * 100).toFixed(0)}%) | ${m} | speedup ${speedup.toFixed(2)} (${cost.toFixed(2)}) |`);
     }
   }
 }

@@ -163,6 +163,12 @@ struct FormatCosts {
   double nm, csr, block_4x4, block_1x16, block_1x4, block_4x1, sell_permute;
 };
 
+// The same for batches (packSparse's rows >= 8), by the rows of a call: 8-15, 16-31, 32-63, 64 and
+// more (the batch kernels fill their vectors of rows as M grows).
+struct BatchCosts {
+  FormatCosts by_rows[4];
+};
+
 // Rows per kernel call of a table (SparseKernels' *_mr fields and bsr_groups_max_m), for the x86
 // tables built by x86_sparse_kernels.inc's kernel_table.
 struct CallRows {
@@ -187,6 +193,7 @@ struct SparseKernels {
   uint32_t sell_rows_mr = 0;          // rows per call (at most)
   SellGather sell_gather = SellGather::kPermute;
   const FormatCosts* gemv_costs = nullptr;  // M < 8; null: the AVX-512 VNNI figures (sparse_pack.cc)
+  const BatchCosts* batch_costs = nullptr;  // M >= 8; null: the AVX-512 VNNI figures (sparse_pack.cc)
   // Null, or the path's kernels for weights without -128 (ei8_sparse::narrow), which the calls and
   // 'auto' take instead of these: paths whose exact dot costs more than a dot that needs w != -128
   // (avx2 and sse41 widen to int16 where the narrow kernels use the sign trick, as the dense ones).

@@ -31,24 +31,23 @@ constexpr FormatCosts kGemvCosts = {1.0, 6.5, 1.25, 1.25, 4.0, 4.0, 1.0};
 // Batches (M >= 8; measured at M = 8 and 64, where the dense kernel is compute-bound): N:M 1.3
 // (2:4 and 4:8 run 0.96-1.54x dense, median 1.07, 0.96-1.08x at M = 64: N:M, a quarter fewer
 // bytes for the same time or less; 1:4 1.74-2.8x), 4x4 1.3-1.65, 1x16 2.35-3.0, 1x4 about 1.9.
-// CSR, 4x1 (bsr_k1_mvec) and SELL by the rows of a call, below.
-constexpr FormatCosts kBatchCosts = {1.3, 0, 1.6, 2.7, 2.0, 0, 0};
-constexpr uint32_t kBatchRows = 8;
-
 // CSR and 4x1 in batches: bsr_k1_mvec's vectors hold 16, 32 or 64 rows, so the cost falls as the
 // rows fill them. Measured at 4096 x 4096, 75-95 % sparsity, one thread (docs/sparse-log.md, "Batch
 // kernel for CSR and r x 1 blocks"), rounded up where runs differed: CSR 5.3-8.1 (M = 8), 3.1-5.1
 // (16), 1.8-3.0 (32), 1.3-1.8 (64); 4x1 6.7-7.2, 3.3-4.6, 2.3-2.7, 1.36-1.53.
+// SELL runs its GEMV kernel row by row (4 rows a step on AVX-512): 1.1-1.55 at 8-32 rows,
+// 1.17-1.64 at 64 (75-95 %, 2026-12-05). At 64 rows and 90 % CSR's batch kernel ran 1.1-1.2x as
+// fast on the same weights, and 1.7 keeps it there while SELL takes 75 %.
+constexpr BatchCosts kBatchCosts = {{{1.3, 8.0, 1.6, 2.7, 2.0, 7.0, 1.4},
+                                     {1.3, 5.0, 1.6, 2.7, 2.0, 4.5, 1.4},
+                                     {1.3, 3.0, 1.6, 2.7, 2.0, 2.7, 1.4},
+                                     {1.3, 1.8, 1.6, 2.7, 2.0, 1.5, 1.7}}};
+constexpr uint32_t kBatchRows = 8;
+
 FormatCosts costs_for(uint32_t rows, const SparseKernels* path) {
   if (rows < kBatchRows) return path && path->gemv_costs ? *path->gemv_costs : kGemvCosts;
-  FormatCosts c = kBatchCosts;
-  c.csr = rows >= 64 ? 1.8 : rows >= 32 ? 3.0 : rows >= 16 ? 5.0 : 8.0;
-  c.block_4x1 = rows >= 64 ? 1.5 : rows >= 32 ? 2.7 : rows >= 16 ? 4.5 : 7.0;
-  // SELL runs its GEMV kernel row by row (4 rows a step on AVX-512): 1.1-1.55 at 8-32 rows,
-  // 1.17-1.64 at 64 (75-95 %, 2026-12-05). At 64 rows and 90 % CSR's batch kernel ran 1.1-1.2x as
-  // fast on the same weights, and 1.7 keeps it there while SELL takes 75 %.
-  c.sell_permute = rows >= 64 ? 1.7 : 1.4;
-  return c;
+  const BatchCosts& b = path && path->batch_costs ? *path->batch_costs : kBatchCosts;
+  return b.by_rows[rows >= 64 ? 3 : rows >= 32 ? 2 : rows >= 16 ? 1 : 0];
 }
 
 // SELL's cost by how the kernel gathers (SparseKernels::sell_gather); 0: not weighed. Byte permutes:
