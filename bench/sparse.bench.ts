@@ -73,6 +73,11 @@ function packAs(w: ei8.QTensor, pattern: string): ei8.SparseWeights {
   return ei8.packSparse(w, { format: pattern === 'sell' ? 'sell' : 'csr' });
 }
 
+/** The speedup a purely bytes-bound GEMV would get: dense bytes / sparse bytes including metadata. */
+function bytesIdeal(s: ei8.SparseWeights): number {
+  return s.denseBytes / s.streamBytes;
+}
+
 function activations(m: number, k: number): ei8.QTensor {
   const rand = lcg(m * 31 + k);
   return { data: Uint8Array.from({ length: m * k }, () => Math.floor(rand() * 256)), shape: [m, k], quant: { dtype: 'uint8', scale: 0.02, zeroPoint: 128 } };
@@ -131,7 +136,7 @@ if (!only || only === 'speed') {
         for (const { p, s, dense, sparse } of weights) {
           const td = seconds(`dense ${m}x${k}x${n}`, a, dense, out);
           const ts = seconds(`sparse ${p} ${m}x${k}x${n}`, a, sparse, out);
-          const ideal = sparse[0].denseBytes / sparse[0].streamBytes;
+          const ideal = bytesIdeal(sparse[0]);
           const row = { k, n, m, threads, pattern: p, sparsity: 1 - sparse[0].density, denseMs: td * 1e3, sparseMs: ts * 1e3,
             speedup: td / ts, ideal, pctIdeal: (100 * td) / ts / ideal, format: sparse[0].format, denseIsa: info.isa,
             sparseIsa: ei8.sparseIsa(), cold: coldBytes > 0 };
@@ -166,7 +171,7 @@ if (!only || only === 'crossover') {
       const a = activations(m, k);
       const out = new Int32Array(m * n);
       const speedups = packed.map(({ dense, sparse }) => seconds('dense', a, dense, out) / seconds('sparse', a, sparse, out));
-      const costs = packed.map(({ sparse }, i) => sparse.denseBytes / sparse.streamBytes / speedups[i]);
+      const costs = packed.map(({ sparse }, i) => bytesIdeal(sparse) / speedups[i]);
       const at = grid.find((_, i) => speedups[i] >= 1);
       rows.push({ crossover: true, pattern: p, m, grid, speedups, costs, crossoverSparsity: at ?? null, q128 });
       const cells = speedups.map((x, i) => `${x.toFixed(2)} (${costs[i].toFixed(2)})`);
@@ -185,7 +190,7 @@ if (!only || only === 'crossover') {
       const a = activations(m, k);
       const out = new Int32Array(m * n);
       const speedup = seconds('dense', a, dense, out) / seconds('sparse', a, sparse, out);
-      const cost = sparse.denseBytes / sparse.streamBytes / speedup;
+      const cost = bytesIdeal(sparse) / speedup;
       rows.push({ crossover: true, pattern: p, m, sparsity: 1 - sparse.density, speedup, cost, q128 });
       console.log(`| ${p} (${((1 - sparse.density) * 100).toFixed(0)}%) | ${m} | speedup ${speedup.toFixed(2)} (${cost.toFixed(2)}) |`);
     }
