@@ -72,3 +72,45 @@ export function matMulIntegerModel(m: number, k: number, n: number, aType: OnnxI
     output: { name: 'Y', type: onnx.TensorProto.DataType.INT32, dims: [m, n] },
   });
 }
+
+/**
+ * QLinearMatMul: Y[uint8] = requantize((A - 128)(B - 0) * sa * sb[n] / sy) + zy, with per-column
+ * b_scale (the per-channel case) and every parameter an initializer.
+ */
+export function qLinearMatMulModel(m: number, k: number, n: number, b: Int8Array, aScale: number,
+  bScale: Float32Array, yScale: number, yZeroPoint: number): Uint8Array {
+  return buildModel({
+    op: 'QLinearMatMul',
+    inputs: [{ name: 'A', type: elemType.uint8, dims: [m, k] }],
+    initializers: [
+      { name: 'a_scale', dims: [], type: 'float32', data: Float32Array.of(aScale) },
+      { name: 'a_zero_point', dims: [], type: 'uint8', data: Uint8Array.of(128) },
+      { name: 'B', dims: [k, n], type: 'int8', data: b },
+      { name: 'b_scale', dims: [n], type: 'float32', data: bScale },
+      { name: 'b_zero_point', dims: [n], type: 'int8', data: new Int8Array(n) },
+      { name: 'y_scale', dims: [], type: 'float32', data: Float32Array.of(yScale) },
+      { name: 'y_zero_point', dims: [], type: 'uint8', data: Uint8Array.of(yZeroPoint) },
+    ],
+    nodeInputs: ['A', 'a_scale', 'a_zero_point', 'B', 'b_scale', 'b_zero_point', 'y_scale', 'y_zero_point'],
+    output: { name: 'Y', type: elemType.uint8, dims: [m, n] },
+  });
+}
+
+/**
+ * DynamicQuantizeMatMul (com.microsoft): A (f32) quantized to uint8 per tensor in the call, times B
+ * (int8, per-column b_scale, zero point 0), to f32.
+ */
+export function dynamicQuantizeMatMulModel(m: number, k: number, n: number, b: Int8Array, bScale: Float32Array): Uint8Array {
+  return buildModel({
+    op: 'DynamicQuantizeMatMul',
+    domain: 'com.microsoft',
+    inputs: [{ name: 'A', type: onnx.TensorProto.DataType.FLOAT, dims: [m, k] }],
+    initializers: [
+      { name: 'B', dims: [k, n], type: 'int8', data: b },
+      { name: 'b_scale', dims: [n], type: 'float32', data: bScale },
+      { name: 'b_zero_point', dims: [n], type: 'int8', data: new Int8Array(n) },
+    ],
+    nodeInputs: ['A', 'B', 'b_scale', 'b_zero_point'],
+    output: { name: 'Y', type: onnx.TensorProto.DataType.FLOAT, dims: [m, n] },
+  });
+}
