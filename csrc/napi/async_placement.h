@@ -13,11 +13,20 @@
 // here). A key not measured yet runs inline if it has at most kUnmeasuredInlineMacs multiply-adds,
 // which measures it; larger ones go to a worker until a sync call has measured them.
 //
+// Run times on this thread have outliers both ways, so no single one decides: the smallest of the
+// last three does, and a key on a worker is measured again now and then by two calls in a row, the
+// first of which runs on caches that went cold while the thread waited on the worker. With the
+// smaller of two runs and one reprobe call, a 1x1024x1024 key that runs in 11 us here stayed on a
+// worker for half of a benchmark's calls (43 us each) in one run of three: two slow runs at
+// benchmark.js's cycle boundaries sent it there, and the lone reprobes after worker calls then ran
+// in 30-60 us.
+//
 // One table per thread: every call and completion of a Node environment runs on its JS thread, so
 // nothing is shared. A slot holds one key: a colliding key is placed as unmeasured again.
 // Results are exact either way: only where the call runs changes.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -28,7 +37,10 @@ class AsyncPlacement {
  public:
   static constexpr uint64_t kInlineBudgetNs = 30000;
   static constexpr size_t kUnmeasuredInlineMacs = size_t(1) << 20;
+  // Keys measured at or over this and larger than kUnmeasuredInlineMacs stay on workers.
   static constexpr uint64_t kReprobeBelowNs = 4 * kInlineBudgetNs;
+  // A key on a worker is measured again after kReprobeEvery worker calls per budget of its
+  // estimate: the reprobes hold the JS thread for at most about a quarter of the budget a call.
   static constexpr uint32_t kReprobeEvery = 16;
 
   // The shape is part of the key so that new weights at a freed one's address are placed by the
@@ -44,31 +56,39 @@ class AsyncPlacement {
     }
   };
 
-  // True if the call should run on the calling thread. A key measured a little over the budget
-  // runs inline again every kReprobeEvery calls, so that one slow run (a first call on cold caches,
-  // a preemption) does not send it to a worker for good.
+  // True if the call should run on the calling thread. A key over the budget runs inline again
+  // now and then (two calls), so that slow runs (a first call on cold caches, a preemption) do not
+  // send it to a worker for good; one far over it is reprobed only if the size rule would have run
+  // it inline unmeasured.
   bool run_inline(const Key& key, size_t macs) {
     Slot& s = slots_[slot_of(key)];
     if (!s.used || !(s.key == key)) return macs <= kUnmeasuredInlineMacs;
-    const uint64_t estimate = s.last_ns < s.previous_ns ? s.last_ns : s.previous_ns;
+    if (s.reprobe_calls_left > 0) {
+      --s.reprobe_calls_left;
+      return true;
+    }
+    const uint64_t estimate = std::min({s.runs_ns[0], s.runs_ns[1], s.runs_ns[2]});
     if (estimate < kInlineBudgetNs) return true;
-    if (estimate >= kReprobeBelowNs || ++s.worker_calls < kReprobeEvery) return false;
+    if (estimate >= kReprobeBelowNs && macs > kUnmeasuredInlineMacs) return false;
+    if (++s.worker_calls < kReprobeEvery * (estimate / kInlineBudgetNs)) return false;
     s.worker_calls = 0;
+    s.reprobe_calls_left = 1;
     return true;
   }
 
-  // How long a call of this key ran on this thread. The smaller of the last two runs decides, so
-  // that a single slow one does not move the key.
+  // How long a call of this key ran on this thread.
   void record(const Key& key, uint64_t run_ns) {
     Slot& s = slots_[slot_of(key)];
     if (!s.used || !(s.key == key)) {
       s.key = key;
-      s.previous_ns = run_ns;
+      s.runs_ns[1] = s.runs_ns[2] = run_ns;
+      s.reprobe_calls_left = 0;
       s.used = true;
     } else {
-      s.previous_ns = s.last_ns;
+      s.runs_ns[2] = s.runs_ns[1];
+      s.runs_ns[1] = s.runs_ns[0];
     }
-    s.last_ns = run_ns;
+    s.runs_ns[0] = run_ns;
     s.worker_calls = 0;
   }
 
@@ -83,8 +103,9 @@ class AsyncPlacement {
   static constexpr size_t kSlots = size_t(1) << kSlotBits;
   struct Slot {
     Key key{nullptr, nullptr, 0, 0, 0, 0};
-    uint64_t last_ns = 0, previous_ns = 0;
-    uint32_t worker_calls = 0;  // since the last run on this thread
+    uint64_t runs_ns[3] = {0, 0, 0};  // the last three run times here, latest first
+    uint64_t worker_calls = 0;        // since the last run on this thread
+    uint32_t reprobe_calls_left = 0;  // calls still to run inline for a reprobe
     bool used = false;
   };
   static size_t slot_of(const Key& key) {

@@ -28,31 +28,66 @@ TEST(unmeasured_calls_are_placed_by_their_multiply_adds) {
   CHECK(p.run_inline(key(&weights_a), 0));
 }
 
-TEST(measured_calls_are_placed_by_the_smaller_of_their_last_two_run_times) {
+TEST(measured_calls_are_placed_by_the_smallest_of_their_last_three_run_times) {
   AsyncPlacement p;
   const auto big = AsyncPlacement::kUnmeasuredInlineMacs * 4;
   const uint64_t budget = AsyncPlacement::kInlineBudgetNs, huge = 100 * budget;
   p.record(key(&weights_a), budget - 1);
   CHECK(p.run_inline(key(&weights_a), big));
-  p.record(key(&weights_a), huge);  // one slow run does not move it
+  p.record(key(&weights_a), huge);  // two slow runs do not move it
+  p.record(key(&weights_a), huge);
   CHECK(p.run_inline(key(&weights_a), big));
-  p.record(key(&weights_a), huge);  // two do
-  CHECK(!p.run_inline(key(&weights_a), 1));
+  p.record(key(&weights_a), huge);  // three do
+  CHECK(!p.run_inline(key(&weights_a), big));
   p.record(key(&weights_a), 100);  // one fast run brings it back
   CHECK(p.run_inline(key(&weights_a), big));
 }
 
-TEST(a_key_a_little_over_the_budget_is_measured_again_now_and_then) {
+// The calls of a key placed by run time, as the binding makes them: inline ones record their time.
+int inline_calls(AsyncPlacement& p, const AsyncPlacement::Key& k, size_t macs, int calls, uint64_t run_ns) {
+  int n = 0;
+  for (int i = 0; i < calls; ++i) {
+    if (!p.run_inline(k, macs)) continue;
+    ++n;
+    p.record(k, run_ns);
+  }
+  return n;
+}
+
+TEST(a_key_over_the_budget_is_measured_again_by_two_calls_in_a_row) {
   AsyncPlacement p;
   const uint64_t budget = AsyncPlacement::kInlineBudgetNs;
-  p.record(key(&weights_a), 2 * budget);
-  int inline_runs = 0;
-  for (uint32_t i = 0; i < 4 * AsyncPlacement::kReprobeEvery; ++i) inline_runs += p.run_inline(key(&weights_a), 1);
-  CHECK_EQ(inline_runs, 4);
-  p.record(key(&weights_b), AsyncPlacement::kReprobeBelowNs);  // far over: never again
-  inline_runs = 0;
-  for (uint32_t i = 0; i < 4 * AsyncPlacement::kReprobeEvery; ++i) inline_runs += p.run_inline(key(&weights_b), 1);
-  CHECK_EQ(inline_runs, 0);
+  const auto k = key(&weights_a);
+  p.record(k, 2 * budget);
+  int calls = 0;
+  while (!p.run_inline(k, 1)) ++calls;
+  CHECK_EQ(calls, static_cast<int>(AsyncPlacement::kReprobeEvery) * 2 - 1);  // every 16 calls a budget
+  p.record(k, 3 * budget);  // the first call of a reprobe, on cold caches
+  CHECK(p.run_inline(k, 1));  // runs the second
+  p.record(k, budget / 3);  // fast: the key is back on this thread
+  CHECK_EQ(inline_calls(p, k, 1, 100, budget / 3), 100);
+}
+
+TEST(reprobes_hold_the_thread_a_bounded_share_of_the_budget) {
+  const uint64_t budget = AsyncPlacement::kInlineBudgetNs;
+  for (const uint64_t run : {budget, 3 * budget / 2, 4 * budget, 40 * budget}) {
+    AsyncPlacement p;
+    const auto k = key(&weights_a);
+    p.record(k, run);
+    const int calls = 100000;
+    const int runs = inline_calls(p, k, 1, calls, run);  // small: reprobed however slow
+    CHECK(runs >= 2);
+    CHECK(static_cast<double>(runs) * static_cast<double>(run) <= calls * budget / 4.0);
+  }
+}
+
+TEST(a_large_key_far_over_the_budget_stays_on_workers) {
+  AsyncPlacement p;
+  const auto big = AsyncPlacement::kUnmeasuredInlineMacs + 1;
+  p.record(key(&weights_b), AsyncPlacement::kReprobeBelowNs);
+  CHECK_EQ(inline_calls(p, key(&weights_b), big, 10000, AsyncPlacement::kReprobeBelowNs), 0);
+  p.record(key(&weights_a), AsyncPlacement::kReprobeBelowNs - 1);  // a little less: reprobed
+  CHECK(inline_calls(p, key(&weights_a), big, 10000, AsyncPlacement::kReprobeBelowNs - 1) > 0);
 }
 
 TEST(every_field_of_the_key_is_told_apart) {
@@ -77,7 +112,6 @@ TEST(many_keys_each_keep_their_own_time_or_fall_back_to_multiply_adds) {
   for (size_t m = 1; m <= 4000; ++m) own += p.run_inline(key(&weights_a, m), big);
   CHECK(own > 0);
   CHECK(own < 4000);
-  p.record(key(&weights_b, 7), 10 * AsyncPlacement::kInlineBudgetNs);
   p.record(key(&weights_b, 7), 10 * AsyncPlacement::kInlineBudgetNs);
   CHECK(!p.run_inline(key(&weights_b, 7), 1));  // a recorded slow call is never taken for a fast one
 }
