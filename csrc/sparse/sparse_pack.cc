@@ -29,9 +29,9 @@ struct WeightsNk {
 // thread, 2026-12-05), so 1.0. 4x1 (the quads kernel, 2026-12-06): 3.5-3.9 at 50-90 %, 4.7 at 95 %.
 constexpr FormatCosts kGemvCosts = {1.0, 6.5, 1.25, 1.25, 4.0, 4.0, 1.0};
 // Batches (M >= 8), for every path without batch costs of its own (SparseKernels::batch_costs), by
-// the rows of a call (BatchCosts); measured at M = 8 and 64, where the dense kernel is
-// compute-bound: N:M 1.3 (2:4 and 4:8 run 0.96-1.54x dense, median 1.07, 0.96-1.08x at M = 64: N:M, a quarter fewer
-// bytes for the same time or less; 1:4 1.74-2.8x), 4x4 1.3-1.65, 1x16 2.35-3.0, 1x4 about 1.9.
+// the rows of a call (BatchCosts); measured at M = 8 and 64, where the dense kernel is compute-bound:
+// N:M 1.3 (2:4 and 4:8 run 0.96-1.54x dense, median 1.07, 0.96-1.08x at M = 64: N:M, a quarter
+// fewer bytes for the same time or less; 1:4 1.74-2.8x), 4x4 1.3-1.65, 1x16 2.35-3.0, 1x4 about 1.9.
 // CSR and 4x1 in batches: bsr_k1_mvec's vectors hold 16, 32 or 64 rows, so the cost falls as the
 // rows fill them. Measured at 4096 x 4096, 75-95 % sparsity, one thread (docs/sparse-log.md, "Batch
 // kernel for CSR and r x 1 blocks"), rounded up where runs differed: CSR 5.3-8.1 (M = 8), 3.1-5.1
