@@ -2,7 +2,8 @@
 // machine's drift between runs: each round times both (order alternating), and the speedup is the
 // median of the per-round ratios. Both must return the same integers (printed as same=true).
 //   BASE=<checkout> NEW=<checkout, default .> [ISA=avx512vnni] [THREADS=1] [ROUNDS=9] \
-//   SHAPES=16x11008x4096,1x4096x4096 node scripts/ab-builds.mjs
+//   [KIND=int32|int8] SHAPES=16x11008x4096,1x4096x4096 node scripts/ab-builds.mjs
+// KIND int32 times matmulInt32, int8 matmul with uint8 output (rounding 'float').
 // Each checkout needs `npm run build` and `npm run build:ts` (its dist/ is loaded).
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -13,6 +14,8 @@ const libs = { base: load(process.env.BASE), neu: load(process.env.NEW ?? '.') }
 const isa = process.env.ISA ?? 'auto';
 const threads = Number(process.env.THREADS ?? 1);
 const rounds = Number(process.env.ROUNDS ?? 9);
+const kind = process.env.KIND ?? 'int32';
+if (kind !== 'int32' && kind !== 'int8') throw new Error(`KIND must be int32 or int8, got ${kind}`);
 for (const lib of Object.values(libs)) {
   lib.setIsa(isa);
   lib.setThreads(threads);
@@ -27,8 +30,14 @@ for (const shape of (process.env.SHAPES ?? '16x4096x4096').split(',')) {
   const runs = Object.fromEntries(Object.entries(libs).map(([name, lib]) => {
     const b = lib.packWeights(lib.quantize(wf, [K, N], { symmetric: true, axis: 1 }));
     const a = lib.quantize(af, [M, K], { dtype: 'uint8' });
-    const out = new Int32Array(M * N);
-    return [name, { call: () => lib.matmulInt32(a, b, out), out }];
+    if (kind === 'int32') {
+      const out = new Int32Array(M * N);
+      return [name, { call: () => lib.matmulInt32(a, b, out), out }];
+    }
+    // An output scale that spreads the sums over the uint8 range.
+    const output = { scale: a.quant.scale * b.scale[0] * Math.sqrt(K) * 64 / 128, zeroPoint: 128, dtype: 'uint8' };
+    const out = new Uint8Array(M * N);
+    return [name, { call: () => lib.matmul(a, b, { output, out }), out }];
   }));
   runs.base.call();
   runs.neu.call();
@@ -44,6 +53,6 @@ for (const shape of (process.env.SHAPES ?? '16x4096x4096').split(',')) {
     }
     ratios.push(ms.base.at(-1) / ms.neu.at(-1));
   }
-  console.log(`${shape} ${isa} ${threads}t base ${median(ms.base).toFixed(3)} ms new ${median(ms.neu).toFixed(3)} ms ` +
+  console.log(`${shape} ${kind} ${isa} ${threads}t base ${median(ms.base).toFixed(3)} ms new ${median(ms.neu).toFixed(3)} ms ` +
     `speedup ${median(ratios).toFixed(3)} same=${same}`);
 }

@@ -100,8 +100,8 @@ test('matmul: unknown rounding -> RangeError', () => {
 test('matmul: multiplier overflows float -> RangeError', () => {
   const b = ei8.packWeights({ data: new Int8Array(8), shape: [8, 1], quant: { dtype: 'int8', scale: 3e38, zeroPoint: 0 } });
   throwsWith(() => ei8.matmul(qtensor(new Int8Array(8), [1, 8], 3e38, 0), b, { output: { scale: 1e-30, zeroPoint: 0 } }), RangeError, C.OUT_OF_RANGE, /not finite/);
-  // The check is cached per weights: a call that changes any one of a.scale, output.scale and
-  // rounding after a valid call is checked again.
+  // The core keeps the multipliers of the last valid call per weights: a call that changes any one
+  // of a.scale, output.scale and rounding after it is checked again.
   const call = (aScale: number, outScale: number, rounding: 'float' | 'fixedpoint') => () =>
     ei8.matmul(qtensor(new Int8Array(8), [1, 8], aScale, 0), b, { output: { scale: outScale, zeroPoint: 0 }, rounding });
   call(1, 1, 'float')();

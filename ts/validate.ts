@@ -176,8 +176,9 @@ export function checkOptions(fn: string, opts: unknown, allowed: readonly string
   if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
     throw typeError(fn, `options must be an object, got ${describe(opts)}`);
   }
-  for (const key of Object.keys(opts)) {
-    if (!allowed.includes(key)) {
+  // for-in walks V8's enum cache: Object.keys would allocate an array on every call.
+  for (const key in opts) {
+    if (!allowed.includes(key) && Object.prototype.hasOwnProperty.call(opts, key)) {
       throw rangeError(fn, `unknown option '${key}' (allowed: ${allowed.join(', ')})`, ErrorCodes.OUT_OF_RANGE);
     }
   }

@@ -108,8 +108,25 @@ struct TileTerms {
   }
 };
 
-// Epilogues over nc (<= nr) columns of one tile (correct) or tile row (the others). Wrapping int32
-// arithmetic.
+// One tile's requantization: mr rows of nc int32 sums (row i at acc + i * acc_stride) into int8
+// (out_u8 = 0) or uint8 bytes (row i at out + i * out_stride), zero point zy, clamped to [lo, hi].
+struct RequantTile {
+  const int32_t* acc;
+  size_t acc_stride;
+  size_t mr, nc;
+  int32_t zy, lo, hi;
+  int out_u8;
+  uint8_t* out;
+  size_t out_stride;
+
+  // The same tile from column j on.
+  RequantTile from_column(size_t j) const {
+    return {acc + j, acc_stride, mr, nc - j, zy, lo, hi, out_u8, out + j, out_stride};
+  }
+};
+
+// Epilogues over nc (<= nr) columns of one tile (correct, requant_*) or tile row (dequant_*).
+// Wrapping int32 arithmetic.
 struct Epilogues {
   // For i < mr and j < nc: out[i][j] = d[i][j] - zb[j] * row_sums[i] + za[i] * ck[j] (+ bias[j]).
   // Row i of d at d + i * d_stride, of out at out + i * out_stride; out may be d with the same stride
@@ -117,12 +134,11 @@ struct Epilogues {
   // are loaded once for all its rows.
   void (*correct)(const int32_t* d, size_t d_stride, size_t mr, size_t nc, const TileTerms& t, int32_t* out,
                   size_t out_stride);
-  // 'float' requantization (ref::requantize_float) into int8 (out_u8 = 0) or uint8.
-  void (*requant_float)(const int32_t* acc, size_t nc, const float* mult, int32_t zy, int32_t lo,
-                        int32_t hi, int out_u8, void* out);
+  // 'float' requantization (ref::requantize_float) by the columns' multipliers mult[0, nc). One call
+  // a tile, as correct: a column vector's multipliers are loaded once for all its rows.
+  void (*requant_float)(const RequantTile& t, const float* mult);
   // 'fixedpoint' requantization (ref::requantize_fixedpoint).
-  void (*requant_fixed)(const int32_t* acc, size_t nc, const int32_t* mult, const int32_t* shift,
-                        int32_t zy, int32_t lo, int32_t hi, int out_u8, void* out);
+  void (*requant_fixed)(const RequantTile& t, const int32_t* mult, const int32_t* shift);
   // y[j] += fl32(acc[j]) * fl32(sa * sb[j])  (ref::dequant_term)
   void (*dequant_accumulate)(const int32_t* acc, size_t nc, float sa, const float* sb, float* y);
   // out[j] = (0.0f + fl32(acc[j]) * fl32(sa * sb[j])) + bias[j] (bias null: no second addition):

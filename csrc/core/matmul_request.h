@@ -58,16 +58,12 @@ struct MatmulRequest {
   // corrected and biased (row i at acc + i * acc_stride), by the path's row epilogue.
   void requantize(const Epilogues& e, const int32_t* acc, size_t acc_stride, size_t m0, size_t mr, size_t n0,
                   size_t nc) const {
-    const int out_u8 = rq->out_dtype == EI8_UINT8;
-    for (size_t i = 0; i < mr; ++i) {
-      const int32_t* ai = acc + i * acc_stride;
-      void* row = static_cast<uint8_t*>(out) + (m0 + i) * w->n + n0;
-      if (rq->rounding == EI8_ROUND_FLOAT)
-        e.requant_float(ai, nc, mult_float + n0, rq->out_zero_point, rq->clamp_min, rq->clamp_max, out_u8, row);
-      else
-        e.requant_fixed(ai, nc, mult_fixed + n0, shift_fixed + n0, rq->out_zero_point, rq->clamp_min, rq->clamp_max,
-                        out_u8, row);
-    }
+    const RequantTile t = {acc, acc_stride, mr, nc, rq->out_zero_point, rq->clamp_min, rq->clamp_max,
+                           rq->out_dtype == EI8_UINT8, static_cast<uint8_t*>(out) + m0 * w->n + n0, w->n};
+    if (rq->rounding == EI8_ROUND_FLOAT)
+      e.requant_float(t, mult_float + n0);
+    else
+      e.requant_fixed(t, mult_fixed + n0, shift_fixed + n0);
   }
 };
 

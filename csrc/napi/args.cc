@@ -65,19 +65,17 @@ int64_t Args::integer(size_t i, const char* name, int64_t lo, int64_t hi) const 
   return integer_in(*this, number(i, name), name, lo, hi);
 }
 
-int64_t Params::integer(size_t i, const char* name, int64_t lo, int64_t hi) const {
-  return integer_in(args_, number(i, name), name, lo, hi);
+void Params::fail_integer(size_t i, const char* name, int64_t lo, int64_t hi) const {
+  throw_not_integer(args_, number(i, name), name, lo, hi);
 }
 
 size_t Params::size(size_t i, const char* name, size_t lo) const {
   return static_cast<size_t>(integer(i, name, static_cast<int64_t>(lo), Args::max_size()));
 }
 
-double Params::number(size_t i, const char* name) const {
+void Params::fail_number(size_t i, const char* name) const {
   if (i >= n_) args_.throw_range(std::string("params has no ") + name, kInvalidLength);
-  const double v = v_[i];
-  if (!std::isfinite(v)) args_.throw_range(std::string(name) + " must be finite", kNonFinite);
-  return v;
+  args_.throw_range(std::string(name) + " must be finite", kNonFinite);
 }
 
 double Args::number(size_t i, const char* name) const {

@@ -46,6 +46,11 @@ std::vector<int32_t> special_accs(tester::Rng& r) {
   return v;
 }
 
+// One row of nc sums as a tile.
+ei8::RequantTile one_row(const int32_t* acc, size_t nc, int32_t zy, int32_t lo, int32_t hi, int out_u8, uint8_t* out) {
+  return {acc, nc, 1, nc, zy, lo, hi, out_u8, out, nc};
+}
+
 // Runs fn(out_bytes) for the path and for scalar on identical inputs; compares nc results and a guard.
 template <class Fn>
 void compare(const char* isa, const char* what, size_t bytes, Fn&& fn, const std::string& detail) {
@@ -82,7 +87,8 @@ void test_requant_fixed(const ei8::KernelPath& path, tester::Rng& r) {
         const int32_t lo = r.chance(70) ? tlo : r.range(tlo, (tlo + thi) / 2);
         const int32_t hi = r.chance(70) ? thi : r.range((tlo + thi) / 2 + 1, thi);
         compare(path.isa, "requant_fixed", nc, [&](bool simd, uint8_t* out) {
-          (simd ? e.requant_fixed : ei8::scalar::requant_fixed)(xs.data(), nc, mult.data(), sh.data(), zy, lo, hi, out_u8, out);
+          (simd ? e.requant_fixed : ei8::scalar::requant_fixed)(one_row(xs.data(), nc, zy, lo, hi, out_u8, out),
+                                                                mult.data(), sh.data());
         }, "shift " + std::to_string(shift) + " mult " + std::to_string(m0));
       }
     }
@@ -106,7 +112,8 @@ void test_requant_float(const ei8::KernelPath& path, tester::Rng& r) {
       const int32_t lo = r.chance(70) ? tlo : r.range(tlo, (tlo + thi) / 2);
       const int32_t hi = r.chance(70) ? thi : r.range((tlo + thi) / 2 + 1, thi);
       compare(path.isa, "requant_float", nc, [&](bool simd, uint8_t* out) {
-        (simd ? e.requant_float : ei8::scalar::requant_float)(accs.data(), nc, mult.data(), zy, lo, hi, out_u8, out);
+        (simd ? e.requant_float : ei8::scalar::requant_float)(one_row(accs.data(), nc, zy, lo, hi, out_u8, out),
+                                                              mult.data());
       }, "mult " + std::to_string(m0));
     }
   }
@@ -162,15 +169,20 @@ void test_dequant_and_correct(const ei8::KernelPath& path, tester::Rng& r) {
                                                               with_bias ? fbias.data() : nullptr,
                                                               reinterpret_cast<float*>(out));
       }, "nc " + std::to_string(nc) + (with_bias ? " bias" : ""));
-      // Short rows through the requantizers too: every tail length.
+      // The same tile through the requantizers: every tail length, 1 to 6 rows, output rows nc apart
+      // or padded (the padding must stay untouched).
       std::vector<int32_t> mult(nc, (1 << 30) + r.range(0, (1 << 30) - 1)), sh(nc, r.range(-31, 30));
       std::vector<float> multf(nc, std::ldexp(1.0f, r.range(-20, 0)));
-      compare(path.isa, "requant_fixed tail", nc, [&](bool simd, uint8_t* out) {
-        (simd ? e.requant_fixed : ei8::scalar::requant_fixed)(acc.data(), nc, mult.data(), sh.data(), 3, -128, 127, 0, out);
-      }, "nc " + std::to_string(nc));
-      compare(path.isa, "requant_float tail", nc, [&](bool simd, uint8_t* out) {
-        (simd ? e.requant_float : ei8::scalar::requant_float)(acc.data(), nc, multf.data(), 200, 0, 255, 1, out);
-      }, "nc " + std::to_string(nc));
+      const size_t os = nc + (rep % 2 ? 5 : 0);
+      const std::string where = "nc " + std::to_string(nc) + " mr " + std::to_string(mr);
+      compare(path.isa, "requant_fixed tile", mr * os, [&](bool simd, uint8_t* out) {
+        const ei8::RequantTile t = {tile.data(), ds, mr, nc, 3, -128, 127, 0, out, os};
+        (simd ? e.requant_fixed : ei8::scalar::requant_fixed)(t, mult.data(), sh.data());
+      }, where);
+      compare(path.isa, "requant_float tile", mr * os, [&](bool simd, uint8_t* out) {
+        const ei8::RequantTile t = {tile.data(), ds, mr, nc, 200, 0, 255, 1, out, os};
+        (simd ? e.requant_float : ei8::scalar::requant_float)(t, multf.data());
+      }, where);
     }
   }
 }

@@ -1,4 +1,4 @@
-// Row epilogues on 8 int32 lanes (AVX2); the column tail (< 8) uses the scalar epilogues. Each
+// Epilogues on 8 int32 lanes (AVX2); the column tail (< 8) uses the scalar epilogues. Each
 // equals the scalar primitive of ref/scalar_math.h lane for lane (no FMA: contraction is off).
 // Also used by the AVX-VNNI path.
 #include <immintrin.h>
@@ -29,27 +29,29 @@ void correct(const int32_t* d, size_t d_stride, size_t mr, size_t nc, const Tile
 }
 
 // Lanes already clamped into one byte's range: store their low bytes (8 bytes).
-static inline void store_bytes(void* out, __m256i v) {
+static inline void store_bytes(uint8_t* out, __m256i v) {
   const __m256i pick = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
                                         0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
   const __m256i bytes = _mm256_shuffle_epi8(v, pick);
   const __m128i both = _mm_unpacklo_epi32(_mm256_castsi256_si128(bytes), _mm256_extracti128_si256(bytes, 1));
-  _mm_storel_epi64(static_cast<__m128i*>(out), both);
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(out), both);
 }
 
-void requant_float(const int32_t* acc, size_t nc, const float* mult, int32_t zy, int32_t lo, int32_t hi,
-                   int out_u8, void* out) {
-  const __m256 vlo = _mm256_set1_ps(static_cast<float>(lo - zy));
-  const __m256 vhi = _mm256_set1_ps(static_cast<float>(hi - zy));
-  const __m256i vzy = _mm256_set1_epi32(zy);
+void requant_float(const RequantTile& t, const float* mult) {
+  const __m256 vlo = _mm256_set1_ps(static_cast<float>(t.lo - t.zy));
+  const __m256 vhi = _mm256_set1_ps(static_cast<float>(t.hi - t.zy));
+  const __m256i vzy = _mm256_set1_epi32(t.zy);
   size_t j = 0;
-  for (; j + 8 <= nc; j += 8) {
-    const __m256 x = _mm256_mul_ps(_mm256_cvtepi32_ps(load8(acc + j)), _mm256_loadu_ps(mult + j));
-    // Clamp in float (integer bounds: same as clamping after rounding), round half to even, + zy.
-    const __m256 c = _mm256_min_ps(_mm256_max_ps(x, vlo), vhi);
-    store_bytes(static_cast<uint8_t*>(out) + j, _mm256_add_epi32(_mm256_cvtps_epi32(c), vzy));
+  for (; j + 8 <= t.nc; j += 8) {
+    const __m256 vmult = _mm256_loadu_ps(mult + j);
+    for (size_t i = 0; i < t.mr; ++i) {
+      const __m256 x = _mm256_mul_ps(_mm256_cvtepi32_ps(load8(t.acc + i * t.acc_stride + j)), vmult);
+      // Clamp in float (integer bounds: same as clamping after rounding), round half to even, + zy.
+      const __m256 c = _mm256_min_ps(_mm256_max_ps(x, vlo), vhi);
+      store_bytes(t.out + i * t.out_stride + j, _mm256_add_epi32(_mm256_cvtps_epi32(c), vzy));
+    }
   }
-  if (j < nc) scalar::requant_float(acc + j, nc - j, mult + j, zy, lo, hi, out_u8, static_cast<uint8_t*>(out) + j);
+  if (j < t.nc) scalar::requant_float(t.from_column(j), mult + j);
 }
 
 // floor((x * m + 2^30) / 2^31) per lane (TFLite's SaturatingRoundingDoublingHighMul); AVX2 has no
@@ -76,20 +78,21 @@ static inline __m256i rdbpot(__m256i x, __m256i e) {
   return _mm256_sub_epi32(_mm256_srav_epi32(x, e), up);
 }
 
-void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int32_t* shift, int32_t zy,
-                   int32_t lo, int32_t hi, int out_u8, void* out) {
-  const __m256i vzy = _mm256_set1_epi32(zy), vlo = _mm256_set1_epi32(lo - zy), vhi = _mm256_set1_epi32(hi - zy);
+void requant_fixed(const RequantTile& t, const int32_t* mult, const int32_t* shift) {
+  const __m256i vzy = _mm256_set1_epi32(t.zy), vlo = _mm256_set1_epi32(t.lo - t.zy), vhi = _mm256_set1_epi32(t.hi - t.zy);
   const __m256i zero = _mm256_setzero_si256();
   size_t j = 0;
-  for (; j + 8 <= nc; j += 8) {
-    const __m256i s = load8(shift + j);
+  for (; j + 8 <= t.nc; j += 8) {
+    const __m256i s = load8(shift + j), vmult = load8(mult + j);
     const __m256i left = _mm256_max_epi32(s, zero), right = _mm256_max_epi32(_mm256_sub_epi32(zero, s), zero);
-    const __m256i scaled = rdbpot(srdhm(_mm256_sllv_epi32(load8(acc + j), left), load8(mult + j)), right);
-    // clamp(scaled + zy, lo, hi) == clamp(scaled, lo - zy, hi - zy) + zy, without int32 overflow.
-    store_bytes(static_cast<uint8_t*>(out) + j, _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(scaled, vlo), vhi), vzy));
+    for (size_t i = 0; i < t.mr; ++i) {
+      const __m256i scaled = rdbpot(srdhm(_mm256_sllv_epi32(load8(t.acc + i * t.acc_stride + j), left), vmult), right);
+      // clamp(scaled + zy, lo, hi) == clamp(scaled, lo - zy, hi - zy) + zy, without int32 overflow.
+      store_bytes(t.out + i * t.out_stride + j,
+                  _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(scaled, vlo), vhi), vzy));
+    }
   }
-  if (j < nc)
-    scalar::requant_fixed(acc + j, nc - j, mult + j, shift + j, zy, lo, hi, out_u8, static_cast<uint8_t*>(out) + j);
+  if (j < t.nc) scalar::requant_fixed(t.from_column(j), mult + j, shift + j);
 }
 
 void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb, float* y) {

@@ -1,4 +1,4 @@
-// Row epilogues on 16 int32 lanes (AVX-512F/BW), masked for the column tail. Each equals the
+// Epilogues on 16 int32 lanes (AVX-512F/BW), masked for the column tail. Each equals the
 // scalar primitive of ref/scalar_math.h lane for lane (no FMA: the build disables contraction).
 #include <immintrin.h>
 
@@ -26,23 +26,28 @@ void correct(const int32_t* d, size_t d_stride, size_t mr, size_t nc, const Tile
 }
 
 // Values already clamped into [lo, hi] (within int8 or uint8): store the low byte of each lane.
-static inline void store_bytes(void* out, size_t j, __mmask16 m, __m512i v) {
-  _mm_mask_storeu_epi8(static_cast<uint8_t*>(out) + j, m, _mm512_cvtepi32_epi8(v));
+static inline void store_bytes(uint8_t* out, __mmask16 m, __m512i v) {
+  _mm_mask_storeu_epi8(out, m, _mm512_cvtepi32_epi8(v));
 }
 
-void requant_float(const int32_t* acc, size_t nc, const float* mult, int32_t zy, int32_t lo, int32_t hi,
-                   int /*out_u8*/, void* out) {
-  const __m512 vlo = _mm512_set1_ps(static_cast<float>(lo - zy));
-  const __m512 vhi = _mm512_set1_ps(static_cast<float>(hi - zy));
-  const __m512i vzy = _mm512_set1_epi32(zy);
+void requant_float(const RequantTile& t, const float* mult) {
+  const __m512 vlo = _mm512_set1_ps(static_cast<float>(t.lo - t.zy));
+  const __m512 vhi = _mm512_set1_ps(static_cast<float>(t.hi - t.zy));
+  const __m512i vzy = _mm512_set1_epi32(t.zy);
+  // Locals: the byte stores could alias t, which the compiler would then reload every row.
+  const int32_t* const acc = t.acc;
+  uint8_t* const out = t.out;
+  const size_t mr = t.mr, nc = t.nc, as = t.acc_stride, os = t.out_stride;
   for (size_t j = 0; j < nc; j += 16) {
     const __mmask16 m = tail_mask(nc - j);
-    const __m512 x = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_maskz_loadu_epi32(m, acc + j)),
-                                   _mm512_maskz_loadu_ps(m, mult + j));
-    // Clamp in float (bounds are integers, so clamping before rounding is the same), then
-    // round half to even (the default rounding mode) and add the zero point.
-    const __m512 c = _mm512_min_ps(_mm512_max_ps(x, vlo), vhi);
-    store_bytes(out, j, m, _mm512_add_epi32(_mm512_cvtps_epi32(c), vzy));
+    const __m512 vmult = _mm512_maskz_loadu_ps(m, mult + j);
+    for (size_t i = 0; i < mr; ++i) {
+      const __m512 x = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_maskz_loadu_epi32(m, acc + i * as + j)), vmult);
+      // Clamp in float (bounds are integers, so clamping before rounding is the same), then
+      // round half to even (the default rounding mode) and add the zero point.
+      const __m512 c = _mm512_min_ps(_mm512_max_ps(x, vlo), vhi);
+      store_bytes(out + i * os + j, m, _mm512_add_epi32(_mm512_cvtps_epi32(c), vzy));
+    }
   }
 }
 
@@ -69,19 +74,21 @@ static inline __m512i rdbpot(__m512i x, __m512i e) {
   return _mm512_mask_add_epi32(_mm512_srav_epi32(x, e), up, _mm512_srav_epi32(x, e), one);
 }
 
-void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int32_t* shift, int32_t zy,
-                   int32_t lo, int32_t hi, int /*out_u8*/, void* out) {
-  const __m512i vzy = _mm512_set1_epi32(zy), vlo = _mm512_set1_epi32(lo - zy), vhi = _mm512_set1_epi32(hi - zy);
+void requant_fixed(const RequantTile& t, const int32_t* mult, const int32_t* shift) {
+  const __m512i vzy = _mm512_set1_epi32(t.zy), vlo = _mm512_set1_epi32(t.lo - t.zy), vhi = _mm512_set1_epi32(t.hi - t.zy);
   const __m512i zero = _mm512_setzero_si512();
-  for (size_t j = 0; j < nc; j += 16) {
-    const __mmask16 m = tail_mask(nc - j);
-    const __m512i x = _mm512_maskz_loadu_epi32(m, acc + j);
+  for (size_t j = 0; j < t.nc; j += 16) {
+    const __mmask16 m = tail_mask(t.nc - j);
     const __m512i s = _mm512_maskz_loadu_epi32(m, shift + j);
     const __m512i left = _mm512_max_epi32(s, zero), right = _mm512_max_epi32(_mm512_sub_epi32(zero, s), zero);
-    const __m512i scaled = rdbpot(srdhm(_mm512_sllv_epi32(x, left), _mm512_maskz_loadu_epi32(m, mult + j)), right);
-    // clamp(scaled + zy, lo, hi) == clamp(scaled, lo - zy, hi - zy) + zy, without int32 overflow.
-    const __m512i y = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(scaled, vlo), vhi), vzy);
-    store_bytes(out, j, m, y);
+    const __m512i vmult = _mm512_maskz_loadu_epi32(m, mult + j);
+    for (size_t i = 0; i < t.mr; ++i) {
+      const __m512i x = _mm512_maskz_loadu_epi32(m, t.acc + i * t.acc_stride + j);
+      const __m512i scaled = rdbpot(srdhm(_mm512_sllv_epi32(x, left), vmult), right);
+      // clamp(scaled + zy, lo, hi) == clamp(scaled, lo - zy, hi - zy) + zy, without int32 overflow.
+      const __m512i y = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(scaled, vlo), vhi), vzy);
+      store_bytes(t.out + i * t.out_stride + j, m, y);
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-// Row epilogues with NEON (AArch64 ARMv8.0; the integer ones also ARMv7), equal bit for bit to
+// Epilogues with NEON (AArch64 ARMv8.0; the integer ones also ARMv7), equal bit for bit to
 // kernels/scalar, which they call for the last nc % 8 (or nc % 4) columns. Each vector step is the scalar formula of
 // ref/scalar_math.h, instruction for instruction; the comments say why each one is exact.
 #include <arm_neon.h>
@@ -28,9 +28,9 @@ void correct(const int32_t* d, size_t d_stride, size_t mr, size_t nc, const Tile
 
 // Eight int32 results (already inside the output range) to bytes: the truncating narrows keep
 // the low 8 bits, as static_cast<int8_t / uint8_t> does.
-static inline void store8(void* out, size_t j, int32x4_t lo4, int32x4_t hi4) {
+static inline void store8(uint8_t* out, int32x4_t lo4, int32x4_t hi4) {
   const int8x8_t b = vmovn_s16(vcombine_s16(vmovn_s32(lo4), vmovn_s32(hi4)));
-  vst1_s8(static_cast<int8_t*>(out) + j, b);
+  vst1_s8(reinterpret_cast<int8_t*>(out), b);
 }
 
 #if defined(__aarch64__)
@@ -47,21 +47,21 @@ static inline int32x4_t requant_float4(int32x4_t acc, float32x4_t mult, float32x
   return vaddq_s32(vbslq_s32(below, lo_i, r), zy);
 }
 
-void requant_float(const int32_t* acc, size_t nc, const float* mult, int32_t zy, int32_t lo,
-                   int32_t hi, int out_u8, void* out) {
-  const int32_t lo_m = lo - zy, hi_m = hi - zy;
+void requant_float(const RequantTile& t, const float* mult) {
+  const int32_t lo_m = t.lo - t.zy, hi_m = t.hi - t.zy;
   const float32x4_t lo_f = vdupq_n_f32(static_cast<float>(lo_m));
-  const int32x4_t lo_i = vdupq_n_s32(lo_m), hi_i = vdupq_n_s32(hi_m), vzy = vdupq_n_s32(zy);
+  const int32x4_t lo_i = vdupq_n_s32(lo_m), hi_i = vdupq_n_s32(hi_m), vzy = vdupq_n_s32(t.zy);
   size_t j = 0;
-  for (; j + 8 <= nc; j += 8) {
-    const int32x4_t y0 = requant_float4(vld1q_s32(acc + j), vld1q_f32(mult + j), lo_f, lo_i, hi_i, vzy);
-    const int32x4_t y1 = requant_float4(vld1q_s32(acc + j + 4), vld1q_f32(mult + j + 4), lo_f, lo_i, hi_i, vzy);
-    store8(out, j, y0, y1);
+  for (; j + 8 <= t.nc; j += 8) {
+    const float32x4_t m0 = vld1q_f32(mult + j), m1 = vld1q_f32(mult + j + 4);
+    for (size_t i = 0; i < t.mr; ++i) {
+      const int32_t* acc = t.acc + i * t.acc_stride + j;
+      const int32x4_t y0 = requant_float4(vld1q_s32(acc), m0, lo_f, lo_i, hi_i, vzy);
+      const int32x4_t y1 = requant_float4(vld1q_s32(acc + 4), m1, lo_f, lo_i, hi_i, vzy);
+      store8(t.out + i * t.out_stride + j, y0, y1);
+    }
   }
-  if (j < nc) {
-    void* tail = static_cast<uint8_t*>(out) + j;
-    scalar::requant_float(acc + j, nc - j, mult + j, zy, lo, hi, out_u8, tail);
-  }
+  if (j < t.nc) scalar::requant_float(t.from_column(j), mult + j);
 }
 
 #endif
@@ -86,19 +86,20 @@ static inline int32x4_t requant_fixed4(int32x4_t x, int32x4_t mult, int32x4_t sh
   return vbslq_s32(vcltq_s32(x, lo), lo, vminq_s32(x, hi));
 }
 
-void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int32_t* shift,
-                   int32_t zy, int32_t lo, int32_t hi, int out_u8, void* out) {
-  const int32x4_t vzy = vdupq_n_s32(zy), vlo = vdupq_n_s32(lo), vhi = vdupq_n_s32(hi);
+void requant_fixed(const RequantTile& t, const int32_t* mult, const int32_t* shift) {
+  const int32x4_t vzy = vdupq_n_s32(t.zy), vlo = vdupq_n_s32(t.lo), vhi = vdupq_n_s32(t.hi);
   size_t j = 0;
-  for (; j + 8 <= nc; j += 8) {
-    const int32x4_t y0 = requant_fixed4(vld1q_s32(acc + j), vld1q_s32(mult + j), vld1q_s32(shift + j), vzy, vlo, vhi);
-    const int32x4_t y1 = requant_fixed4(vld1q_s32(acc + j + 4), vld1q_s32(mult + j + 4), vld1q_s32(shift + j + 4), vzy, vlo, vhi);
-    store8(out, j, y0, y1);
+  for (; j + 8 <= t.nc; j += 8) {
+    const int32x4_t m0 = vld1q_s32(mult + j), m1 = vld1q_s32(mult + j + 4);
+    const int32x4_t s0 = vld1q_s32(shift + j), s1 = vld1q_s32(shift + j + 4);
+    for (size_t i = 0; i < t.mr; ++i) {
+      const int32_t* acc = t.acc + i * t.acc_stride + j;
+      const int32x4_t y0 = requant_fixed4(vld1q_s32(acc), m0, s0, vzy, vlo, vhi);
+      const int32x4_t y1 = requant_fixed4(vld1q_s32(acc + 4), m1, s1, vzy, vlo, vhi);
+      store8(t.out + i * t.out_stride + j, y0, y1);
+    }
   }
-  if (j < nc) {
-    void* tail = static_cast<uint8_t*>(out) + j;
-    scalar::requant_fixed(acc + j, nc - j, mult + j, shift + j, zy, lo, hi, out_u8, tail);
-  }
+  if (j < t.nc) scalar::requant_fixed(t.from_column(j), mult + j, shift + j);
 }
 
 #if defined(__aarch64__)

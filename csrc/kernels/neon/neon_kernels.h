@@ -31,10 +31,8 @@ void gemm_2x4c16__neon_mull(size_t mr, size_t kc, const uint8_t* a, size_t a_str
 // versions serve ARMv7).
 void correct(const int32_t* d, size_t d_stride, size_t mr, size_t nc, const TileTerms& t, int32_t* out,
              size_t out_stride);
-void requant_float(const int32_t* acc, size_t nc, const float* mult, int32_t zy, int32_t lo,
-                   int32_t hi, int out_u8, void* out);
-void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int32_t* shift,
-                   int32_t zy, int32_t lo, int32_t hi, int out_u8, void* out);
+void requant_float(const RequantTile& t, const float* mult);
+void requant_fixed(const RequantTile& t, const int32_t* mult, const int32_t* shift);
 void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb, float* y);
 void dequant_store(const int32_t* acc, size_t nc, float sa, const float* sb, const float* bias, float* out);
 

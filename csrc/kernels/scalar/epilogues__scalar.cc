@@ -1,5 +1,5 @@
-// Row epilogues in portable C++: the scalar primitives of ref/scalar_math.h applied per column.
-// SIMD paths use these for their column tails.
+// Epilogues in portable C++: the scalar primitives of ref/scalar_math.h applied per element. SIMD
+// paths use these for their column tails.
 #include "kernels/scalar/scalar_kernels.h"
 #include "ref/scalar_math.h"
 
@@ -18,22 +18,26 @@ void correct(const int32_t* d, size_t d_stride, size_t mr, size_t nc, const Tile
   }
 }
 
-static void store(void* out, size_t j, int out_u8, int32_t v) {
-  if (out_u8)
-    static_cast<uint8_t*>(out)[j] = static_cast<uint8_t>(v);
-  else
-    static_cast<int8_t*>(out)[j] = static_cast<int8_t>(v);
+// v is inside [lo, hi], within the output type: its byte as int8_t or uint8_t.
+static uint8_t byte_of(int out_u8, int32_t v) {
+  return out_u8 ? static_cast<uint8_t>(v) : static_cast<uint8_t>(static_cast<int8_t>(v));
 }
 
-void requant_float(const int32_t* acc, size_t nc, const float* mult, int32_t zy, int32_t lo,
-                   int32_t hi, int out_u8, void* out) {
-  for (size_t j = 0; j < nc; ++j) store(out, j, out_u8, ref::requantize_float(acc[j], mult[j], zy, lo, hi));
+void requant_float(const RequantTile& t, const float* mult) {
+  for (size_t i = 0; i < t.mr; ++i) {
+    const int32_t* acc = t.acc + i * t.acc_stride;
+    uint8_t* out = t.out + i * t.out_stride;
+    for (size_t j = 0; j < t.nc; ++j) out[j] = byte_of(t.out_u8, ref::requantize_float(acc[j], mult[j], t.zy, t.lo, t.hi));
+  }
 }
 
-void requant_fixed(const int32_t* acc, size_t nc, const int32_t* mult, const int32_t* shift,
-                   int32_t zy, int32_t lo, int32_t hi, int out_u8, void* out) {
-  for (size_t j = 0; j < nc; ++j)
-    store(out, j, out_u8, ref::requantize_fixedpoint(acc[j], mult[j], shift[j], zy, lo, hi));
+void requant_fixed(const RequantTile& t, const int32_t* mult, const int32_t* shift) {
+  for (size_t i = 0; i < t.mr; ++i) {
+    const int32_t* acc = t.acc + i * t.acc_stride;
+    uint8_t* out = t.out + i * t.out_stride;
+    for (size_t j = 0; j < t.nc; ++j)
+      out[j] = byte_of(t.out_u8, ref::requantize_fixedpoint(acc[j], mult[j], shift[j], t.zy, t.lo, t.hi));
+  }
 }
 
 void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb, float* y) {
