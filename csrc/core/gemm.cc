@@ -210,16 +210,15 @@ struct TileRunner {
       return;
     }
     e.correct(d, nr, mr, nc, terms, d, nr);
+    if (req.kind == OutKind::DEQUANT && g.groups == 1) {
+      req.dequantize(e, d, nr, m0, mr, n0, nc, &pd.sb[ti]);
+      return;
+    }
     for (size_t i = 0; i < mr; ++i) {
       const size_t m = m0 + i;
       int32_t* di = d + i * nr;
       if (req.kind == OutKind::DEQUANT) {
         const float sa = req.a_scale[req.n_a_scales == 1 ? 0 : m];
-        if (g.groups == 1) {
-          e.dequant_store(di, nc, sa, &pd.sb[ti], req.bias_f32 ? req.bias_f32 + n0 : nullptr,
-                          static_cast<float*>(req.out) + m * N + n0);
-          continue;
-        }
         float* yi = sums.y + i * nr;
         if (gi == 0) std::memset(yi, 0, nc * sizeof(float));
         e.dequant_accumulate(di, nc, sa, &pd.sb[ti], yi);

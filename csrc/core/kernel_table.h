@@ -125,8 +125,22 @@ struct RequantTile {
   }
 };
 
-// Epilogues over nc (<= nr) columns of one tile (correct, requant_*) or tile row (dequant_*).
-// Wrapping int32 arithmetic.
+// One tile's f32 output from its corrected int32 sums: mr rows of nc (row i at acc + i * acc_stride,
+// of out at out + i * out_stride), sa[i] row i's activation scale.
+struct DequantTile {
+  const int32_t* acc;
+  size_t acc_stride;
+  size_t mr, nc;
+  const float* sa;
+  float* out;
+  size_t out_stride;
+
+  // The same tile from column j on.
+  DequantTile from_column(size_t j) const { return {acc + j, acc_stride, mr, nc - j, sa, out + j, out_stride}; }
+};
+
+// Epilogues over nc (<= nr) columns of one tile (correct, requant_*, dequant_store) or tile row
+// (dequant_accumulate). Wrapping int32 arithmetic.
 struct Epilogues {
   // For i < mr and j < nc: out[i][j] = d[i][j] - zb[j] * row_sums[i] + za[i] * ck[j] (+ bias[j]).
   // Row i of d at d + i * d_stride, of out at out + i * out_stride; out may be d with the same stride
@@ -141,9 +155,10 @@ struct Epilogues {
   void (*requant_fixed)(const RequantTile& t, const int32_t* mult, const int32_t* shift);
   // y[j] += fl32(acc[j]) * fl32(sa * sb[j])  (ref::dequant_term)
   void (*dequant_accumulate)(const int32_t* acc, size_t nc, float sa, const float* sb, float* y);
-  // out[j] = (0.0f + fl32(acc[j]) * fl32(sa * sb[j])) + bias[j] (bias null: no second addition):
-  // ref::matmul_dequant of one-group weights, in one pass from the corrected products to the output.
-  void (*dequant_store)(const int32_t* acc, size_t nc, float sa, const float* sb, const float* bias, float* out);
+  // out[i][j] = (0.0f + fl32(acc[i][j]) * fl32(sa[i] * sb[j])) + bias[j] (bias null: no second
+  // addition): ref::matmul_dequant of one-group weights, in one pass from the corrected products to
+  // the output.
+  void (*dequant_store)(const DequantTile& t, const float* sb, const float* bias);
 };
 
 // Dynamic quantization of f32 activations (matmulF32). Both must equal the reference rule lane for

@@ -65,6 +65,20 @@ struct MatmulRequest {
     else
       e.requant_fixed(t, mult_fixed + n0, shift_fixed + n0);
   }
+
+  // DEQUANT of one-group weights: the same tile into f32, sb the weights' scales of columns n0 on.
+  void dequantize(const Epilogues& e, const int32_t* acc, size_t acc_stride, size_t m0, size_t mr, size_t n0, size_t nc,
+                  const float* sb) const {
+    constexpr size_t kRows = 16;  // rows of one epilogue call (sparse tiles have up to 64)
+    for (size_t i0 = 0; i0 < mr; i0 += kRows) {
+      const size_t rows = mr - i0 < kRows ? mr - i0 : kRows;
+      float sa[kRows];
+      for (size_t i = 0; i < rows; ++i) sa[i] = a_scale[n_a_scales == 1 ? 0 : m0 + i0 + i];
+      const DequantTile t = {acc + i0 * acc_stride, acc_stride, rows, nc, sa,
+                             static_cast<float*>(out) + (m0 + i0) * w->n + n0, w->n};
+      e.dequant_store(t, sb, bias_f32 ? bias_f32 + n0 : nullptr);
+    }
+  }
 };
 
 // A dequantizing call's activation scales: one, or one per row of A (EI8_E_ARG otherwise), each

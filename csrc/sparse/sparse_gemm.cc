@@ -244,11 +244,7 @@ void epilogue(const Epilogues& e, const Request& req, const ActLayout& a, size_t
     req.requantize(e, d, ds, m0, mr, n0, nc);
     return;
   }
-  for (size_t i = 0; i < mr; ++i) {  // DEQUANT
-    const size_t m = m0 + i;
-    e.dequant_store(d + i * ds, nc, req.a_scale[req.n_a_scales == 1 ? 0 : m], &w.scale[n0],
-                    req.bias_f32 ? req.bias_f32 + n0 : nullptr, static_cast<float*>(req.out) + m * N + n0);
-  }
+  req.dequantize(e, d, ds, m0, mr, n0, nc, &w.scale[n0]);  // DEQUANT
 }
 
 // Below this much work (rows x streamed bytes) a call stays on the calling thread.

@@ -164,17 +164,18 @@ void test_dequant_and_correct(const ei8::KernelPath& path, tester::Rng& r) {
       // bias: underflowing negative terms, with the denormal sb of repetition 0, give -0.0).
       std::vector<float> fbias(nc);
       for (size_t j = 0; j < nc; ++j) fbias[j] = r.chance(30) ? -0.0f : y0[j];
-      compare(path.isa, "dequant_store", nc * 4, [&](bool simd, uint8_t* out) {
-        (simd ? e.dequant_store : ei8::scalar::dequant_store)(acc.data(), nc, sa, sb.data(),
-                                                              with_bias ? fbias.data() : nullptr,
-                                                              reinterpret_cast<float*>(out));
-      }, "nc " + std::to_string(nc) + (with_bias ? " bias" : ""));
-      // The same tile through the requantizers: every tail length, 1 to 6 rows, output rows nc apart
-      // or padded (the padding must stay untouched).
-      std::vector<int32_t> mult(nc, (1 << 30) + r.range(0, (1 << 30) - 1)), sh(nc, r.range(-31, 30));
-      std::vector<float> multf(nc, std::ldexp(1.0f, r.range(-20, 0)));
+      // The same tile through the storing epilogues: every tail length, 1 to 6 rows, output rows nc
+      // apart or padded (the padding must stay untouched).
       const size_t os = nc + (rep % 2 ? 5 : 0);
       const std::string where = "nc " + std::to_string(nc) + " mr " + std::to_string(mr);
+      std::vector<float> row_sa(mr);  // each row its own scale, one of them the denormal-making sa
+      for (size_t i = 0; i < mr; ++i) row_sa[i] = i == 0 ? sa : std::ldexp(1.0f + r.range(0, 1000) / 1000.0f, r.range(-20, 5));
+      compare(path.isa, "dequant_store", mr * os * 4, [&](bool simd, uint8_t* out) {
+        const ei8::DequantTile t = {tile.data(), ds, mr, nc, row_sa.data(), reinterpret_cast<float*>(out), os};
+        (simd ? e.dequant_store : ei8::scalar::dequant_store)(t, sb.data(), with_bias ? fbias.data() : nullptr);
+      }, where + (with_bias ? " bias" : ""));
+      std::vector<int32_t> mult(nc, (1 << 30) + r.range(0, (1 << 30) - 1)), sh(nc, r.range(-31, 30));
+      std::vector<float> multf(nc, std::ldexp(1.0f, r.range(-20, 0)));
       compare(path.isa, "requant_fixed tile", mr * os, [&](bool simd, uint8_t* out) {
         const ei8::RequantTile t = {tile.data(), ds, mr, nc, 3, -128, 127, 0, out, os};
         (simd ? e.requant_fixed : ei8::scalar::requant_fixed)(t, mult.data(), sh.data());

@@ -106,17 +106,20 @@ void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb
   if (j < nc) scalar::dequant_accumulate(acc + j, nc - j, sa, sb + j, y + j);
 }
 
-void dequant_store(const int32_t* acc, size_t nc, float sa, const float* sb, const float* bias, float* out) {
-  const __m256 vsa = _mm256_set1_ps(sa);
+void dequant_store(const DequantTile& t, const float* sb, const float* bias) {
   size_t j = 0;
-  for (; j + 8 <= nc; j += 8) {
-    const __m256 mult = _mm256_mul_ps(vsa, _mm256_loadu_ps(sb + j));
-    const __m256 term = _mm256_mul_ps(_mm256_cvtepi32_ps(load8(acc + j)), mult);
-    __m256 y = _mm256_add_ps(_mm256_setzero_ps(), term);
-    if (bias) y = _mm256_add_ps(y, _mm256_loadu_ps(bias + j));
-    _mm256_storeu_ps(out + j, y);
+  for (; j + 8 <= t.nc; j += 8) {
+    const __m256 vsb = _mm256_loadu_ps(sb + j);
+    const __m256 vbias = bias ? _mm256_loadu_ps(bias + j) : _mm256_setzero_ps();
+    for (size_t i = 0; i < t.mr; ++i) {
+      const __m256 mult = _mm256_mul_ps(_mm256_set1_ps(t.sa[i]), vsb);
+      const __m256 term = _mm256_mul_ps(_mm256_cvtepi32_ps(load8(t.acc + i * t.acc_stride + j)), mult);
+      __m256 y = _mm256_add_ps(_mm256_setzero_ps(), term);
+      if (bias) y = _mm256_add_ps(y, vbias);
+      _mm256_storeu_ps(t.out + i * t.out_stride + j, y);
+    }
   }
-  if (j < nc) scalar::dequant_store(acc + j, nc - j, sa, sb + j, bias ? bias + j : nullptr, out + j);
+  if (j < t.nc) scalar::dequant_store(t.from_column(j), sb + j, bias ? bias + j : nullptr);
 }
 
 }  // namespace avx2

@@ -30,7 +30,7 @@ void correct(const int32_t* d, size_t d_stride, size_t mr, size_t nc, const Tile
 void requant_float(const RequantTile& t, const float* mult);
 void requant_fixed(const RequantTile& t, const int32_t* mult, const int32_t* shift);
 void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb, float* y);
-void dequant_store(const int32_t* acc, size_t nc, float sa, const float* sb, const float* bias, float* out);
+void dequant_store(const DequantTile& t, const float* sb, const float* bias);
 
 uint64_t dot_peak(uint64_t iterations);
 

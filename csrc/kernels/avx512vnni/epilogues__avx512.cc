@@ -102,15 +102,21 @@ void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb
   }
 }
 
-void dequant_store(const int32_t* acc, size_t nc, float sa, const float* sb, const float* bias, float* out) {
-  const __m512 vsa = _mm512_set1_ps(sa);
+void dequant_store(const DequantTile& t, const float* sb, const float* bias) {
+  const int32_t* const acc = t.acc;
+  float* const out = t.out;
+  const size_t mr = t.mr, nc = t.nc, as = t.acc_stride, os = t.out_stride;
   for (size_t j = 0; j < nc; j += 16) {
     const __mmask16 m = tail_mask(nc - j);
-    const __m512 mult = _mm512_mul_ps(vsa, _mm512_maskz_loadu_ps(m, sb + j));
-    const __m512 term = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_maskz_loadu_epi32(m, acc + j)), mult);
-    __m512 y = _mm512_add_ps(_mm512_setzero_ps(), term);
-    if (bias) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, bias + j));
-    _mm512_mask_storeu_ps(out + j, m, y);
+    const __m512 vsb = _mm512_maskz_loadu_ps(m, sb + j);
+    const __m512 vbias = bias ? _mm512_maskz_loadu_ps(m, bias + j) : _mm512_setzero_ps();
+    for (size_t i = 0; i < mr; ++i) {
+      const __m512 mult = _mm512_mul_ps(_mm512_set1_ps(t.sa[i]), vsb);
+      const __m512 term = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_maskz_loadu_epi32(m, acc + i * as + j)), mult);
+      __m512 y = _mm512_add_ps(_mm512_setzero_ps(), term);
+      if (bias) y = _mm512_add_ps(y, vbias);
+      _mm512_mask_storeu_ps(out + i * os + j, m, y);
+    }
   }
 }
 

@@ -114,16 +114,20 @@ void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb
   if (j < nc) scalar::dequant_accumulate(acc + j, nc - j, sa, sb + j, y + j);
 }
 
-void dequant_store(const int32_t* acc, size_t nc, float sa, const float* sb, const float* bias, float* out) {
+void dequant_store(const DequantTile& t, const float* sb, const float* bias) {
   size_t j = 0;
-  for (; j + 4 <= nc; j += 4) {
-    const float32x4_t mult = vmulq_n_f32(vld1q_f32(sb + j), sa);
-    const float32x4_t term = vmulq_f32(vcvtq_f32_s32(vld1q_s32(acc + j)), mult);
-    float32x4_t y = vaddq_f32(vdupq_n_f32(0.0f), term);
-    if (bias) y = vaddq_f32(y, vld1q_f32(bias + j));
-    vst1q_f32(out + j, y);
+  for (; j + 4 <= t.nc; j += 4) {
+    const float32x4_t vsb = vld1q_f32(sb + j);
+    const float32x4_t vbias = bias ? vld1q_f32(bias + j) : vdupq_n_f32(0.0f);
+    for (size_t i = 0; i < t.mr; ++i) {
+      const float32x4_t mult = vmulq_n_f32(vsb, t.sa[i]);
+      const float32x4_t term = vmulq_f32(vcvtq_f32_s32(vld1q_s32(t.acc + i * t.acc_stride + j)), mult);
+      float32x4_t y = vaddq_f32(vdupq_n_f32(0.0f), term);
+      if (bias) y = vaddq_f32(y, vbias);
+      vst1q_f32(t.out + i * t.out_stride + j, y);
+    }
   }
-  if (j < nc) scalar::dequant_store(acc + j, nc - j, sa, sb + j, bias ? bias + j : nullptr, out + j);
+  if (j < t.nc) scalar::dequant_store(t.from_column(j), sb + j, bias ? bias + j : nullptr);
 }
 #endif
 

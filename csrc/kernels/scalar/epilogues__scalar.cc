@@ -44,12 +44,16 @@ void dequant_accumulate(const int32_t* acc, size_t nc, float sa, const float* sb
   for (size_t j = 0; j < nc; ++j) y[j] += ref::dequant_term(acc[j], sa, sb[j]);
 }
 
-void dequant_store(const int32_t* acc, size_t nc, float sa, const float* sb, const float* bias, float* out) {
-  for (size_t j = 0; j < nc; ++j) {
-    float y = 0.0f;  // 0.0f + term turns a term of -0.0 into +0.0, as the reference's sum does
-    y += ref::dequant_term(acc[j], sa, sb[j]);
-    if (bias) y += bias[j];
-    out[j] = y;
+void dequant_store(const DequantTile& t, const float* sb, const float* bias) {
+  for (size_t i = 0; i < t.mr; ++i) {
+    const int32_t* acc = t.acc + i * t.acc_stride;
+    float* out = t.out + i * t.out_stride;
+    for (size_t j = 0; j < t.nc; ++j) {
+      float y = 0.0f;  // 0.0f + term turns a term of -0.0 into +0.0, as the reference's sum does
+      y += ref::dequant_term(acc[j], t.sa[i], sb[j]);
+      if (bias) y += bias[j];
+      out[j] = y;
+    }
   }
 }
 
