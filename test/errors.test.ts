@@ -111,6 +111,21 @@ test('matmul: multiplier overflows float -> RangeError', () => {
   call(2, 4, 'fixedpoint')();  // 2 * 3e38 / 4 is finite in double, and overflows float32 before the division
   throwsWith(call(2, 4, 'float'), RangeError, C.OUT_OF_RANGE, /not finite/);
 });
+test('matmul: a multiplier that is not finite names its column, for sparse weights and async calls too', async () => {
+  const data = new Int8Array(8 * 3);
+  data[0] = 1;
+  const q = { data, shape: [8, 3], quant: { dtype: 'int8' as const, scale: Float32Array.of(1, 3e38, 1), zeroPoint: new Int32Array(3), axis: 1 } };
+  const a = qtensor(new Int8Array(8), [1, 8], 3e38, 0);
+  const opts = { output: { scale: 1, zeroPoint: 0 } };
+  for (const b of [ei8.packWeights(q), ei8.packSparse(q)]) {
+    throwsWith(() => ei8.matmul(a, b, opts), RangeError, C.OUT_OF_RANGE, /b\.scale\[1\].*not finite/);
+    let caught: (Error & { code?: string }) | undefined;
+    await ei8.matmulAsync(a, b, opts).catch((e) => { caught = e; });
+    assert.instance(caught, RangeError);
+    assert.is(caught?.code, C.OUT_OF_RANGE);
+    assert.match(caught!.message, /^matmulAsync: a\.scale \* b\.scale\[1\]/);
+  }
+});
 test('matmul: bias of the wrong kind or length -> TypeError / RangeError', () => {
   throwsWith(() => ei8.matmul(A(), W(), { output: { scale: 1, zeroPoint: 0 }, bias: new Float32Array(4) as never }), TypeError, C.INVALID_TYPE);
   throwsWith(() => ei8.matmul(A(), W(), { output: { scale: 1, zeroPoint: 0 }, bias: new Int32Array(3) }), RangeError, C.INVALID_LENGTH, /bias.length \(3\) != 4/);
