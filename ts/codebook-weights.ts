@@ -9,7 +9,7 @@ import { ErrorCodes, rangeError, typeError } from './errors';
 import { native, type NativeHandle, type NativeMatmul } from './native';
 import { NativeOwner } from './native-owner';
 import {
-  dequantCall, f32Call, int32Call, requantCall, type DequantizeOptions, type MatmulF32Options, type MatmulOptions,
+  dequantCall, f32Call, int32Call, requantCall, settled, type DequantizeOptions, type MatmulF32Options, type MatmulOptions,
 } from './matmul';
 import { checkCodebookTensor, codebookToQTensor, type CodebookTensor } from './nonlinear';
 import type { QTensor } from './types';
@@ -173,9 +173,9 @@ export function codebookMatmulInt32(a: QTensor, b: CodebookWeights, out?: Int32A
   return int32Call(fn, a, checkCodebookWeights(fn, b), out, false) as Int32Array;
 }
 
-export async function codebookMatmulInt32Async(a: QTensor, b: CodebookWeights, out?: Int32Array): Promise<Int32Array> {
+export function codebookMatmulInt32Async(a: QTensor, b: CodebookWeights, out?: Int32Array): Promise<Int32Array> {
   const fn = 'codebookMatmulInt32Async';
-  return int32Call(fn, a, checkCodebookWeights(fn, b), out, true);
+  return settled(() => int32Call(fn, a, checkCodebookWeights(fn, b), out, true));
 }
 
 /** Requantized output, exactly matmul(a, packWeights(codebookToQTensor(t)), opts). */
@@ -184,9 +184,9 @@ export function codebookMatmul(a: QTensor, b: CodebookWeights, opts: MatmulOptio
   return requantCall(fn, a, checkCodebookWeights(fn, b), opts, false) as QTensor;
 }
 
-export async function codebookMatmulAsync(a: QTensor, b: CodebookWeights, opts: MatmulOptions): Promise<QTensor> {
+export function codebookMatmulAsync(a: QTensor, b: CodebookWeights, opts: MatmulOptions): Promise<QTensor> {
   const fn = 'codebookMatmulAsync';
-  return requantCall(fn, a, checkCodebookWeights(fn, b), opts, true);
+  return settled(() => requantCall(fn, a, checkCodebookWeights(fn, b), opts, true));
 }
 
 /** Float output, exactly matmulDequantize(a, packWeights(codebookToQTensor(t)), opts). */
@@ -195,10 +195,10 @@ export function codebookMatmulDequantize(a: QTensor, b: CodebookWeights, opts?: 
   return dequantCall(fn, a, checkCodebookWeights(fn, b), opts, false) as Float32Array;
 }
 
-export async function codebookMatmulDequantizeAsync(a: QTensor, b: CodebookWeights, opts?: DequantizeOptions):
+export function codebookMatmulDequantizeAsync(a: QTensor, b: CodebookWeights, opts?: DequantizeOptions):
   Promise<Float32Array> {
   const fn = 'codebookMatmulDequantizeAsync';
-  return dequantCall(fn, a, checkCodebookWeights(fn, b), opts, true);
+  return settled(() => dequantCall(fn, a, checkCodebookWeights(fn, b), opts, true));
 }
 
 /**
@@ -210,10 +210,10 @@ export function codebookMatmulF32(a: Float32Array, shape: number[], b: CodebookW
   return f32Call(fn, a, shape, checkCodebookWeights(fn, b), opts, false) as Float32Array;
 }
 
-export async function codebookMatmulF32Async(a: Float32Array, shape: number[], b: CodebookWeights, opts?: MatmulF32Options):
+export function codebookMatmulF32Async(a: Float32Array, shape: number[], b: CodebookWeights, opts?: MatmulF32Options):
   Promise<Float32Array> {
   const fn = 'codebookMatmulF32Async';
-  return f32Call(fn, a, shape, checkCodebookWeights(fn, b), opts, true);
+  return settled(() => f32Call(fn, a, shape, checkCodebookWeights(fn, b), opts, true));
 }
 
 // ------------------------------------------------------------------------ kernel choice ----

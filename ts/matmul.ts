@@ -109,8 +109,20 @@ export function matmulInt32(a: QTensor, b: Weights, out?: Int32Array): Int32Arra
 }
 
 /** matmulInt32 computed off the JS thread (small calls inline, see the module comment). */
-export async function matmulInt32Async(a: QTensor, b: Weights, out?: Int32Array): Promise<Int32Array> {
-  return int32Call('matmulInt32Async', a, checkWeights('matmulInt32Async', 'b', b), out, true);
+export function matmulInt32Async(a: QTensor, b: Weights, out?: Int32Array): Promise<Int32Array> {
+  return settled(() => int32Call('matmulInt32Async', a, checkWeights('matmulInt32Async', 'b', b), out, true));
+}
+
+/**
+ * @internal The promise `call` returns, or what it throws as a rejected promise. An async function
+ * would wrap the native promise in one more, which settles two microtask ticks later.
+ */
+export function settled<T>(call: () => T | Promise<T>): Promise<T> {
+  try {
+    return call() as Promise<T>;
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 // ------------------------------------------------------------------------------ requantize ----
@@ -214,8 +226,8 @@ export function matmul(a: QTensor, b: Weights, opts: MatmulOptions): QTensor {
   return requantCall('matmul', a, checkWeights('matmul', 'b', b), opts, false) as QTensor;
 }
 
-export async function matmulAsync(a: QTensor, b: Weights, opts: MatmulOptions): Promise<QTensor> {
-  return requantCall('matmulAsync', a, checkWeights('matmulAsync', 'b', b), opts, true);
+export function matmulAsync(a: QTensor, b: Weights, opts: MatmulOptions): Promise<QTensor> {
+  return settled(() => requantCall('matmulAsync', a, checkWeights('matmulAsync', 'b', b), opts, true));
 }
 
 // ------------------------------------------------------------------------------ float out ----
@@ -246,8 +258,8 @@ export function matmulDequantize(a: QTensor, b: Weights, opts?: DequantizeOption
   return dequantCall('matmulDequantize', a, checkWeights('matmulDequantize', 'b', b), opts, false) as Float32Array;
 }
 
-export async function matmulDequantizeAsync(a: QTensor, b: Weights, opts?: DequantizeOptions): Promise<Float32Array> {
-  return dequantCall('matmulDequantizeAsync', a, checkWeights('matmulDequantizeAsync', 'b', b), opts, true);
+export function matmulDequantizeAsync(a: QTensor, b: Weights, opts?: DequantizeOptions): Promise<Float32Array> {
+  return settled(() => dequantCall('matmulDequantizeAsync', a, checkWeights('matmulDequantizeAsync', 'b', b), opts, true));
 }
 
 export interface MatmulF32Options {
@@ -290,7 +302,7 @@ export function matmulF32(a: Float32Array, shape: number[], b: Weights, opts?: M
   return f32Call('matmulF32', a, shape, checkWeights('matmulF32', 'b', b), opts, false) as Float32Array;
 }
 
-export async function matmulF32Async(a: Float32Array, shape: number[], b: Weights, opts?: MatmulF32Options):
+export function matmulF32Async(a: Float32Array, shape: number[], b: Weights, opts?: MatmulF32Options):
   Promise<Float32Array> {
-  return f32Call('matmulF32Async', a, shape, checkWeights('matmulF32Async', 'b', b), opts, true);
+  return settled(() => f32Call('matmulF32Async', a, shape, checkWeights('matmulF32Async', 'b', b), opts, true));
 }
