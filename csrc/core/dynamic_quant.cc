@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <new>
 #include <vector>
 
 #include "core/threadpool.h"
@@ -201,23 +203,36 @@ ei8_status quantize_rows_u8(const KernelPath& path, const float* x, size_t m, si
   return EI8_OK;
 }
 
+void DynamicQuantActivations::allocate(size_t m, size_t k, size_t np) {
+  // The parameters first (4-byte aligned), then the bytes. m x k does not overflow (the callers'
+  // check) and np <= m.
+  const size_t params = np * (sizeof(float) + sizeof(int32_t));
+  if (m * k > SIZE_MAX - params) throw std::bad_alloc();
+  uint8_t* base = inline_;
+  if (params + m * k > kInlineBytes) {
+    heap_.resize(params + m * k);
+    base = heap_.data();
+  }
+  scale = reinterpret_cast<float*>(base);
+  zero_point = reinterpret_cast<int32_t*>(base + np * sizeof(float));
+  q = base + params;
+  n_scales = np;
+}
+
 ei8_status quantize_activations_u8(const float* a, size_t m, size_t k, bool per_row, DynamicQuantActivations* out,
                                    size_t* bad_index) {
   const size_t np = per_row ? m : 1;
-  out->scale.resize(np);
-  out->zero_point.resize(np);
-  out->q.resize(m * k);
+  out->allocate(m, k, np);
   const IsaEntry& isa = current_isa();
   ei8_status st;
   if (isa.path) {
-    st = quantize_rows_u8(*isa.path, a, m, k, per_row, out->scale.data(), out->zero_point.data(), out->q.data(), bad_index);
+    st = quantize_rows_u8(*isa.path, a, m, k, per_row, out->scale, out->zero_point, out->q, bad_index);
   } else {
     const ei8_qview view = per_row ? ei8_qview{1, m, k, EI8_PER_CHANNEL, 0} : ei8_qview{1, 1, m * k, EI8_PER_TENSOR, 0};
-    st = ref::choose_qparams(a, view, EI8_UINT8, 0, 0, out->scale.data(), out->zero_point.data(), bad_index);
-    if (st == EI8_OK)
-      st = ref::quantize(a, view, out->scale.data(), out->zero_point.data(), EI8_UINT8, 0, 255, out->q.data(), bad_index);
+    st = ref::choose_qparams(a, view, EI8_UINT8, 0, 0, out->scale, out->zero_point, bad_index);
+    if (st == EI8_OK) st = ref::quantize(a, view, out->scale, out->zero_point, EI8_UINT8, 0, 255, out->q, bad_index);
   }
-  out->view = ei8_activations{out->q.data(), EI8_UINT8, m, k, k, out->zero_point.data(), np};
+  out->view = ei8_activations{out->q, EI8_UINT8, m, k, k, out->zero_point, np};
   return st;
 }
 

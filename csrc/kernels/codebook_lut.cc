@@ -414,7 +414,7 @@ ei8_status ei8_codebook_matmul_f32(const float* a, size_t m, size_t k, int per_t
     DynamicQuantActivations qa;
     const ei8_status st = quantize_activations_u8(a, m, k, per_token != 0, &qa, bad_index);
     if (st != EI8_OK) return st;
-    return ei8_codebook_matmul_dequant(&qa.view, qa.scale.data(), qa.scale.size(), b, bias, out);
+    return ei8_codebook_matmul_dequant(&qa.view, qa.scale, qa.n_scales, b, bias, out);
   } catch (const std::bad_alloc&) {
     return EI8_E_NOMEM;
   }
