@@ -183,19 +183,17 @@ export function requantCall(fn: string, a: QTensor, w: MatmulWeights, opts: Matm
     nativeDType(outDtype), rounding === 'float' ? 0 : 1, clampLo, clampHi, async);
   // The native call refuses a multiplier a.scale * b.scale[n] / output.scale that is not finite
   // (the only range error left after these checks); its error is then replaced by one naming n.
-  const shape = outShape(act, w.n);
-  if (async) {
-    return (w.nativeMatmul().matmulRequant(act.data, w.handle(fn), dst, bias, params) as Promise<Int8Array | Uint8Array>)
-      .then((data): QTensor => ({ data, shape, quant: { dtype: outDtype, scale: outScale, zeroPoint: outZp } }),
-        (e: unknown) => { throw multiplierError(fn, e, act.scale, w.scale, outScale, rounding); });
-  }
-  let data: Int8Array | Uint8Array;
+  let result: Int8Array | Uint8Array | Promise<Int8Array | Uint8Array>;
   try {
-    data = w.nativeMatmul().matmulRequant(act.data, w.handle(fn), dst, bias, params) as Int8Array | Uint8Array;
+    result = w.nativeMatmul().matmulRequant(act.data, w.handle(fn), dst, bias, params);
   } catch (e) {
     throw multiplierError(fn, e, act.scale, w.scale, outScale, rounding);
   }
-  return { data, shape, quant: { dtype: outDtype, scale: outScale, zeroPoint: outZp } };
+  const shape = outShape(act, w.n);
+  const quant = { dtype: outDtype, scale: outScale, zeroPoint: outZp };
+  if (!async) return { data: result as Int8Array | Uint8Array, shape, quant };
+  return (result as Promise<Int8Array | Uint8Array>).then((data): QTensor => ({ data, shape, quant }),
+    (e: unknown) => { throw multiplierError(fn, e, act.scale, w.scale, outScale, rounding); });
 }
 
 /**
