@@ -2,8 +2,9 @@
 // machine's drift between runs: each round times both (order alternating), and the speedup is the
 // median of the per-round ratios. Both must return the same integers (printed as same=true).
 //   BASE=<checkout> NEW=<checkout, default .> [ISA=avx512vnni] [THREADS=1] [ROUNDS=9] \
-//   [KIND=int32|int8] SHAPES=16x11008x4096,1x4096x4096 node scripts/ab-builds.mjs
-// KIND int32 times matmulInt32, int8 matmul with uint8 output (rounding 'float').
+//   [KIND=int32|int8|groups] [GROUP=32] SHAPES=16x11008x4096,1x4096x4096 node scripts/ab-builds.mjs
+// KIND int32 times matmulInt32, int8 matmul with uint8 output (rounding 'float'), groups matmulF32
+// on int8 weights with one scale per GROUP consecutive k of a column (LLM weights).
 // Each checkout needs `npm run build` and `npm run build:ts` (its dist/ is loaded).
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -15,7 +16,8 @@ const isa = process.env.ISA ?? 'auto';
 const threads = Number(process.env.THREADS ?? 1);
 const rounds = Number(process.env.ROUNDS ?? 9);
 const kind = process.env.KIND ?? 'int32';
-if (kind !== 'int32' && kind !== 'int8') throw new Error(`KIND must be int32 or int8, got ${kind}`);
+if (!['int32', 'int8', 'groups'].includes(kind)) throw new Error(`KIND must be int32, int8 or groups, got ${kind}`);
+const group = Number(process.env.GROUP ?? 32);
 for (const lib of Object.values(libs)) {
   lib.setIsa(isa);
   lib.setThreads(threads);
@@ -28,6 +30,15 @@ for (const shape of (process.env.SHAPES ?? '16x4096x4096').split(',')) {
   const wf = Float32Array.from({ length: K * N }, (_, i) => (((i * 2654435761) >>> 16) & 1023) / 512 - 1);
   const af = Float32Array.from({ length: M * K }, (_, i) => ((i * 40503) & 255) / 64);
   const runs = Object.fromEntries(Object.entries(libs).map(([name, lib]) => {
+    if (kind === 'groups') {
+      const q = Int8Array.from(wf, (v) => Math.round(v * 127));
+      const scale = Float32Array.from({ length: N * (K / group) }, (_, i) => 1e-3 + ((i * 7919) % 97) * 1e-4);
+      const quant = { dtype: 'int8', scale, zeroPoint: new Int32Array(scale.length), axis: 1, groupSize: group };
+      const b = lib.packWeights({ data: q, shape: [N, K], quant }, { layout: 'nk' });
+      const x = Float32Array.from(af, (v) => v - 2);
+      const out = new Float32Array(M * N);
+      return [name, { call: () => lib.matmulF32(x, [M, K], b, { out }), out }];
+    }
     const b = lib.packWeights(lib.quantize(wf, [K, N], { symmetric: true, axis: 1 }));
     const a = lib.quantize(af, [M, K], { dtype: 'uint8' });
     if (kind === 'int32') {

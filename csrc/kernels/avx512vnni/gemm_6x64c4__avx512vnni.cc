@@ -72,30 +72,64 @@ __attribute__((noinline)) void group_dot(size_t kc, const uint8_t* a, size_t a_s
   Tile<false, false>::run<kRows>(kc, a, a_stride, w, d, nullptr, 0);
 }
 
+// Adds one group's corrected and dequantized terms (d, kRows x 64 int32) to the sums in y; the
+// first group starts them from 0.0f. Row parameters come in registers: loaded through t, they were
+// reloaded after every store to y.
+template <int kRows, bool kFirst, bool kRowSums>
+inline void add_group_terms(const int32_t* d, const __m512i (&za)[kRows], const __m512 (&sa)[kRows],
+                            const int32_t* ck, const float* sb, const int32_t* zb, const int32_t* row_sums,
+                            size_t row_sums_stride, float* y) {
+  #pragma GCC unroll 4
+  for (int j = 0; j < 4; ++j) {
+    const __m512i ckj = _mm512_loadu_si512(ck + 16 * j);
+    const __m512 sbj = _mm512_loadu_ps(sb + 16 * j);
+    #pragma GCC unroll 8
+    for (int r = 0; r < kRows; ++r) {
+      const size_t at = 64 * r + 16 * j;
+      __m512i v = _mm512_add_epi32(_mm512_load_si512(d + at), _mm512_mullo_epi32(za[r], ckj));
+      if (kRowSums)
+        v = _mm512_sub_epi32(v, _mm512_mullo_epi32(_mm512_set1_epi32(row_sums[r * row_sums_stride]),
+                                                   _mm512_loadu_si512(zb + 16 * j)));
+      const __m512 term = _mm512_mul_ps(_mm512_cvtepi32_ps(v), _mm512_mul_ps(sa[r], sbj));
+      const __m512 sum = kFirst ? _mm512_setzero_ps() : _mm512_load_ps(y + at);
+      _mm512_store_ps(y + at, _mm512_add_ps(sum, term));
+    }
+  }
+}
+
 struct GroupsTile {
   template <int kRows>
   static void run(const uint8_t* a, size_t a_stride, const int8_t* w, const GroupDequantTerms& t, float* y) {
+    if (t.zb)
+      groups<kRows, true>(a, a_stride, w, t, y);
+    else
+      groups<kRows, false>(a, a_stride, w, t, y);
+  }
+
+  template <int kRows, bool kRowSums>
+  static void groups(const uint8_t* a, size_t a_stride, const int8_t* w, const GroupDequantTerms& t, float* y) {
     alignas(64) int32_t d[kRows * 64];
-    for (size_t g = 0; g < t.groups; ++g) {
-      const size_t off = g * t.group_kc, kc = g + 1 < t.groups ? t.group_kc : t.last_kc;
+    __m512i za[kRows];
+    __m512 sa[kRows];
+    for (int r = 0; r < kRows; ++r) {
+      za[r] = _mm512_set1_epi32(t.za[r]);
+      sa[r] = _mm512_set1_ps(t.sa[r]);
+    }
+    const size_t groups = t.groups, group_kc = t.group_kc, stride = t.stride;
+    const int32_t* const ck = t.ck;
+    const int32_t* const zb = t.zb;
+    const int32_t* const row_sums = t.row_sums;
+    const float* const sb = t.sb;
+    for (size_t g = 0; g < groups; ++g) {
+      const size_t off = g * group_kc, kc = g + 1 < groups ? group_kc : t.last_kc, ct = g * stride;
       group_dot<kRows>(kc, a + off, a_stride, w + off * 64, d);
       // Epilogues::correct, then ref::dequant_term added to the running sum (no FMA).
-      const size_t ct = g * t.stride;
-      #pragma GCC unroll 4
-      for (int j = 0; j < 4; ++j) {
-        const __m512i ck = _mm512_loadu_si512(t.ck + ct + 16 * j);
-        const __m512i zb = t.zb ? _mm512_loadu_si512(t.zb + ct + 16 * j) : _mm512_setzero_si512();
-        const __m512 sb = _mm512_loadu_ps(t.sb + ct + 16 * j);
-        #pragma GCC unroll 8
-        for (int r = 0; r < kRows; ++r) {
-          const size_t at = 64 * r + 16 * j;
-          __m512i v = _mm512_add_epi32(_mm512_load_si512(d + at), _mm512_mullo_epi32(_mm512_set1_epi32(t.za[r]), ck));
-          if (t.zb) v = _mm512_sub_epi32(v, _mm512_mullo_epi32(_mm512_set1_epi32(t.row_sums[r * t.groups + g]), zb));
-          const __m512 term = _mm512_mul_ps(_mm512_cvtepi32_ps(v), _mm512_mul_ps(_mm512_set1_ps(t.sa[r]), sb));
-          const __m512 sum = g ? _mm512_load_ps(y + at) : _mm512_setzero_ps();
-          _mm512_store_ps(y + at, _mm512_add_ps(sum, term));
-        }
-      }
+      const int32_t* zbg = kRowSums ? zb + ct : nullptr;
+      const int32_t* rsg = kRowSums ? row_sums + g : nullptr;
+      if (g == 0)
+        add_group_terms<kRows, true, kRowSums>(d, za, sa, ck + ct, sb + ct, zbg, rsg, groups, y);
+      else
+        add_group_terms<kRows, false, kRowSums>(d, za, sa, ck + ct, sb + ct, zbg, rsg, groups, y);
     }
   }
 };
