@@ -146,6 +146,53 @@ void dequant_groups(const uint8_t* a, size_t a_stride, const int8_t* w, const Gr
     for (int j = 0; j < 4; ++j) _mm512_store_ps(y + 64 * r + 16 * j, sums[r][j]);
 }
 
+// One row over weights without zero points (t.zb null), where each group's column term is
+// len * 0 - colsum: za * ck is then -(za x the group's weights), computed as one more vpdpbusd per
+// column vector with za in every byte, and the column terms are not read. For groups of 32 they are
+// 4 of the 40 bytes a column reads a group (weights, scale, term). Needs 0 <= za <= 255. Against
+// dequant_groups<1> (Zen 4, one thread): 1.13-1.25x with groups of 32 and 1.04-1.14x with groups
+// of 128 at 1x4096x4096, 1x4096x11008 and 1x11008x4096. The same for two rows (a column sum by
+// vpdpbusd with ones, times each row's za) measured 0.93-1.08x: two rows keep the terms.
+void dequant_groups_no_terms(const uint8_t* a, const int8_t* w, const GroupDequantTerms& t, float* y) {
+  const __m512i za = _mm512_set1_epi8(static_cast<char>(t.za[0]));
+  const __m512 sa = _mm512_set1_ps(t.sa[0]);
+  __m512 sums[4];
+  for (int j = 0; j < 4; ++j) sums[j] = _mm512_setzero_ps();
+  for (size_t g = 0; g < t.groups; ++g) {
+    const size_t off = g * t.group_kc, quads = (g + 1 < t.groups ? t.group_kc : t.last_kc) / 4;
+    const int8_t* wg = w + off * 64;
+    const uint8_t* ag = a + off;
+    __m512i even[4], odd[4], zw[4];
+    for (int j = 0; j < 4; ++j) even[j] = odd[j] = zw[j] = _mm512_setzero_si512();
+    size_t q = 0;
+    for (; q + 2 <= quads; q += 2, wg += 512) {
+      const __m512i a0 = broadcast_a(ag + 4 * q), a1 = broadcast_a(ag + 4 * q + 4);
+      for (int j = 0; j < 4; ++j) {
+        const __m512i b0 = _mm512_load_si512(wg + 64 * j), b1 = _mm512_load_si512(wg + 256 + 64 * j);
+        even[j] = _mm512_dpbusd_epi32(even[j], a0, b0);
+        odd[j] = _mm512_dpbusd_epi32(odd[j], a1, b1);
+        zw[j] = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(zw[j], za, b0), za, b1);
+      }
+    }
+    if (q < quads) {
+      const __m512i a0 = broadcast_a(ag + 4 * q);
+      for (int j = 0; j < 4; ++j) {
+        const __m512i b0 = _mm512_load_si512(wg + 64 * j);
+        even[j] = _mm512_dpbusd_epi32(even[j], a0, b0);
+        zw[j] = _mm512_dpbusd_epi32(zw[j], za, b0);
+      }
+    }
+    const size_t c = g * t.stride;
+    for (int j = 0; j < 4; ++j) {
+      // Epilogues::correct (acc + za * ck, wrapping), then ref::dequant_term added (no FMA).
+      const __m512i v = _mm512_sub_epi32(_mm512_add_epi32(even[j], odd[j]), zw[j]);
+      const __m512 sb = _mm512_loadu_ps(t.sb + c + 16 * j);
+      sums[j] = _mm512_add_ps(sums[j], _mm512_mul_ps(_mm512_cvtepi32_ps(v), _mm512_mul_ps(sa, sb)));
+    }
+  }
+  for (int j = 0; j < 4; ++j) _mm512_store_ps(y + 16 * j, sums[j]);
+}
+
 template <int kRows>
 void gemv_rows(size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d) {
   const uint8_t* const ar[2] = {a, a + (kRows > 1 ? a_stride : 0)};
@@ -161,6 +208,8 @@ void gemv_2x64c4_dequant_groups(size_t mr, const uint8_t* a, size_t a_stride, co
                                 const GroupDequantTerms& t, float* y) {
   if (mr > 1)
     dequant_groups<2>(a, a_stride, w, t, y);
+  else if (!t.zb && t.za[0] >= 0 && t.za[0] <= 255)
+    dequant_groups_no_terms(a, w, t, y);
   else
     dequant_groups<1>(a, a_stride, w, t, y);
 }
