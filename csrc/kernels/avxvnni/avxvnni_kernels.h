@@ -38,6 +38,8 @@ void gemm_6x16c4_dequant_groups(size_t mr, const uint8_t* a, size_t a_stride, co
                                 const GroupDequantTerms& t, float* y);
 void gemv_2x16c4_dequant_groups(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
                                 const GroupDequantTerms& t, float* y);
+// One row of gemv_2x16c4_dequant_groups: every group in one pass (gemv_2x16c4__avxvnni.cc).
+void gemv_1x16c4_dequant_groups_row(const uint8_t* a, const int8_t* w, const GroupDequantTerms& t, float* y);
 
 uint64_t dot_peak(uint64_t iterations);
 
