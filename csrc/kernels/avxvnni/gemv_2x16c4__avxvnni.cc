@@ -55,10 +55,11 @@ void gemv_rows(size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, in
 
 // Per-group weights with f32 output, one row: every group of the panel in one pass, without a
 // call and a store of the products per group (the two-row calls take the template of
-// gemm_groups__avxvnni.cc). Four k-blocks a step on four accumulator sets, as gemv_rows<1>; the f32
-// sums in y (L1), touched once a group, leave the registers to the sets. Weights without zero points (t.zb null, where each
-// group's column term is -colsum) read no column terms: za * ck is -(za x the group's weights), one
-// more vpdpbusd per column vector and k-block with za in every byte (as the avx512vnni GEMV).
+// gemm_groups__avxvnni.cc). Four k-blocks a step on four accumulator sets, as gemv_rows<1>; the
+// f32 sums in y (L1), touched once a group, leave the registers to the sets. Weights without zero
+// points (t.zb null, where each group's column term is -colsum) read no column terms: za * ck is
+// -(za x the group's weights), one more vpdpbusd per column vector and k-block with za in every
+// byte (as the avx512vnni GEMV), wrapping as the correction does.
 template <bool kNoTerms>
 void dequant_groups_row(const uint8_t* a, const int8_t* w, const GroupDequantTerms& t, float* y) {
   constexpr size_t kPrefetch = 8192;
