@@ -75,6 +75,11 @@ int main(int argc, char** argv) {
   ei8_packed* columns = pack(w, k, n, 0);
   std::vector<float> out(m * n);
 
+  if (ei8_matmul_dequant(&a, &sa, 1, grouped, nullptr, out.data()) != EI8_OK ||
+      ei8_matmul_dequant(&a, &sa, 1, columns, nullptr, out.data()) != EI8_OK) {
+    std::fprintf(stderr, "matmul failed\n");
+    return 1;
+  }
   std::vector<double> tg, tc;
   for (int r = 0; r < rounds; ++r) {
     tg.push_back(seconds_per_call(a, &sa, grouped, out.data()));

@@ -36,12 +36,15 @@ inline __m512i broadcast_a(const uint8_t* p) {
 
 constexpr size_t kTwoStreamsMinK = 4096;
 
-// One k-quad of each row: acc[r][j] += a[r][4q .. 4q+3] x the quad's 4 vectors at w.
-template <int kRows>
-inline void quad(__m512i (&acc)[kRows][4], const uint8_t* const (&ar)[2], size_t q, const int8_t* w) {
+// One k-quad of each row: acc[r][j] += a[r][4q .. 4q+3] x the quad's 4 vectors at w; with kZaSums,
+// also za_sums[j] += za8 x the same vectors (za8: one byte in every lane, dequant_groups' term).
+template <int kRows, bool kZaSums = false>
+inline void quad(__m512i (&acc)[kRows][4], const uint8_t* const (&ar)[2], size_t q, const int8_t* w,
+                 __m512i* za_sums = nullptr, __m512i za8 = __m512i()) {
   for (int j = 0; j < 4; ++j) {
     const __m512i b = _mm512_load_si512(w + 64 * j);
     for (int r = 0; r < kRows; ++r) acc[r][j] = _mm512_dpbusd_epi32(acc[r][j], broadcast_a(ar[r] + 4 * q), b);
+    if (kZaSums) za_sums[j] = _mm512_dpbusd_epi32(za_sums[j], za8, b);
   }
 }
 
@@ -96,26 +99,38 @@ void one_stream(size_t kc, const uint8_t* const (&ar)[2], const int8_t* w, int32
 }
 
 // One group's k-quads: even quads on one set, odd ones on another (two chains a column vector),
-// added into out at the end.
-template <int kRows>
-inline void group_dot(size_t kc, const uint8_t* const (&ar)[2], const int8_t* w, __m512i (&out)[kRows][4]) {
+// added into out at the end; with kZaSums, za8 x the group's weights into za_sums (one chain).
+template <int kRows, bool kZaSums>
+inline void group_dot(size_t kc, const uint8_t* const (&ar)[2], const int8_t* w, __m512i (&out)[kRows][4],
+                      __m512i (&za_sums)[4], __m512i za8) {
   __m512i even[kRows][4], odd[kRows][4];
-  for (int r = 0; r < kRows; ++r)
-    for (int j = 0; j < 4; ++j) even[r][j] = odd[r][j] = _mm512_setzero_si512();
+  for (int j = 0; j < 4; ++j) {
+    za_sums[j] = _mm512_setzero_si512();
+    for (int r = 0; r < kRows; ++r) even[r][j] = odd[r][j] = _mm512_setzero_si512();
+  }
   const size_t quads = kc / 4;
   size_t q = 0;
   for (; q + 2 <= quads; q += 2, w += 512) {
-    quad<kRows>(even, ar, q, w);
-    quad<kRows>(odd, ar, q + 1, w + 256);
+    quad<kRows, kZaSums>(even, ar, q, w, za_sums, za8);
+    quad<kRows, kZaSums>(odd, ar, q + 1, w + 256, za_sums, za8);
   }
-  if (q < quads) quad<kRows>(even, ar, q, w);
+  if (q < quads) quad<kRows, kZaSums>(even, ar, q, w, za_sums, za8);
   for (int r = 0; r < kRows; ++r)
     for (int j = 0; j < 4; ++j) out[r][j] = _mm512_add_epi32(even[r][j], odd[r][j]);
 }
 
 // The panel's terms are readable for all 64 columns (zero past N): no masks.
-template <int kRows>
+// kNoTerms (one row, weights without zero points, 0 <= za <= 255): each group's column term is
+// len * 0 - colsum, so za * ck is -(za x the group's weights), computed by one more vpdpbusd per
+// column vector with za in every byte, and the column terms are not read. For groups of 32 they are
+// 4 of the 40 bytes a column reads a group (weights, scale, term). Against the terms read (Zen 4,
+// one thread): 1.13-1.25x with groups of 32 and 1.04-1.14x with groups of 128 at 1x4096x4096,
+// 1x4096x11008 and 1x11008x4096. The same for two rows (a column sum by vpdpbusd with ones, times
+// each row's za) measured 0.93-1.08x, with a vpdpbusd per row 0.84-1.08x: two rows read the terms.
+template <int kRows, bool kNoTerms>
 void dequant_groups(const uint8_t* a, size_t a_stride, const int8_t* w, const GroupDequantTerms& t, float* y) {
+  static_assert(!kNoTerms || kRows == 1, "za x weights is computed for one row");
+  const __m512i za8 = _mm512_set1_epi8(static_cast<char>(t.za[0]));
   __m512i za[kRows];
   __m512 sa[kRows], sums[kRows][4];
   for (int r = 0; r < kRows; ++r) {
@@ -126,17 +141,22 @@ void dequant_groups(const uint8_t* a, size_t a_stride, const int8_t* w, const Gr
   for (size_t g = 0; g < t.groups; ++g) {
     const size_t off = g * t.group_kc;
     const uint8_t* const ar[2] = {a + off, a + (kRows > 1 ? a_stride : 0) + off};
-    __m512i acc[kRows][4];
-    group_dot<kRows>(g + 1 < t.groups ? t.group_kc : t.last_kc, ar, w + off * 64, acc);
+    __m512i acc[kRows][4], za_sums[4];
+    group_dot<kRows, kNoTerms>(g + 1 < t.groups ? t.group_kc : t.last_kc, ar, w + off * 64, acc, za_sums, za8);
     const size_t c = g * t.stride;
     for (int j = 0; j < 4; ++j) {
-      const __m512i ck = _mm512_loadu_si512(t.ck + c + 16 * j);
       const __m512 sb = _mm512_loadu_ps(t.sb + c + 16 * j);
-      const __m512i zb = t.zb ? _mm512_loadu_si512(t.zb + c + 16 * j) : _mm512_setzero_si512();
       for (int r = 0; r < kRows; ++r) {
-        // Epilogues::correct, then ref::dequant_term added to the running sum (no FMA).
-        __m512i v = _mm512_add_epi32(acc[r][j], _mm512_mullo_epi32(za[r], ck));
-        if (t.zb) v = _mm512_sub_epi32(v, _mm512_mullo_epi32(_mm512_set1_epi32(t.row_sums[r * t.groups + g]), zb));
+        // Epilogues::correct (wrapping), then ref::dequant_term added to the running sum (no FMA).
+        __m512i v;
+        if (kNoTerms) {
+          v = _mm512_sub_epi32(acc[r][j], za_sums[j]);
+        } else {
+          v = _mm512_add_epi32(acc[r][j], _mm512_mullo_epi32(za[r], _mm512_loadu_si512(t.ck + c + 16 * j)));
+          if (t.zb)
+            v = _mm512_sub_epi32(v, _mm512_mullo_epi32(_mm512_set1_epi32(t.row_sums[r * t.groups + g]),
+                                                       _mm512_loadu_si512(t.zb + c + 16 * j)));
+        }
         const __m512 term = _mm512_mul_ps(_mm512_cvtepi32_ps(v), _mm512_mul_ps(sa[r], sb));
         sums[r][j] = _mm512_add_ps(sums[r][j], term);
       }
@@ -144,53 +164,6 @@ void dequant_groups(const uint8_t* a, size_t a_stride, const int8_t* w, const Gr
   }
   for (int r = 0; r < kRows; ++r)
     for (int j = 0; j < 4; ++j) _mm512_store_ps(y + 64 * r + 16 * j, sums[r][j]);
-}
-
-// One row over weights without zero points (t.zb null), where each group's column term is
-// len * 0 - colsum: za * ck is then -(za x the group's weights), computed as one more vpdpbusd per
-// column vector with za in every byte, and the column terms are not read. For groups of 32 they are
-// 4 of the 40 bytes a column reads a group (weights, scale, term). Needs 0 <= za <= 255. Against
-// dequant_groups<1> (Zen 4, one thread): 1.13-1.25x with groups of 32 and 1.04-1.14x with groups
-// of 128 at 1x4096x4096, 1x4096x11008 and 1x11008x4096. The same for two rows (a column sum by
-// vpdpbusd with ones, times each row's za) measured 0.93-1.08x: two rows keep the terms.
-void dequant_groups_no_terms(const uint8_t* a, const int8_t* w, const GroupDequantTerms& t, float* y) {
-  const __m512i za = _mm512_set1_epi8(static_cast<char>(t.za[0]));
-  const __m512 sa = _mm512_set1_ps(t.sa[0]);
-  __m512 sums[4];
-  for (int j = 0; j < 4; ++j) sums[j] = _mm512_setzero_ps();
-  for (size_t g = 0; g < t.groups; ++g) {
-    const size_t off = g * t.group_kc, quads = (g + 1 < t.groups ? t.group_kc : t.last_kc) / 4;
-    const int8_t* wg = w + off * 64;
-    const uint8_t* ag = a + off;
-    __m512i even[4], odd[4], zw[4];
-    for (int j = 0; j < 4; ++j) even[j] = odd[j] = zw[j] = _mm512_setzero_si512();
-    size_t q = 0;
-    for (; q + 2 <= quads; q += 2, wg += 512) {
-      const __m512i a0 = broadcast_a(ag + 4 * q), a1 = broadcast_a(ag + 4 * q + 4);
-      for (int j = 0; j < 4; ++j) {
-        const __m512i b0 = _mm512_load_si512(wg + 64 * j), b1 = _mm512_load_si512(wg + 256 + 64 * j);
-        even[j] = _mm512_dpbusd_epi32(even[j], a0, b0);
-        odd[j] = _mm512_dpbusd_epi32(odd[j], a1, b1);
-        zw[j] = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(zw[j], za, b0), za, b1);
-      }
-    }
-    if (q < quads) {
-      const __m512i a0 = broadcast_a(ag + 4 * q);
-      for (int j = 0; j < 4; ++j) {
-        const __m512i b0 = _mm512_load_si512(wg + 64 * j);
-        even[j] = _mm512_dpbusd_epi32(even[j], a0, b0);
-        zw[j] = _mm512_dpbusd_epi32(zw[j], za, b0);
-      }
-    }
-    const size_t c = g * t.stride;
-    for (int j = 0; j < 4; ++j) {
-      // Epilogues::correct (acc + za * ck, wrapping), then ref::dequant_term added (no FMA).
-      const __m512i v = _mm512_sub_epi32(_mm512_add_epi32(even[j], odd[j]), zw[j]);
-      const __m512 sb = _mm512_loadu_ps(t.sb + c + 16 * j);
-      sums[j] = _mm512_add_ps(sums[j], _mm512_mul_ps(_mm512_cvtepi32_ps(v), _mm512_mul_ps(sa, sb)));
-    }
-  }
-  for (int j = 0; j < 4; ++j) _mm512_store_ps(y + 16 * j, sums[j]);
 }
 
 template <int kRows>
@@ -207,11 +180,11 @@ void gemv_rows(size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, in
 void gemv_2x64c4_dequant_groups(size_t mr, const uint8_t* a, size_t a_stride, const int8_t* w,
                                 const GroupDequantTerms& t, float* y) {
   if (mr > 1)
-    dequant_groups<2>(a, a_stride, w, t, y);
+    dequant_groups<2, false>(a, a_stride, w, t, y);
   else if (!t.zb && t.za[0] >= 0 && t.za[0] <= 255)
-    dequant_groups_no_terms(a, w, t, y);
+    dequant_groups<1, true>(a, a_stride, w, t, y);
   else
-    dequant_groups<1>(a, a_stride, w, t, y);
+    dequant_groups<1, false>(a, a_stride, w, t, y);
 }
 
 void gemv_2x64c4(size_t mr, size_t kc, const uint8_t* a, size_t a_stride, const int8_t* w, int32_t* d) {
